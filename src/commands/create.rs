@@ -1,0 +1,54 @@
+use std::io::Write;
+
+use super::Context;
+use crate::error::{explain, AppError, Operation};
+use crate::output;
+use crate::prompt::{self, PromptError};
+use crate::registry::{CreateTokenRequest, RegistryClient};
+use crate::settings::{CreateSettings, OutputFormat};
+
+pub async fn run(
+    client: &RegistryClient,
+    options: &CreateSettings,
+    format: OutputFormat,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<(), AppError> {
+    let password = match &options.password {
+        Some(p) => p.clone(),
+        None => prompt::secret("npm password: ").map_err(|e| match e {
+            PromptError::NoTerminal => AppError::failed(
+                "creating a token needs your password, and there is no terminal to ask for it: \
+                 pass --password <password> or set npm_config_password",
+            ),
+            PromptError::Eof => {
+                AppError::failed("no password given; creating a token needs your password")
+            }
+            PromptError::Io(e) => AppError::failed(format!("could not read the password: {e}")),
+        })?,
+    };
+    let request = CreateTokenRequest {
+        password,
+        name: options.name.clone(),
+        description: options.description.clone(),
+        packages: options.packages.clone(),
+        packages_all: options.packages_all,
+        scopes: options.scopes.clone(),
+        orgs: options.orgs.clone(),
+        packages_and_scopes_permission: options.packages_and_scopes_permission.clone(),
+        orgs_permission: options.orgs_permission.clone(),
+        expires_days: options.expires_days,
+        cidr_whitelist: options.cidr.clone(),
+        bypass_2fa: options.bypass_2fa,
+        readonly: options.readonly,
+    };
+    log::info!("creating a token");
+    let mut result = client
+        .create_token(&request)
+        .await
+        .map_err(|e| explain(e, Operation::Create, &ctx.auth()))?;
+    result.shift_remove("key");
+    result.shift_remove("updated");
+    out.write_all(output::created_token(&result, format).as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! The errors a user sees, each one line saying what failed and what to do about it.
+
+use crate::registry::{HttpError, RegistryError, SentAuth};
+use crate::settings::ConfigError;
+
+#[derive(Debug)]
+pub enum AppError {
+    /// Bad command-line usage: the message, then a pointer to `--help`.
+    Usage(String),
+    /// Anything else that stops the command.
+    Failed {
+        code: Option<String>,
+        message: String,
+    },
+    /// stdout was closed by the reader (`npm-token list | head -1`): not an error.
+    BrokenPipe,
+}
+
+impl AppError {
+    pub fn failed(message: impl Into<String>) -> Self {
+        AppError::Failed {
+            code: None,
+            message: message.into(),
+        }
+    }
+
+    /// Puts what was being done in front of a failure's message.
+    pub fn prefixed(self, prefix: &str) -> Self {
+        match self {
+            AppError::Failed { code, message } => AppError::Failed {
+                code,
+                message: format!("{prefix}: {message}"),
+            },
+            other => other,
+        }
+    }
+}
+
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            AppError::BrokenPipe
+        } else {
+            AppError::failed(format!("could not write the output: {e}"))
+        }
+    }
+}
+
+impl From<ConfigError> for AppError {
+    fn from(e: ConfigError) -> Self {
+        let code = match e {
+            ConfigError::InvalidAuth { .. } => "ERR_INVALID_AUTH",
+            ConfigError::NoCredentials { .. } => "ENEEDAUTH",
+            ConfigError::Cidr(_) => "EINVALIDCIDR",
+            _ => "EINVALIDCONFIG",
+        };
+        AppError::Failed {
+            code: Some(code.into()),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// What the failed request was for, to explain a failure in the user's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    List,
+    Create,
+    Revoke,
+}
+
+/// Where the credential came from, for advice on fixing it.
+pub struct AuthContext<'a> {
+    pub registry: &'a str,
+    pub credential_key: &'a str,
+}
+
+/// Turns a registry failure into the one line the user reads: npm's wording where npm has
+/// one, plus the advice npm leaves out.
+pub fn explain(error: RegistryError, op: Operation, ctx: &AuthContext<'_>) -> AppError {
+    let code = Some(error.code());
+    let message = match &error {
+        RegistryError::Http(http) => explain_http(http, op, ctx),
+        RegistryError::Network { code, .. } => format!(
+            "{error} ({code}); check that the registry is up and reachable, and if you are behind a proxy, that the `proxy` config is set"
+        ),
+        RegistryError::Timeout { .. } => format!(
+            "{error}; the registry may be down or slow: try again, or raise `fetch-timeout` (milliseconds)"
+        ),
+        RegistryError::InvalidJson { .. } | RegistryError::UnexpectedShape { .. } => format!(
+            "{error}; check that {} is an npm registry (the `registry` config)",
+            ctx.registry
+        ),
+        RegistryError::TooLarge { .. }
+        | RegistryError::PageLoop { .. }
+        | RegistryError::TooManyPages { .. }
+        | RegistryError::BadNextLink { .. } => {
+            format!("{error}; the registry is misbehaving: report it to its operators")
+        }
+        RegistryError::Client(_) => error.to_string(),
+    };
+    AppError::Failed { code, message }
+}
+
+fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext<'_>) -> String {
+    let summary = http.summary();
+    let login = format!("npm login --registry={}", ctx.registry);
+    match http.status {
+        401 if http.otp_required => "This operation requires a one-time password from your authenticator. \
+             You can provide a one-time password by passing --otp=<code> to the command you ran."
+            .to_owned(),
+        // A refused password on create: npm blames the token, which misleads.
+        401 if op == Operation::Create && http.message.is_some() => format!(
+            "{summary}; check your password and try again (if it is right, the token for {} may have expired: `{login}`)",
+            ctx.credential_key
+        ),
+        401 => match http.sent {
+            SentAuth::Bearer => format!(
+                "Unable to authenticate, your authentication token seems to be invalid ({summary}). \
+                 To correct this please try logging in again with: {login}"
+            ),
+            SentAuth::Basic => format!(
+                "Incorrect or missing password ({summary}): the username and password configured for {} were refused. \
+                 To correct this please try logging in again with: {login}",
+                ctx.credential_key
+            ),
+            SentAuth::None => format!(
+                "{summary}; no credentials were sent to this URL, as none are configured for its origin"
+            ),
+        },
+        403 => format!(
+            "{summary}; the registry refused this for your account or token (a read-only or IP-restricted token cannot manage tokens)"
+        ),
+        404 => format!(
+            "{summary}; this registry does not serve the token API there: check the `registry` config ({})",
+            ctx.registry
+        ),
+        408 | 429 => format!("{summary}; the registry is busy or rate limiting: wait a little and try again"),
+        500..=599 => format!("{summary}; the registry failed: try again later"),
+        _ => summary,
+    }
+}

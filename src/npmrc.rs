@@ -1,0 +1,682 @@
+//! npm's configuration: the ini dialect of `.npmrc` files, `npm_config_*` environment
+//! variables, and the layers they stack into (as `@npmcli/config` does).
+//!
+//! The ini dialect is npm's own (the `ini` package): `;`/`#` comment lines, `;`/`#` inline
+//! comments unless escaped, quoted values JSON-decoded, `key[]` arrays, bare `true`/`false`/
+//! `null`. No ini crate reproduces those quirks, and a config that parses differently from
+//! npm's is worse than none, so this small parser follows npm's line by line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One configuration value, as npm's ini decoder produces it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Value {
+    Str(String),
+    Bool(bool),
+    Null,
+    List(Vec<String>),
+}
+
+// Values may be tokens or passwords: never print their contents.
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Str(s) => write!(f, "Str(<{} chars>)", s.chars().count()),
+            Value::Bool(b) => write!(f, "Bool({b})"),
+            Value::Null => f.write_str("Null"),
+            Value::List(l) => write!(f, "List(<{} items>)", l.len()),
+        }
+    }
+}
+
+/// Decodes npmrc text exactly as npm's `ini.decode` does, keeping only top-level keys
+/// (npm ignores `[section]` contents for everything this tool reads).
+pub fn parse_ini(text: &str) -> BTreeMap<String, Value> {
+    let mut out: BTreeMap<String, Value> = BTreeMap::new();
+    let mut in_section = false;
+    for line in text.split(['\r', '\n']) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with(';') || trimmed.starts_with('#') {
+            continue;
+        }
+        // `^\[([^\]]*)\]\s*$`: a section header.
+        if let Some(rest) = line.strip_prefix('[') {
+            if let Some(close) = rest.find(']') {
+                if rest[close + 1..].trim().is_empty() {
+                    in_section = true;
+                    continue;
+                }
+            }
+        }
+        // `^([^=]+)(=(.*))?$`: the key is everything before the first `=` and is non-empty.
+        let (raw_key, raw_value) = match line.find('=') {
+            Some(0) => continue,
+            Some(i) => (&line[..i], Some(&line[i + 1..])),
+            None => (line, None),
+        };
+        if in_section {
+            continue;
+        }
+        let key_text = match unquote(raw_key) {
+            Value::Str(s) => s,
+            other => value_to_string(&other),
+        };
+        let (key, is_array) = match key_text.strip_suffix("[]") {
+            Some(k) if key_text.len() > 2 => (k.to_owned(), true),
+            _ => (key_text, false),
+        };
+        if key == "__proto__" {
+            continue;
+        }
+        let value = match raw_value {
+            None => Value::Bool(true),
+            Some(v) => match unquote(v) {
+                Value::Str(s) if s == "true" => Value::Bool(true),
+                Value::Str(s) if s == "false" => Value::Bool(false),
+                Value::Str(s) if s == "null" => Value::Null,
+                other => other,
+            },
+        };
+        let existing = out.remove(&key);
+        let merged = match (existing, is_array) {
+            (Some(Value::List(mut list)), _) => {
+                list.push(value_to_string(&value));
+                Value::List(list)
+            }
+            (Some(previous), true) => {
+                Value::List(vec![value_to_string(&previous), value_to_string(&value)])
+            }
+            (None, true) => Value::List(vec![value_to_string(&value)]),
+            (_, false) => value,
+        };
+        out.insert(key, merged);
+    }
+    out
+}
+
+/// npm's `unsafe()`: a quoted value is JSON-decoded (single quotes stripped first); an
+/// unquoted one ends at the first unescaped `;` or `#`.
+fn unquote(raw: &str) -> Value {
+    let val = raw.trim();
+    let quoted = val.len() >= 2
+        && ((val.starts_with('"') && val.ends_with('"'))
+            || (val.starts_with('\'') && val.ends_with('\'')));
+    if quoted {
+        let inner = if val.starts_with('\'') {
+            &val[1..val.len() - 1]
+        } else {
+            val
+        };
+        return match serde_json::from_str::<serde_json::Value>(inner) {
+            Ok(serde_json::Value::String(s)) => Value::Str(s),
+            Ok(serde_json::Value::Bool(b)) => Value::Bool(b),
+            Ok(serde_json::Value::Null) => Value::Null,
+            Ok(other) => Value::Str(other.to_string()),
+            Err(_) => Value::Str(inner.to_owned()),
+        };
+    }
+    let mut out = String::with_capacity(val.len());
+    let mut escaped = false;
+    for c in val.chars() {
+        if escaped {
+            if !matches!(c, '\\' | ';' | '#') {
+                out.push('\\');
+            }
+            out.push(c);
+            escaped = false;
+        } else if c == ';' || c == '#' {
+            break;
+        } else if c == '\\' {
+            escaped = true;
+        } else {
+            out.push(c);
+        }
+    }
+    if escaped {
+        out.push('\\');
+    }
+    Value::Str(out.trim().to_owned())
+}
+
+/// How JavaScript's `String(value)` renders a config value.
+pub fn value_to_string(value: &Value) -> String {
+    match value {
+        Value::Str(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_owned(),
+        Value::List(l) => l.join(","),
+    }
+}
+
+/// Replaces `${NAME}` with the environment variable NAME (left as is when unset) and
+/// `${NAME?}` with it or nothing; backslashes escape, as in `@npmcli/config`'s env-replace.
+pub fn env_replace(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] != b'$' || bytes[i + 1] != b'{' {
+            i += 1;
+            continue;
+        }
+        // `[^${}?]+` then an optional `?` then `}`.
+        let name_start = i + 2;
+        let mut j = name_start;
+        while j < bytes.len() && !matches!(bytes[j], b'$' | b'{' | b'}' | b'?') {
+            j += 1;
+        }
+        let optional = j < bytes.len() && bytes[j] == b'?';
+        let close = if optional { j + 1 } else { j };
+        if j == name_start || close >= bytes.len() || bytes[close] != b'}' {
+            i += 1;
+            continue;
+        }
+        // The run of backslashes right before `$` (the regex's lookbehind makes it maximal).
+        let mut esc_start = i;
+        while esc_start > last && bytes[esc_start - 1] == b'\\' {
+            esc_start -= 1;
+        }
+        let escapes = i - esc_start;
+        let name = &text[name_start..j];
+        out.push_str(&text[last..esc_start]);
+        out.push_str(&"\\".repeat(escapes / 2));
+        if escapes % 2 == 1 {
+            out.push_str(&text[i..=close]);
+        } else {
+            match lookup(name) {
+                Some(v) => out.push_str(&v),
+                None if optional => {}
+                None => out.push_str(&format!("${{{name}}}")),
+            }
+        }
+        i = close + 1;
+        last = i;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Where a layer of configuration came from, lowest priority first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LayerKind {
+    Global,
+    User,
+    Project,
+    Env,
+    Cli,
+}
+
+impl fmt::Display for LayerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LayerKind::Global => "global",
+            LayerKind::User => "user",
+            LayerKind::Project => "project",
+            LayerKind::Env => "environment",
+            LayerKind::Cli => "command line",
+        })
+    }
+}
+
+pub struct Layer {
+    pub kind: LayerKind,
+    /// The file it was read from, for messages.
+    pub source: Option<PathBuf>,
+    values: BTreeMap<String, Value>,
+}
+
+impl Layer {
+    pub fn new(kind: LayerKind, source: Option<PathBuf>, values: BTreeMap<String, Value>) -> Self {
+        Layer {
+            kind,
+            source,
+            values,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.values.get(key)
+    }
+
+    /// Names this layer in a message: its file, or what it is.
+    pub fn describe(&self) -> String {
+        match &self.source {
+            Some(path) => path.display().to_string(),
+            None => self.kind.to_string(),
+        }
+    }
+}
+
+impl fmt::Debug for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Layer")
+            .field("kind", &self.kind)
+            .field("source", &self.source)
+            .field("keys", &self.values.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// The process environment, captured once so that everything downstream is a pure function
+/// of it (and testable without touching the real environment).
+#[derive(Clone, Default)]
+pub struct Env {
+    pub vars: HashMap<String, String>,
+    pub cwd: PathBuf,
+    pub home: Option<PathBuf>,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        let vars: HashMap<String, String> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
+        let home = vars
+            .get("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .or_else(dirs::home_dir);
+        Env {
+            vars,
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            home,
+        }
+    }
+
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// The `npm_config_*` variables as a layer: case-insensitive prefix, empty values skipped,
+    /// `_` after the first character becomes `-` and the key is lower-cased, except for
+    /// nerf-darted keys (`npm_config_//host/:_authToken`), which are taken as they are.
+    pub fn npm_config_layer(&self) -> Layer {
+        let mut values = BTreeMap::new();
+        for (name, value) in &self.vars {
+            let Some(raw) = name
+                .get(..11)
+                .filter(|prefix| prefix.eq_ignore_ascii_case("npm_config_"))
+                .map(|_| &name[11..])
+            else {
+                continue;
+            };
+            if value.is_empty() || raw.is_empty() {
+                continue;
+            }
+            let key = if raw.starts_with("//") {
+                raw.to_owned()
+            } else {
+                let mut k = String::with_capacity(raw.len());
+                for (i, c) in raw.chars().enumerate() {
+                    k.push(if i > 0 && c == '_' {
+                        '-'
+                    } else {
+                        c.to_ascii_lowercase()
+                    });
+                }
+                k
+            };
+            values.insert(key, Value::Str(value.clone()));
+        }
+        Layer::new(LayerKind::Env, None, values)
+    }
+}
+
+/// Everything configured, from every layer.
+pub struct Config {
+    layers: Vec<Layer>,
+    env: Env,
+}
+
+// The environment holds secrets too (npm_config_//host/:_authToken): show only the layers.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("layers", &self.layers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A problem reading a config file that npm would only log; we warn and go on, as npm does.
+#[derive(Debug)]
+pub struct LoadWarning(pub String);
+
+/// The keys whose values are file paths (`~/` expanded, relative ones resolved).
+const PATH_KEYS: &[&str] = &[
+    "userconfig",
+    "globalconfig",
+    "prefix",
+    "cafile",
+    "certfile",
+    "keyfile",
+];
+
+impl Config {
+    /// Loads the layers in npm's order: command line, environment, project `.npmrc`, user
+    /// config (whose location the layers above may set), then global config (whose location
+    /// any layer above may set, through `globalconfig` or `prefix`).
+    pub fn load(cli: Layer, env: &Env, warnings: &mut Vec<LoadWarning>) -> Config {
+        let mut config = Config {
+            layers: vec![cli, env.npm_config_layer()],
+            env: env.clone(),
+        };
+
+        let user_file = config
+            .get_path("userconfig")
+            .or_else(|| env.home.as_ref().map(|h| h.join(".npmrc")));
+
+        let project_dir = find_project_dir(&env.cwd);
+        let project_file = project_dir.join(".npmrc");
+        if Some(&project_file) != user_file.as_ref() {
+            config.push_file(LayerKind::Project, &project_file, warnings);
+        }
+
+        let user_file = config.get_path("userconfig").or(user_file);
+        if let Some(user_file) = user_file {
+            config.push_file(LayerKind::User, &user_file, warnings);
+        }
+
+        let global_file = config.get_path("globalconfig").or_else(|| {
+            config
+                .get_path("prefix")
+                .or_else(|| default_global_prefix(env))
+                .map(|prefix| prefix.join("etc").join("npmrc"))
+        });
+        if let Some(global_file) = global_file {
+            config.push_file(LayerKind::Global, &global_file, warnings);
+        }
+        config
+    }
+
+    /// A config made of the given layers only, for tests.
+    #[cfg(test)]
+    pub fn from_layers(layers: Vec<Layer>, env: Env) -> Config {
+        Config { layers, env }
+    }
+
+    fn push_file(&mut self, kind: LayerKind, path: &Path, warnings: &mut Vec<LoadWarning>) {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                self.layers
+                    .push(Layer::new(kind, Some(path.to_owned()), parse_ini(&text)));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => warnings.push(LoadWarning(format!(
+                "could not read {kind} config {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    /// The highest-priority layer that sets `key`, with the value it sets.
+    pub fn get_with_layer(&self, key: &str) -> Option<(Value, &Layer)> {
+        let lookup = |name: &str| self.env.var(name).map(str::to_owned);
+        // Priority: cli > env > project > user > global. Layers are stored as
+        // [cli, env, project?, user?, global?], already in that order.
+        self.layers.iter().find_map(|layer| {
+            // Keys may themselves contain `${VAR}` (`//${HOST}/:_authToken`).
+            let value = layer.get(key).cloned().or_else(|| {
+                layer.values.iter().find_map(|(k, v)| {
+                    (k.contains("${") && env_replace(k, &lookup) == key).then(|| v.clone())
+                })
+            })?;
+            let value = match value {
+                Value::Str(s) => Value::Str(env_replace(s.trim(), &lookup)),
+                Value::List(l) => {
+                    Value::List(l.iter().map(|s| env_replace(s.trim(), &lookup)).collect())
+                }
+                other => other,
+            };
+            Some((value, layer))
+        })
+    }
+
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.get_with_layer(key).map(|(v, _)| v)
+    }
+
+    /// A string value; `null` and an empty string count as unset, as in npm.
+    pub fn get_str(&self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Value::Str(s) if s.is_empty() => None,
+            Value::Null => None,
+            v => Some(value_to_string(&v)),
+        }
+    }
+
+    /// A path value, with `~/` expanded and relative paths resolved against the cwd.
+    pub fn get_path(&self, key: &str) -> Option<PathBuf> {
+        debug_assert!(PATH_KEYS.contains(&key));
+        let raw = self.get_str(key)?;
+        Some(self.resolve_path(&raw))
+    }
+
+    fn resolve_path(&self, raw: &str) -> PathBuf {
+        if let (Some(rest), Some(home)) = (raw.strip_prefix("~/"), self.env.home.as_ref()) {
+            return home.join(rest);
+        }
+        self.env.cwd.join(raw)
+    }
+
+    /// Every key set in any layer, with `${VAR}` in keys expanded.
+    pub fn keys(&self) -> Vec<String> {
+        let lookup = |name: &str| self.env.var(name).map(str::to_owned);
+        self.layers
+            .iter()
+            .flat_map(|layer| layer.values.keys())
+            .map(|k| {
+                if k.contains("${") {
+                    env_replace(k, &lookup)
+                } else {
+                    k.clone()
+                }
+            })
+            .collect()
+    }
+
+    /// The layers that were read from files, for the auth checks.
+    pub fn file_layers(&self) -> impl Iterator<Item = &Layer> {
+        self.layers.iter().filter(|l| {
+            matches!(
+                l.kind,
+                LayerKind::Global | LayerKind::User | LayerKind::Project
+            )
+        })
+    }
+
+    pub fn user_config_path(&self) -> Option<PathBuf> {
+        self.get_path("userconfig")
+            .or_else(|| self.env.home.as_ref().map(|h| h.join(".npmrc")))
+    }
+}
+
+/// The nearest ancestor of `cwd` (itself included) holding a `package.json` or a
+/// `node_modules` folder: npm's "local prefix", where the project `.npmrc` lives.
+fn find_project_dir(cwd: &Path) -> PathBuf {
+    cwd.ancestors()
+        .find(|dir| dir.join("package.json").is_file() || dir.join("node_modules").is_dir())
+        .unwrap_or(cwd)
+        .to_owned()
+}
+
+/// npm's default global prefix: `$PREFIX`, else the folder above the `node` binary's folder
+/// (`/usr/local/bin/node` → `/usr/local`).
+fn default_global_prefix(env: &Env) -> Option<PathBuf> {
+    if let Some(prefix) = env.var("PREFIX").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(prefix));
+    }
+    let path = env.var("PATH")?;
+    let node = std::env::split_paths(path)
+        .map(|dir| dir.join("node"))
+        .find(|candidate| candidate.is_file())?;
+    let node = std::fs::canonicalize(&node).unwrap_or(node);
+    Some(node.parent()?.parent()?.to_owned())
+}
+
+/// npm's "nerf dart" of a URL: `//host[:port]/path/`, the folder of the URL's path, without
+/// scheme, credentials, query or fragment. Credentials in npmrc files are keyed by it.
+pub fn nerf_dart(url: &reqwest::Url) -> String {
+    let path = url.path();
+    let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+    let dir = if dir.is_empty() { "/" } else { dir };
+    format!("//{}{}", host_port(url), dir)
+}
+
+/// `host[:port]`, the port only when it is not the scheme's default (as `URL.host`).
+pub fn host_port(url: &reqwest::Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Value {
+        Value::Str(v.to_owned())
+    }
+
+    #[test]
+    fn parses_comments_quotes_arrays_and_literals() {
+        let text = "\
+; a comment
+# another
+registry = https://r.example/prefix/ ; trailing comment
+//r.example/prefix/:_authToken=abc=def==
+quoted = \"a;b#c\"
+single = 'x y'
+jsonish = '\"z\"'
+escaped = a\\;b\\#c\\d
+flag
+yes = true
+no=false
+nothing = null
+cidr[] = 10.0.0.0/8
+cidr[]=192.0.2.0/24
+=novalue
+[section]
+registry = https://ignored/
+";
+        let map = parse_ini(text);
+        assert!(map["registry"] == s("https://r.example/prefix/"));
+        assert!(map["//r.example/prefix/:_authToken"] == s("abc=def=="));
+        assert!(map["quoted"] == s("a;b#c"));
+        assert!(map["single"] == s("x y"));
+        assert!(map["jsonish"] == s("z"));
+        assert!(map["escaped"] == s("a;b#c\\d"));
+        assert!(map["flag"] == Value::Bool(true));
+        assert!(map["yes"] == Value::Bool(true));
+        assert!(map["no"] == Value::Bool(false));
+        assert!(map["nothing"] == Value::Null);
+        assert!(map["cidr"] == Value::List(vec!["10.0.0.0/8".into(), "192.0.2.0/24".into()]));
+        assert_eq!(map.len(), 11);
+    }
+
+    #[test]
+    fn later_plain_keys_win_and_arrays_absorb_plain_values() {
+        let map = parse_ini("a=1\na=2\nb=1\nb[]=2\nc[]=1\nc=2\n");
+        assert!(map["a"] == s("2"));
+        assert!(map["b"] == Value::List(vec!["1".into(), "2".into()]));
+        // npm's "safeguard": a plain key after an array appends to it.
+        assert!(map["c"] == Value::List(vec!["1".into(), "2".into()]));
+    }
+
+    #[test]
+    fn crlf_and_garbage_lines_do_not_break_parsing() {
+        let map = parse_ini("a=1\r\n\u{0}\u{1}garbage\r\n[unterminated\r\nb = \"unterminated\r\n");
+        assert!(map["a"] == s("1"));
+        assert!(map["b"] == s("\"unterminated"));
+        assert!(map["\u{0}\u{1}garbage"] == Value::Bool(true));
+    }
+
+    #[test]
+    fn env_replace_follows_npm() {
+        let lookup = |name: &str| match name {
+            "HOME" => Some("/home/u".to_owned()),
+            "EMPTY" => Some(String::new()),
+            _ => None,
+        };
+        assert_eq!(env_replace("${HOME}/x", &lookup), "/home/u/x");
+        assert_eq!(env_replace("${UNSET}", &lookup), "${UNSET}");
+        assert_eq!(env_replace("${UNSET?}", &lookup), "");
+        assert_eq!(env_replace("a${EMPTY}b", &lookup), "ab");
+        assert_eq!(env_replace("\\${HOME}", &lookup), "${HOME}");
+        assert_eq!(env_replace("\\\\${HOME}", &lookup), "\\/home/u");
+        assert_eq!(env_replace("${}${HOME", &lookup), "${}${HOME");
+        assert_eq!(env_replace("$${HOME}", &lookup), "$/home/u");
+        assert_eq!(env_replace("é${HOME}é", &lookup), "é/home/ué");
+    }
+
+    #[test]
+    fn env_layer_normalises_names_like_npm() {
+        let env = Env {
+            vars: [
+                ("npm_config_fetch_retries", "3"),
+                ("NPM_CONFIG_REGISTRY", "http://x/"),
+                ("npm_config_//h:1/:_authToken", "t"),
+                ("npm_config_json", ""),
+                ("npm_config_", "x"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+            ..Env::default()
+        };
+        let layer = env.npm_config_layer();
+        assert!(layer.get("fetch-retries") == Some(&s("3")));
+        assert!(layer.get("registry") == Some(&s("http://x/")));
+        assert!(layer.get("//h:1/:_authToken") == Some(&s("t")));
+        assert!(layer.get("json").is_none());
+    }
+
+    #[test]
+    fn higher_layers_win_and_values_expand_env() {
+        let env = Env {
+            vars: [("TOKEN".to_owned(), "secret".to_owned())].into(),
+            ..Env::default()
+        };
+        let user = Layer::new(
+            LayerKind::User,
+            None,
+            parse_ini("registry=http://user/\n//h/:_authToken=${TOKEN}\n//${HOSTVAR?}h2/:x=1"),
+        );
+        let cli = Layer::new(LayerKind::Cli, None, parse_ini("registry=http://cli/"));
+        let config = Config::from_layers(vec![cli, user], env);
+        assert_eq!(config.get_str("registry").unwrap(), "http://cli/");
+        assert_eq!(config.get_str("//h/:_authToken").unwrap(), "secret");
+        assert_eq!(config.get_str("//h2/:x").unwrap(), "1");
+        assert!(config.get_str("missing").is_none());
+    }
+
+    #[test]
+    fn nerf_darts() {
+        let u = |s: &str| reqwest::Url::parse(s).unwrap();
+        assert_eq!(
+            nerf_dart(&u("https://registry.npmjs.org/")),
+            "//registry.npmjs.org/"
+        );
+        assert_eq!(
+            nerf_dart(&u("https://r.example:8443/a/b")),
+            "//r.example:8443/a/"
+        );
+        assert_eq!(nerf_dart(&u("http://u:p@h:80/a/b/?q#f")), "//h/a/b/");
+    }
+
+    #[test]
+    fn project_dir_is_nearest_package_root() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = tmp.path().join("a/b/c");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(tmp.path().join("a/package.json"), "{}").unwrap();
+        assert_eq!(find_project_dir(&deep), tmp.path().join("a"));
+        let lonely = tempfile::tempdir().unwrap();
+        assert_eq!(find_project_dir(lonely.path()), lonely.path());
+    }
+}

@@ -1,0 +1,264 @@
+//! Everything printed on stdout: the table, npm's lines, JSON and parseable output. Each
+//! renderer returns the whole text so it is written in one go.
+
+use comfy_table::{presets, ContentArrangement, Table};
+use serde_json::{Map, Value};
+
+use crate::registry::{js_string, js_truthy, Token};
+use crate::settings::OutputFormat;
+
+/// The token list. `ids` holds each token's short id, in the same order.
+pub fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Json => {
+            let objects: Vec<Value> = tokens
+                .iter()
+                .zip(ids)
+                .map(|(token, id)| {
+                    let mut fields = token.0.clone();
+                    fields.insert("id".into(), Value::String(id.clone()));
+                    Value::Object(fields)
+                })
+                .collect();
+            pretty_json(&Value::Array(objects))
+        }
+        OutputFormat::Parseable => {
+            let mut out = String::from("key\ttoken\tid\tname\tcreated\treadonly\tCIDR whitelist\n");
+            for (token, id) in tokens.iter().zip(ids) {
+                let row = [
+                    joined_field(token, "key"),
+                    joined_field(token, "token"),
+                    id.clone(),
+                    joined_field(token, "name"),
+                    joined_field(token, "created"),
+                    token.readonly().to_string(),
+                    token.cidr().map(|c| c.join(",")).unwrap_or_default(),
+                ];
+                out.push_str(&row.join("\t"));
+                out.push('\n');
+            }
+            out
+        }
+        OutputFormat::Lines => {
+            let mut out = String::new();
+            for (token, id) in tokens.iter().zip(ids) {
+                let created: String = template_field(token, "created").chars().take(10).collect();
+                out.push_str(&format!(
+                    "Token {}… with id {id} name {} created {created}\n",
+                    template_field(token, "token"),
+                    name(token),
+                ));
+                if let Some(cidr) = token.cidr().filter(|c| !c.is_empty()) {
+                    out.push_str(&format!("with IP whitelist: {}\n", cidr.join(",")));
+                }
+                out.push('\n');
+            }
+            out
+        }
+        OutputFormat::Table => {
+            if tokens.is_empty() {
+                return "No tokens.\n".to_owned();
+            }
+            let mut table = Table::new();
+            table
+                .load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_header(["id", "token", "name", "created", "access", "CIDR whitelist"]);
+            for (token, id) in tokens.iter().zip(ids) {
+                let created: String = template_field(token, "created").chars().take(10).collect();
+                table.add_row([
+                    id.clone(),
+                    token.masked().unwrap_or("").to_owned(),
+                    name(token),
+                    created,
+                    if token.readonly() {
+                        "read-only"
+                    } else {
+                        "read-write"
+                    }
+                    .to_owned(),
+                    token.cidr().map(|c| c.join(", ")).unwrap_or_default(),
+                ]);
+            }
+            format!("{table}\n")
+        }
+    }
+}
+
+/// The answer to a create, with `key` and `updated` already removed.
+pub fn created_token(result: &Map<String, Value>, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Json => pretty_json(&Value::Object(result.clone())),
+        OutputFormat::Parseable => result
+            .iter()
+            .map(|(k, v)| format!("{k}\t{}\n", js_string(v)))
+            .collect(),
+        OutputFormat::Table | OutputFormat::Lines => {
+            let token = result
+                .get("token")
+                .map_or("undefined".to_owned(), js_string);
+            let mut out = format!("Created token {token}\n");
+            let cidr = result
+                .get("cidr_whitelist")
+                .filter(|v| js_truthy(v))
+                .or_else(|| result.get("cidr"));
+            if let Some(Value::Array(list)) = cidr {
+                if !list.is_empty() {
+                    let entries: Vec<String> = list.iter().map(js_string).collect();
+                    out.push_str(&format!("with IP whitelist: {}\n", entries.join(",")));
+                }
+            }
+            if let Some(expires) = result.get("expires").filter(|v| js_truthy(v)) {
+                out.push_str(&format!("expires: {}\n", js_string(expires)));
+            }
+            out
+        }
+    }
+}
+
+/// The keys of revoked tokens.
+pub fn revoked(keys: &[String], format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Json => pretty_json(&Value::from(keys.to_vec())),
+        OutputFormat::Parseable => format!("{}\n", keys.join("\t")),
+        OutputFormat::Table | OutputFormat::Lines => {
+            let s = if keys.len() == 1 { "" } else { "s" };
+            format!("Removed {} token{s}\n", keys.len())
+        }
+    }
+}
+
+/// `JSON.stringify(value, null, 2)` plus the newline npm prints after it.
+fn pretty_json(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
+/// A field as `[…].join('\t')` renders it: missing and null are empty.
+fn joined_field(token: &Token, name: &str) -> String {
+    match token.field(name) {
+        None | Some(Value::Null) => String::new(),
+        Some(v) => js_string(v),
+    }
+}
+
+/// A field as a template string renders it: missing is `undefined`.
+fn template_field(token: &Token, name: &str) -> String {
+    token.field(name).map_or("undefined".to_owned(), js_string)
+}
+
+/// npm prints `undefined` for a token without a name; we say so plainly.
+fn name(token: &Token) -> String {
+    match token.field("name") {
+        None | Some(Value::Null) => "(unnamed)".to_owned(),
+        Some(Value::String(s)) if s.is_empty() => "(unnamed)".to_owned(),
+        Some(v) => js_string(v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn tokens() -> Vec<Token> {
+        [
+            json!({"user": "alice", "token": "ODZmM...hODg=", "key": "6d812cd1dd101381e3662cb1cbe30c7b",
+                   "cidr": ["192.0.2.0/24", "10.0.0.0/8"], "readonly": false,
+                   "created": "2026-11-25T01:22:03.385Z"}),
+            json!({"token": "npm_ab", "key": "2dfdb1d2", "name": "ci", "readonly": true,
+                   "cidr_whitelist": null, "created": "2026-11-25T01:22:03.698Z", "updated": "x"}),
+            json!({}),
+        ]
+        .into_iter()
+        .map(|v| Token(v.as_object().unwrap().clone()))
+        .collect()
+    }
+
+    fn ids() -> Vec<String> {
+        vec!["6d812c".into(), "2dfdb1".into(), "".into()]
+    }
+
+    #[test]
+    fn lines_follow_npm() {
+        assert_eq!(
+            token_list(&tokens(), &ids(), OutputFormat::Lines),
+            "Token ODZmM...hODg=… with id 6d812c name (unnamed) created 2026-11-25\n\
+             with IP whitelist: 192.0.2.0/24,10.0.0.0/8\n\n\
+             Token npm_ab… with id 2dfdb1 name ci created 2026-11-25\n\n\
+             Token undefined… with id  name (unnamed) created undefined\n\n"
+        );
+    }
+
+    #[test]
+    fn parseable_follows_npm() {
+        assert_eq!(
+            token_list(&tokens(), &ids(), OutputFormat::Parseable),
+            "key\ttoken\tid\tname\tcreated\treadonly\tCIDR whitelist\n\
+             6d812cd1dd101381e3662cb1cbe30c7b\tODZmM...hODg=\t6d812c\t\t2026-11-25T01:22:03.385Z\tfalse\t192.0.2.0/24,10.0.0.0/8\n\
+             2dfdb1d2\tnpm_ab\t2dfdb1\tci\t2026-11-25T01:22:03.698Z\ttrue\t\n\
+             \t\t\t\t\tfalse\t\n"
+        );
+    }
+
+    #[test]
+    fn json_passes_objects_through_with_id_last() {
+        let out = token_list(&tokens()[1..2], &ids()[1..2], OutputFormat::Json);
+        assert_eq!(
+            out,
+            "[\n  {\n    \"token\": \"npm_ab\",\n    \"key\": \"2dfdb1d2\",\n    \"name\": \"ci\",\n    \"readonly\": true,\n    \"cidr_whitelist\": null,\n    \"created\": \"2026-11-25T01:22:03.698Z\",\n    \"updated\": \"x\",\n    \"id\": \"2dfdb1\"\n  }\n]\n"
+        );
+        assert_eq!(token_list(&[], &[], OutputFormat::Json), "[]\n");
+        assert_eq!(token_list(&[], &[], OutputFormat::Lines), "");
+    }
+
+    #[test]
+    fn table_shows_every_token() {
+        let out = token_list(&tokens(), &ids(), OutputFormat::Table);
+        for needle in [
+            "6d812c",
+            "ODZmM...hODg=",
+            "192.0.2.0/24, 10.0.0.0/8",
+            "read-only",
+            "ci",
+        ] {
+            assert!(out.contains(needle), "{needle} in\n{out}");
+        }
+        assert_eq!(token_list(&[], &[], OutputFormat::Table), "No tokens.\n");
+    }
+
+    #[test]
+    fn create_outputs() {
+        let result = json!({"token": "full-token", "cidr": ["10.0.0.0/8"], "readonly": true, "expires": null});
+        let map = result.as_object().unwrap();
+        assert_eq!(
+            created_token(map, OutputFormat::Lines),
+            "Created token full-token\nwith IP whitelist: 10.0.0.0/8\n"
+        );
+        assert_eq!(
+            created_token(map, OutputFormat::Parseable),
+            "token\tfull-token\ncidr\t10.0.0.0/8\nreadonly\ttrue\nexpires\tnull\n"
+        );
+        let expiring = json!({"token": "t", "cidr_whitelist": [], "expires": "2027-01-01"});
+        assert_eq!(
+            created_token(expiring.as_object().unwrap(), OutputFormat::Lines),
+            "Created token t\nexpires: 2027-01-01\n"
+        );
+    }
+
+    #[test]
+    fn revoke_outputs() {
+        let keys = vec!["a".to_owned(), "b".to_owned()];
+        assert_eq!(revoked(&keys, OutputFormat::Lines), "Removed 2 tokens\n");
+        assert_eq!(
+            revoked(&keys[..1], OutputFormat::Lines),
+            "Removed 1 token\n"
+        );
+        assert_eq!(revoked(&keys, OutputFormat::Parseable), "a\tb\n");
+        assert_eq!(
+            revoked(&keys, OutputFormat::Json),
+            "[\n  \"a\",\n  \"b\"\n]\n"
+        );
+    }
+}

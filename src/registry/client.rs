@@ -1,0 +1,518 @@
+//! The HTTP client for the token endpoints.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE,
+};
+use reqwest::{Method, Url};
+use serde_json::{Map, Value};
+
+use super::auth::{Credential, Credentials};
+use super::display_url;
+use super::error::{HttpError, RegistryError, SentAuth};
+use super::types::{CreateTokenRequest, Token};
+use crate::secret::Secret;
+
+/// A token list longer than this many pages is treated as a registry fault.
+const MAX_PAGES: usize = 10_000;
+
+/// Error bodies are only read this far: they are for a one-line message.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+pub struct ClientOptions {
+    /// The registry base URL, ending in `/` (any path prefix kept).
+    pub registry: Url,
+    pub credentials: Credentials,
+    pub otp: Option<Secret>,
+    /// npm's `auth-type` config, sent as `npm-auth-type`.
+    pub auth_type: String,
+    /// npm's `fetch-timeout`; `None` waits for ever (`fetch-timeout=0`).
+    pub timeout: Option<Duration>,
+    pub user_agent: String,
+    /// The largest response body accepted.
+    pub max_body_bytes: usize,
+}
+
+pub struct RegistryClient {
+    http: reqwest::Client,
+    options: ClientOptions,
+}
+
+impl RegistryClient {
+    pub fn new(options: ClientOptions) -> Result<Self, RegistryError> {
+        let mut builder = reqwest::Client::builder().user_agent(options.user_agent.clone());
+        if let Some(timeout) = options.timeout {
+            builder = builder.timeout(timeout);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| RegistryError::Client(e.without_url().to_string()))?;
+        Ok(RegistryClient { http, options })
+    }
+
+    /// `<registry>/-/npm/v1/tokens`, keeping the registry's path prefix.
+    pub fn tokens_url(&self) -> Url {
+        self.options
+            .registry
+            .join("-/npm/v1/tokens")
+            .expect("a fixed relative path joins onto any http(s) base")
+    }
+
+    /// Every token, following `urls.next` from page to page. A link back to a page already
+    /// read, or an endless list, is an error rather than a hang.
+    pub async fn list_tokens(&self) -> Result<Vec<Token>, RegistryError> {
+        let mut tokens = Vec::new();
+        let mut seen = HashSet::new();
+        let mut next = Some(self.tokens_url());
+        while let Some(url) = next.take() {
+            if !seen.insert(url.clone()) {
+                return Err(RegistryError::PageLoop {
+                    url: display_url(&url),
+                });
+            }
+            if seen.len() > MAX_PAGES {
+                return Err(RegistryError::TooManyPages { limit: MAX_PAGES });
+            }
+            let body = self.send(Method::GET, url.clone(), None).await?;
+            let page = decode_page(&body, &url)?;
+            tokens.extend(page.objects);
+            next = page.next.map(|link| self.resolve_link(&link)).transpose()?;
+        }
+        Ok(tokens)
+    }
+
+    /// Creates a token; returns the registry's answer as it came.
+    pub async fn create_token(
+        &self,
+        request: &CreateTokenRequest,
+    ) -> Result<Map<String, Value>, RegistryError> {
+        let url = self.tokens_url();
+        let body = self
+            .send(Method::POST, url.clone(), Some(request.to_json()))
+            .await?;
+        match parse_json(&body, "POST", &url)? {
+            Value::Object(map) => Ok(map),
+            other => Err(shape_error(
+                "POST",
+                &url,
+                format!("expected an object, got {}", kind(&other)),
+            )),
+        }
+    }
+
+    /// Revokes the token with this key (or full token, which npm's registry also accepts).
+    pub async fn delete_token(&self, key: &str) -> Result<(), RegistryError> {
+        let mut url = self.tokens_url();
+        url.path_segments_mut()
+            .expect("http(s) URLs have a path")
+            .extend(["token", key]);
+        self.send(Method::DELETE, url, None).await.map(drop)
+    }
+
+    /// A `next` link: an absolute http(s) URL, or a path joined onto the registry as npm does.
+    fn resolve_link(&self, link: &str) -> Result<Url, RegistryError> {
+        let bad = || RegistryError::BadNextLink {
+            link: link.chars().take(200).collect(),
+        };
+        let url = match Url::parse(link) {
+            Ok(url) => url,
+            Err(_) => self
+                .options
+                .registry
+                .join(link.trim().trim_start_matches('/'))
+                .map_err(|_| bad())?,
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad());
+        }
+        Ok(url)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let started = Instant::now();
+        let shown = display_url(&url);
+        let credential = self
+            .options
+            .credentials
+            .for_url(&url, &self.options.registry);
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert("npm-command", HeaderValue::from_static("token"));
+        if let Ok(v) = HeaderValue::from_str(&self.options.auth_type) {
+            headers.insert("npm-auth-type", v);
+        }
+        let sent = match credential {
+            Some((_, Credential::Bearer(token))) => {
+                headers.insert(
+                    AUTHORIZATION,
+                    sensitive(&format!("Bearer {}", token.expose()))?,
+                );
+                SentAuth::Bearer
+            }
+            Some((_, Credential::Basic(auth))) => {
+                headers.insert(
+                    AUTHORIZATION,
+                    sensitive(&format!("Basic {}", auth.expose()))?,
+                );
+                SentAuth::Basic
+            }
+            None => SentAuth::None,
+        };
+        if let Some((nerf, _)) = credential {
+            log::debug!("{method} {shown}: using the credential for {nerf}");
+        } else {
+            log::debug!("{method} {shown}: no credential for this origin");
+        }
+        if let Some(otp) = &self.options.otp {
+            headers.insert("npm-otp", sensitive(otp.expose())?);
+        }
+        let mut request = self
+            .http
+            .request(method.clone(), url.clone())
+            .headers(headers);
+        if let Some(body) = body {
+            request = request.header(CONTENT_TYPE, "application/json").body(body);
+        }
+
+        let result = request.send().await;
+        let mut response = match result {
+            Ok(r) => r,
+            Err(e) => return Err(self.transport_error(&method, &shown, e)),
+        };
+        let status = response.status();
+        let limit = if status.is_success() {
+            self.options.max_body_bytes
+        } else {
+            MAX_ERROR_BODY
+        };
+        let body = read_body(&mut response, limit, !status.is_success())
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge => RegistryError::TooLarge {
+                    method: method.to_string(),
+                    url: shown.clone(),
+                    limit,
+                },
+                BodyError::Transport(e) => self.transport_error(&method, &shown, e),
+            });
+        log::info!(
+            target: crate::log::HTTP,
+            "fetch {method} {} {shown} {}ms",
+            status.as_u16(),
+            started.elapsed().as_millis()
+        );
+        let body = match body {
+            Ok(body) => body,
+            // An error status whose body broke off still gets its status reported.
+            Err(_) if !status.is_success() => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        if status.is_success() {
+            return Ok(body);
+        }
+
+        let text = String::from_utf8_lossy(&body);
+        let www_authenticate = response
+            .headers()
+            .get(WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let otp_required = status.as_u16() == 401
+            && (www_authenticate.as_deref().is_some_and(|h| {
+                h.split(',')
+                    .any(|part| part.trim().eq_ignore_ascii_case("otp"))
+            }) || text.contains("one-time pass"));
+        Err(RegistryError::Http(Box::new(HttpError {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("").to_owned(),
+            method: method.to_string(),
+            url: shown,
+            message: error_message(&text),
+            otp_required,
+            sent,
+        })))
+    }
+
+    fn transport_error(&self, method: &Method, url: &str, error: reqwest::Error) -> RegistryError {
+        if error.is_timeout() {
+            return RegistryError::Timeout {
+                method: method.to_string(),
+                url: url.to_owned(),
+                after: self.options.timeout.unwrap_or_default(),
+            };
+        }
+        let (code, reason) = describe_transport_error(&error);
+        RegistryError::Network {
+            method: method.to_string(),
+            url: url.to_owned(),
+            code,
+            reason,
+        }
+    }
+}
+
+fn sensitive(value: &str) -> Result<HeaderValue, RegistryError> {
+    let mut v = HeaderValue::from_str(value).map_err(|_| {
+        RegistryError::Client(
+            "a configured credential or one-time password contains characters that cannot be sent in an HTTP header".into(),
+        )
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+enum BodyError {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+/// Reads a body up to `limit` bytes: past it, the body is cut there when `truncate` (an
+/// error body only feeds a one-line message), else it is an error.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: usize,
+    truncate: bool,
+) -> Result<Vec<u8>, BodyError> {
+    if !truncate && response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::with_capacity(
+        response
+            .content_length()
+            .map_or(8 * 1024, |n| n.min(limit as u64) as usize),
+    );
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > limit {
+            if truncate {
+                body.extend_from_slice(&chunk[..limit - body.len()]);
+                break;
+            }
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The `error` field of a JSON error body, else a short single-line text body; HTML pages
+/// and empty bodies give nothing.
+fn error_message(text: &str) -> Option<String> {
+    if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) {
+        return match map.get("error") {
+            Some(Value::String(s)) if !s.is_empty() => Some(one_line(s)),
+            Some(Value::Null) | None => map
+                .get("message")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(one_line),
+            Some(other) => Some(one_line(&other.to_string())),
+        };
+    }
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.starts_with('<') {
+        return None;
+    }
+    Some(one_line(trimmed))
+}
+
+/// Makes server text safe for a one-line message: first line, control characters dropped,
+/// at most 200 characters.
+fn one_line(s: &str) -> String {
+    let first = s.lines().next().unwrap_or("");
+    let mut out: String = first
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    if first.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
+
+struct Page {
+    objects: Vec<Token>,
+    next: Option<String>,
+}
+
+fn decode_page(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
+    let value = parse_json(body, "GET", url)?;
+    let Value::Object(mut map) = value else {
+        return Err(shape_error(
+            "GET",
+            url,
+            format!("expected an object, got {}", kind(&value)),
+        ));
+    };
+    let objects = match map.remove("objects") {
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return Err(shape_error(
+                "GET",
+                url,
+                format!("`objects` is {}, not a list", kind(&other)),
+            ))
+        }
+        None => return Err(shape_error("GET", url, "it has no `objects` list".into())),
+    };
+    let objects = objects
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Object(fields) => Ok(Token(fields)),
+            other => Err(shape_error(
+                "GET",
+                url,
+                format!("token {} is {}, not an object", i + 1, kind(&other)),
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = map
+        .get("urls")
+        .and_then(|urls| urls.get("next"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned);
+    Ok(Page { objects, next })
+}
+
+fn parse_json(body: &[u8], method: &str, url: &Url) -> Result<Value, RegistryError> {
+    serde_json::from_slice(body).map_err(|e| RegistryError::InvalidJson {
+        method: method.to_owned(),
+        url: display_url(url),
+        detail: if body.is_empty() {
+            "the body is empty".to_owned()
+        } else {
+            e.to_string()
+        },
+    })
+}
+
+fn shape_error(method: &str, url: &Url, detail: String) -> RegistryError {
+    RegistryError::UnexpectedShape {
+        method: method.to_owned(),
+        url: display_url(url),
+        detail,
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// npm's code and a short reason for a failure below HTTP, from the innermost cause.
+fn describe_transport_error(error: &reqwest::Error) -> (&'static str, String) {
+    let mut code = if error.is_connect() {
+        "ECONNREFUSED"
+    } else {
+        "ECONNRESET"
+    };
+    let mut reason = String::new();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
+    let mut found_io = false;
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            found_io = true;
+            code = match io.kind() {
+                ConnectionRefused => "ECONNREFUSED",
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => "ECONNRESET",
+                TimedOut => "ETIMEDOUT",
+                AddrNotAvailable | NotFound => "ENOTFOUND",
+                _ => code,
+            };
+        }
+        reason = err.to_string();
+        source = err.source();
+    }
+    let lower = reason.to_ascii_lowercase();
+    if !found_io {
+        if lower.contains("dns")
+            || lower.contains("failed to lookup")
+            || lower.contains("name or service not known")
+        {
+            code = "ENOTFOUND";
+        } else if lower.contains("certificate")
+            || lower.contains("tls")
+            || lower.contains("handshake")
+        {
+            code = "ECERT";
+        } else if error.is_connect() {
+            code = "ECONNECT";
+        }
+    }
+    if reason.is_empty() {
+        reason = "the connection failed".to_owned();
+    }
+    (code, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_are_short_and_clean() {
+        assert_eq!(
+            error_message(r#"{"error":"bad username/password, access denied"}"#).unwrap(),
+            "bad username/password, access denied"
+        );
+        assert_eq!(error_message(r#"{"message":"nope"}"#).unwrap(), "nope");
+        assert_eq!(error_message("<html>502</html>"), None);
+        assert_eq!(error_message(""), None);
+        assert_eq!(
+            error_message("upstream\ttimed out\nmore"),
+            Some("upstreamtimed out".into())
+        );
+        assert_eq!(
+            error_message(&"x".repeat(500)).unwrap().chars().count(),
+            201
+        );
+    }
+
+    #[test]
+    fn pages_decode_leniently_but_not_blindly() {
+        let url = Url::parse("http://r/-/npm/v1/tokens").unwrap();
+        let page = decode_page(br#"{"objects":[{"key":"a"}],"urls":{"next":""}}"#, &url).unwrap();
+        assert_eq!(page.objects.len(), 1);
+        assert!(page.next.is_none());
+        let page = decode_page(br#"{"objects":[]}"#, &url).unwrap();
+        assert!(page.next.is_none());
+        let page = decode_page(br#"{"objects":[],"urls":{"next":"/p2"}}"#, &url).unwrap();
+        assert_eq!(page.next.as_deref(), Some("/p2"));
+        assert!(matches!(
+            decode_page(b"{}", &url),
+            Err(RegistryError::UnexpectedShape { .. })
+        ));
+        assert!(matches!(
+            decode_page(b"[]", &url),
+            Err(RegistryError::UnexpectedShape { .. })
+        ));
+        assert!(matches!(
+            decode_page(br#"{"objects":[1]}"#, &url),
+            Err(RegistryError::UnexpectedShape { .. })
+        ));
+        assert!(matches!(
+            decode_page(b"{\"objects\":[", &url),
+            Err(RegistryError::InvalidJson { .. })
+        ));
+        assert!(matches!(
+            decode_page(b"\xff\xfe", &url),
+            Err(RegistryError::InvalidJson { .. })
+        ));
+    }
+}

@@ -1,0 +1,280 @@
+//! What the token API sends and receives. Token objects are kept as the registry sent them
+//! (field order included) so that `--json` passes them through untouched; accessors read the
+//! few fields the other formats need and tolerate any of them missing (npm/cli#1695).
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::secret::Secret;
+
+/// One token object from `GET /-/npm/v1/tokens`.
+#[derive(Clone, PartialEq)]
+pub struct Token(pub Map<String, Value>);
+
+// Only masked tokens are listed, but print nothing of a token object regardless.
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token({} fields)", self.0.len())
+    }
+}
+
+impl Token {
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+
+    /// The token's key: its stable identifier. Missing or not a string: empty.
+    pub fn key(&self) -> &str {
+        self.field("key").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// The masked token the registry shows, e.g. `npm_ab…` or Verdaccio's `ABCDE...VWXYZ`.
+    pub fn masked(&self) -> Option<&str> {
+        self.field("token").and_then(Value::as_str)
+    }
+
+    pub fn readonly(&self) -> bool {
+        self.field("readonly").is_some_and(js_truthy)
+    }
+
+    /// The CIDR allow-list: npm's `cidr_whitelist`, or Verdaccio's `cidr`. `None` when the
+    /// registry sent neither (or null), so callers can tell "no list" from "empty list".
+    pub fn cidr(&self) -> Option<Vec<String>> {
+        ["cidr_whitelist", "cidr"]
+            .iter()
+            .find_map(|name| match self.field(name) {
+                Some(Value::Array(items)) => Some(items.iter().map(js_string).collect()),
+                Some(Value::String(s)) => Some(vec![s.clone()]),
+                _ => None,
+            })
+    }
+
+    /// Does `candidate` look like the full token this one masks? npm checks that the masked
+    /// form is a prefix of it; a mask with an ellipsis in the middle (`ABCDE...VWXYZ`, as
+    /// Verdaccio sends) is matched on both ends instead.
+    pub fn mask_matches(&self, candidate: &str) -> bool {
+        let Some(mask) = self.masked().filter(|m| !m.is_empty()) else {
+            return false;
+        };
+        for ellipsis in ["...", "…"] {
+            if let Some((head, tail)) = mask.split_once(ellipsis) {
+                return candidate.len() > head.len() + tail.len()
+                    && candidate.starts_with(head)
+                    && candidate.ends_with(tail);
+            }
+        }
+        candidate.starts_with(mask)
+    }
+}
+
+/// JavaScript's `String(value)`, as npm's template strings render a JSON value.
+pub fn js_string(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => js_number(n),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::Null => String::new(),
+                other => js_string(other),
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(_) => "[object Object]".to_owned(),
+    }
+}
+
+fn js_number(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+        Some(f) => f.to_string(),
+        None => n.to_string(),
+    }
+}
+
+/// JavaScript truthiness of a JSON value.
+pub fn js_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// The body of `POST /-/npm/v1/tokens`, field for field as npm 11 sends it, plus
+/// `readonly` when asked for (npm 11 drops `--read-only`; npm ≤ 10 sent it).
+pub struct CreateTokenRequest {
+    pub password: Secret,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub packages: Vec<String>,
+    pub packages_all: bool,
+    pub scopes: Vec<String>,
+    pub orgs: Vec<String>,
+    pub packages_and_scopes_permission: Option<String>,
+    pub orgs_permission: Option<String>,
+    pub expires_days: Option<u32>,
+    pub cidr_whitelist: Vec<String>,
+    pub bypass_2fa: bool,
+    pub readonly: bool,
+}
+
+impl fmt::Debug for CreateTokenRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateTokenRequest")
+            .field("password", &self.password)
+            .field("name", &self.name)
+            .field("readonly", &self.readonly)
+            .field("cidr_whitelist", &self.cidr_whitelist)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CreateTokenRequest {
+    /// The JSON body. Holds the password: send it, never log it.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut body = Map::new();
+        body.insert(
+            "name".into(),
+            self.name.clone().map_or(Value::Null, Value::String),
+        );
+        body.insert(
+            "password".into(),
+            Value::String(self.password.expose().to_owned()),
+        );
+        if let Some(d) = self.description.as_ref().filter(|d| !d.is_empty()) {
+            body.insert("description".into(), Value::String(d.clone()));
+        }
+        fn put_list(body: &mut Map<String, Value>, name: &str, list: &[String]) {
+            if !list.is_empty() {
+                body.insert(
+                    name.into(),
+                    list.iter().cloned().map(Value::String).collect(),
+                );
+            }
+        }
+        put_list(&mut body, "packages", &self.packages);
+        if self.packages_all {
+            body.insert("packages_all".into(), Value::Bool(true));
+        }
+        put_list(&mut body, "scopes", &self.scopes);
+        put_list(&mut body, "orgs", &self.orgs);
+        if let Some(p) = &self.packages_and_scopes_permission {
+            body.insert(
+                "packages_and_scopes_permission".into(),
+                Value::String(p.clone()),
+            );
+        }
+        if let Some(p) = &self.orgs_permission {
+            body.insert("orgs_permission".into(), Value::String(p.clone()));
+        }
+        if let Some(days) = self.expires_days {
+            body.insert("expires".into(), Value::from(days));
+        }
+        put_list(&mut body, "cidr_whitelist", &self.cidr_whitelist);
+        if self.bypass_2fa {
+            body.insert("bypass_2fa".into(), Value::Bool(true));
+        }
+        if self.readonly {
+            body.insert("readonly".into(), Value::Bool(true));
+        }
+        serde_json::to_vec(&Value::Object(body)).expect("a JSON map always serializes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn token(v: Value) -> Token {
+        Token(v.as_object().unwrap().clone())
+    }
+
+    #[test]
+    fn accessors_tolerate_missing_and_odd_fields() {
+        let t = token(json!({}));
+        assert_eq!(t.key(), "");
+        assert_eq!(t.masked(), None);
+        assert!(!t.readonly());
+        assert_eq!(t.cidr(), None);
+        let t = token(json!({"key": 7, "readonly": "yes", "cidr": ["10.0.0.0/8", null]}));
+        assert_eq!(t.key(), "");
+        assert!(t.readonly());
+        assert_eq!(t.cidr().unwrap(), ["10.0.0.0/8", "null"]);
+        let t = token(json!({"cidr_whitelist": null, "cidr": []}));
+        assert_eq!(t.cidr().unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn js_string_matches_javascript() {
+        assert_eq!(js_string(&json!(null)), "null");
+        assert_eq!(js_string(&json!(["a", null, 1, true])), "a,,1,true");
+        assert_eq!(js_string(&json!({"a": 1})), "[object Object]");
+        assert_eq!(js_string(&json!(1.0)), "1");
+        assert_eq!(js_string(&json!(1.5)), "1.5");
+    }
+
+    #[test]
+    fn masks_match_like_npm_and_verdaccio() {
+        let npmjs = token(json!({"token": "npm_abcd"}));
+        assert!(npmjs.mask_matches("npm_abcdEFGH1234"));
+        assert!(!npmjs.mask_matches("npm_abc"));
+        let verdaccio = token(json!({"token": "ABCDE...VWXYZ"}));
+        assert!(verdaccio.mask_matches("ABCDEfffffVWXYZ"));
+        assert!(!verdaccio.mask_matches("ABCDEVWXYZ"));
+        assert!(!verdaccio.mask_matches("ABCDEffffVWXY"));
+        assert!(!token(json!({"token": ""})).mask_matches("anything"));
+    }
+
+    #[test]
+    fn create_body_is_npm_11_plus_readonly() {
+        let mut req = CreateTokenRequest {
+            password: Secret::new("pw"),
+            name: None,
+            description: None,
+            packages: vec![],
+            packages_all: false,
+            scopes: vec![],
+            orgs: vec![],
+            packages_and_scopes_permission: None,
+            orgs_permission: None,
+            expires_days: None,
+            cidr_whitelist: vec![],
+            bypass_2fa: false,
+            readonly: false,
+        };
+        assert_eq!(
+            String::from_utf8(req.to_json()).unwrap(),
+            r#"{"name":null,"password":"pw"}"#
+        );
+        req.name = Some("ci".into());
+        req.description = Some("for CI".into());
+        req.packages = vec!["a".into()];
+        req.packages_all = true;
+        req.scopes = vec!["@s".into()];
+        req.orgs = vec!["o".into()];
+        req.packages_and_scopes_permission = Some("read-only".into());
+        req.orgs_permission = Some("no-access".into());
+        req.expires_days = Some(30);
+        req.cidr_whitelist = vec!["10.0.0.0/8".into()];
+        req.bypass_2fa = true;
+        req.readonly = true;
+        assert_eq!(
+            String::from_utf8(req.to_json()).unwrap(),
+            r#"{"name":"ci","password":"pw","description":"for CI","packages":["a"],"packages_all":true,"scopes":["@s"],"orgs":["o"],"packages_and_scopes_permission":"read-only","orgs_permission":"no-access","expires":30,"cidr_whitelist":["10.0.0.0/8"],"bypass_2fa":true,"readonly":true}"#
+        );
+        assert!(!format!("{req:?}").contains("pw\""));
+    }
+}

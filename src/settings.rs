@@ -1,0 +1,599 @@
+//! Flags, environment and npmrc layers, resolved once into the settings the commands use.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use base64::Engine;
+use reqwest::Url;
+
+use crate::cidr::{parse_cidr_list, CidrError};
+use crate::cli::{Cli, Command};
+use crate::npmrc::{self, Config, Env, Layer, LoadWarning, Value};
+use crate::registry::{display_url, ClientOptions, Credential, Credentials};
+use crate::secret::{Redactor, Secret};
+
+pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
+const DEFAULT_FETCH_TIMEOUT_MS: u64 = 5 * 60 * 1000;
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+const PERMISSIONS: [&str; 3] = ["read-only", "read-write", "no-access"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Json,
+    Parseable,
+    /// A table, for people at a terminal.
+    Table,
+    /// npm's human lines, which scripts written against `npm token` parse.
+    Lines,
+}
+
+/// What `create` sends, before the password is known.
+#[derive(Debug, Default)]
+pub struct CreateSettings {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub packages: Vec<String>,
+    pub packages_all: bool,
+    pub scopes: Vec<String>,
+    pub orgs: Vec<String>,
+    pub packages_and_scopes_permission: Option<String>,
+    pub orgs_permission: Option<String>,
+    pub expires_days: Option<u32>,
+    /// Validated IPv4 networks.
+    pub cidr: Vec<String>,
+    pub bypass_2fa: bool,
+    pub readonly: bool,
+    pub password: Option<Secret>,
+}
+
+#[derive(Debug)]
+pub struct Settings {
+    pub registry: Url,
+    pub credentials: Credentials,
+    /// The nerf dart of the credential used for the registry, e.g. `//registry.npmjs.org/`.
+    pub credential_key: String,
+    pub otp: Option<Secret>,
+    pub auth_type: String,
+    pub fetch_timeout: Option<Duration>,
+    pub format: OutputFormat,
+    pub loglevel: String,
+    pub create: CreateSettings,
+    /// Every secret configured, to scrub from anything printed on stderr.
+    pub redactor: Redactor,
+    /// Problems worth a warning that did not stop anything.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("Invalid auth configuration found: {problems}. Please run `npm config fix` to repair your configuration.")]
+    InvalidAuth { problems: String },
+
+    #[error("invalid registry URL \"{url}\": {reason}; set `registry` to an http(s) URL such as {DEFAULT_REGISTRY}")]
+    InvalidRegistry { url: String, reason: String },
+
+    #[error("invalid {key} \"{value}\" in {source_name}: {expected}")]
+    InvalidValue {
+        key: &'static str,
+        value: String,
+        source_name: String,
+        expected: &'static str,
+    },
+
+    #[error(transparent)]
+    Cidr(#[from] CidrError),
+
+    #[error("no credentials for {nerf} (registry {registry}); log in with `npm login --registry={registry}`, or add a line `{nerf}:_authToken=<token>` to {user_config}")]
+    NoCredentials {
+        nerf: String,
+        registry: String,
+        user_config: String,
+    },
+}
+
+impl Settings {
+    pub fn resolve(cli: &Cli, env: &Env) -> Result<Settings, ConfigError> {
+        let mut load_warnings = Vec::new();
+        let config = Config::load(cli.to_layer(), env, &mut load_warnings);
+        let mut warnings: Vec<String> = load_warnings.into_iter().map(|LoadWarning(w)| w).collect();
+
+        check_unscoped_auth(&config)?;
+        let registry = registry_url(&config)?;
+        // What the user typed is checked before anything about the registry: a bad CIDR is
+        // reported as such even where no credentials are configured.
+        let create = if matches!(cli.command, Some(Command::Create(_))) {
+            create_settings(&config, &mut warnings)?
+        } else {
+            CreateSettings::default()
+        };
+        let mut redactor = Redactor::default();
+        let credentials = collect_credentials(&config, &mut redactor, &mut warnings);
+        let tokens_url = registry
+            .join("-/npm/v1/tokens")
+            .expect("a fixed relative path joins onto any http(s) base");
+        let user_config = config.user_config_path();
+        let credential_key = match credentials.for_url(&tokens_url, &registry) {
+            Some((key, _)) => key.to_owned(),
+            None => {
+                return Err(ConfigError::NoCredentials {
+                    nerf: npmrc::nerf_dart(&registry),
+                    registry: display_url(&registry),
+                    user_config: user_config
+                        .as_ref()
+                        .map_or("~/.npmrc".to_owned(), |p| p.display().to_string()),
+                })
+            }
+        };
+
+        let otp = config.get_str("otp").map(Secret::new);
+        let loglevel = match config.get_str("loglevel") {
+            Some(level) if crate::log::LEVELS.contains(&level.as_str()) => level,
+            Some(level) => {
+                warnings.push(format!(
+                    "ignoring loglevel \"{level}\": expected one of {}",
+                    crate::log::LEVELS.join(", ")
+                ));
+                crate::log::DEFAULT_LEVEL.to_owned()
+            }
+            None => crate::log::DEFAULT_LEVEL.to_owned(),
+        };
+        let fetch_timeout = match get_number(&config, "fetch-timeout", &mut warnings) {
+            Some(0) => None,
+            Some(ms) => Some(Duration::from_millis(ms)),
+            None => Some(Duration::from_millis(DEFAULT_FETCH_TIMEOUT_MS)),
+        };
+
+        let format = if get_bool(&config, "json", &mut warnings) {
+            OutputFormat::Json
+        } else if get_bool(&config, "parseable", &mut warnings) {
+            OutputFormat::Parseable
+        } else if cli.global.table || (!cli.global.lines && std::io::stdout().is_terminal()) {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Lines
+        };
+
+        for secret in [&otp, &create.password].into_iter().flatten() {
+            redactor.add(secret);
+        }
+
+        Ok(Settings {
+            registry,
+            credentials,
+            credential_key,
+            otp,
+            auth_type: config
+                .get_str("auth-type")
+                .unwrap_or_else(|| "web".to_owned()),
+            fetch_timeout,
+            format,
+            loglevel,
+            create,
+            redactor,
+            warnings,
+        })
+    }
+
+    pub fn client_options(&self) -> ClientOptions {
+        ClientOptions {
+            registry: self.registry.clone(),
+            credentials: self.credentials.clone(),
+            otp: self.otp.clone(),
+            auth_type: self.auth_type.clone(),
+            timeout: self.fetch_timeout,
+            user_agent: format!(
+                "npm-token/{} ({} {})",
+                env!("CARGO_PKG_VERSION"),
+                std::env::consts::OS,
+                std::env::consts::ARCH
+            ),
+            max_body_bytes: MAX_BODY_BYTES,
+        }
+    }
+}
+
+/// npm refuses auth settings that are not scoped to a registry (`_authToken=…` at top level)
+/// in any config file, naming each one and what it should be.
+fn check_unscoped_auth(config: &Config) -> Result<(), ConfigError> {
+    let registry = config
+        .get_str("registry")
+        .and_then(|r| Url::parse(&r).ok())
+        .unwrap_or_else(|| Url::parse(DEFAULT_REGISTRY).expect("the default registry is a URL"));
+    let nerfed = npmrc::nerf_dart(&registry);
+    let mut problems = Vec::new();
+    for layer in config.file_layers() {
+        let where_ = layer.kind;
+        let has = |key: &str| layer.get(key).is_some_and(|v| *v != Value::Null);
+        for key in ["_authtoken", "-authtoken"] {
+            if has(key) {
+                problems.push(format!(
+                    "`{key}` is not allowed in {where_} config ({})",
+                    layer.describe()
+                ));
+            }
+        }
+        for key in ["_auth", "_authToken", "username", "_password"] {
+            if !has(key) {
+                continue;
+            }
+            let orphan = (key == "username" && !has("_password"))
+                || (key == "_password" && !has("username"));
+            if orphan {
+                problems.push(format!(
+                    "`{key}` is not allowed in {where_} config ({})",
+                    layer.describe()
+                ));
+            } else {
+                problems.push(format!(
+                    "`{key}` must be renamed to `{nerfed}:{key}` in {where_} config ({})",
+                    layer.describe()
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ConfigError::InvalidAuth {
+            problems: problems.join(", "),
+        })
+    }
+}
+
+/// The registry URL, normalised to end in `/` so that a path prefix is kept when the API
+/// paths are joined onto it (npm appends them the same way).
+fn registry_url(config: &Config) -> Result<Url, ConfigError> {
+    let raw = config
+        .get_str("registry")
+        .unwrap_or_else(|| DEFAULT_REGISTRY.to_owned());
+    let invalid = |reason: &str| ConfigError::InvalidRegistry {
+        url: match Url::parse(&raw) {
+            Ok(u) => display_url(&u),
+            Err(_) => raw.clone(),
+        },
+        reason: reason.to_owned(),
+    };
+    let mut url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid("only http and https registries are supported"));
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+/// Every `//nerf/dart/:_authToken`, `:_auth` and `:username`+`:_password` configured in any
+/// layer, each resolved through the layers, as npm-registry-fetch's `getAuth` does.
+fn collect_credentials(
+    config: &Config,
+    redactor: &mut Redactor,
+    warnings: &mut Vec<String>,
+) -> Credentials {
+    let mut credentials = Credentials::default();
+    let mut darts: Vec<String> = config
+        .keys()
+        .into_iter()
+        .filter(|k| k.starts_with("//"))
+        .filter_map(|k| {
+            ["_authToken", "_auth", "username", "_password"]
+                .iter()
+                .find_map(|suffix| k.strip_suffix(suffix)?.strip_suffix(':'))
+                .map(str::to_owned)
+        })
+        .collect();
+    darts.sort();
+    darts.dedup();
+    for dart in darts {
+        let get = |suffix: &str| config.get_str(&format!("{dart}:{suffix}"));
+        let credential = if let Some(token) = get("_authToken") {
+            Credential::Bearer(Secret::new(token))
+        } else if let Some(auth) = get("_auth") {
+            Credential::Basic(Secret::new(auth))
+        } else if let (Some(user), Some(password)) = (get("username"), get("_password")) {
+            let decoded = match decode_base64_lenient(&password) {
+                Some(p) => p,
+                None => {
+                    warnings.push(format!(
+                        "ignoring {dart}:_password: it is not base64, as npm expects"
+                    ));
+                    redactor.add(&Secret::new(password));
+                    continue;
+                }
+            };
+            redactor.add(&Secret::new(password));
+            redactor.add(&Secret::new(decoded.clone()));
+            let joined = format!("{user}:{decoded}");
+            Credential::Basic(Secret::new(
+                base64::engine::general_purpose::STANDARD.encode(joined),
+            ))
+        } else {
+            continue;
+        };
+        match &credential {
+            Credential::Bearer(s) | Credential::Basic(s) => redactor.add(s),
+        }
+        credentials.insert(dart, credential);
+    }
+    credentials
+}
+
+/// Node's `Buffer.from(s, 'base64')` accepts missing padding and the URL-safe alphabet.
+fn decode_base64_lenient(s: &str) -> Option<String> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let bytes = GeneralPurpose::new(&base64::alphabet::STANDARD, config)
+        .decode(&cleaned)
+        .or_else(|_| GeneralPurpose::new(&base64::alphabet::URL_SAFE, config).decode(&cleaned))
+        .ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+fn source_name(layer: &Layer) -> String {
+    layer.describe()
+}
+
+/// A boolean setting; a value that is not a boolean is ignored with a warning, as npm does.
+fn get_bool(config: &Config, key: &'static str, warnings: &mut Vec<String>) -> bool {
+    match config.get_with_layer(key) {
+        None => false,
+        Some((Value::Bool(b), _)) => b,
+        Some((Value::Null, _)) => false,
+        Some((Value::Str(s), layer)) => match s.as_str() {
+            "true" | "" => true,
+            "false" => false,
+            other => {
+                warnings.push(format!(
+                    "ignoring {key} \"{other}\" in {}: expected true or false",
+                    source_name(layer)
+                ));
+                false
+            }
+        },
+        Some((Value::List(_), layer)) => {
+            warnings.push(format!(
+                "ignoring {key} in {}: expected true or false",
+                source_name(layer)
+            ));
+            false
+        }
+    }
+}
+
+/// A whole-number setting; anything else is ignored with a warning.
+fn get_number(config: &Config, key: &'static str, warnings: &mut Vec<String>) -> Option<u64> {
+    let (value, layer) = config.get_with_layer(key)?;
+    match &value {
+        Value::Str(s) if s.trim().parse::<u64>().is_ok() => s.trim().parse().ok(),
+        Value::Null => None,
+        _ => {
+            warnings.push(format!(
+                "ignoring {key} \"{}\" in {}: expected a whole number",
+                npmrc::value_to_string(&value),
+                source_name(layer)
+            ));
+            None
+        }
+    }
+}
+
+/// A list setting: an ini array, or one value (from the environment, entries are separated
+/// by blank lines, as npm puts lists there).
+fn get_list(config: &Config, key: &str) -> Vec<String> {
+    match config.get(key) {
+        Some(Value::List(items)) => items,
+        Some(Value::Str(s)) if !s.is_empty() => s.split("\n\n").map(str::to_owned).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Settings that change what `create` asks the registry for are checked strictly: ignoring a
+/// bad `orgs-permission` would create a token with wider access than intended.
+fn create_settings(
+    config: &Config,
+    warnings: &mut Vec<String>,
+) -> Result<CreateSettings, ConfigError> {
+    let permission = |key: &'static str| -> Result<Option<String>, ConfigError> {
+        match config.get_with_layer(key) {
+            Some((Value::Str(s), _)) if PERMISSIONS.contains(&s.as_str()) => Ok(Some(s)),
+            Some((Value::Null, _)) | None => Ok(None),
+            Some((Value::Str(s), _)) if s.is_empty() => Ok(None),
+            Some((value, layer)) => Err(ConfigError::InvalidValue {
+                key,
+                value: npmrc::value_to_string(&value),
+                source_name: source_name(layer),
+                expected: "expected read-only, read-write or no-access",
+            }),
+        }
+    };
+    let expires_days = match config.get_with_layer("expires") {
+        None | Some((Value::Null, _)) => None,
+        Some((value, layer)) => {
+            let text = npmrc::value_to_string(&value);
+            match text.trim().parse::<u32>() {
+                Ok(0) => None,
+                Ok(days) => Some(days),
+                Err(_) => {
+                    return Err(ConfigError::InvalidValue {
+                        key: "expires",
+                        value: text,
+                        source_name: source_name(layer),
+                        expected: "expected a whole number of days",
+                    })
+                }
+            }
+        }
+    };
+    Ok(CreateSettings {
+        name: config.get_str("name"),
+        description: config.get_str("token-description"),
+        packages: get_list(config, "packages"),
+        packages_all: get_bool(config, "packages-all", warnings),
+        scopes: get_list(config, "scopes"),
+        orgs: get_list(config, "orgs"),
+        packages_and_scopes_permission: permission("packages-and-scopes-permission")?,
+        orgs_permission: permission("orgs-permission")?,
+        expires_days,
+        cidr: parse_cidr_list(&get_list(config, "cidr"))?,
+        bypass_2fa: get_bool(config, "bypass-2fa", warnings),
+        readonly: get_bool(config, "read-only", warnings),
+        password: config.get_str("password").map(Secret::new),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use std::collections::HashMap;
+
+    struct Fixture {
+        dir: tempfile::TempDir,
+    }
+
+    impl Fixture {
+        fn new(npmrc: &str) -> Fixture {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join(".npmrc"), npmrc).unwrap();
+            Fixture { dir }
+        }
+
+        fn env(&self, vars: &[(&str, &str)]) -> Env {
+            let mut map: HashMap<String, String> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let user = self.dir.path().join(".npmrc").display().to_string();
+            map.entry("npm_config_userconfig".into()).or_insert(user);
+            map.insert(
+                "npm_config_globalconfig".into(),
+                self.dir.path().join("no-global").display().to_string(),
+            );
+            Env {
+                vars: map,
+                cwd: self.dir.path().to_owned(),
+                home: Some(self.dir.path().to_owned()),
+            }
+        }
+
+        fn resolve(&self, args: &[&str], vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+            let mut argv = vec!["npm-token"];
+            argv.extend_from_slice(args);
+            Settings::resolve(&Cli::try_parse_from(argv).unwrap(), &self.env(vars))
+        }
+    }
+
+    #[test]
+    fn registry_and_token_from_user_config() {
+        let f = Fixture::new(
+            "registry=http://127.0.0.1:4873/prefix\n//127.0.0.1:4873/prefix/:_authToken=t0k3n\n",
+        );
+        let s = f.resolve(&["list"], &[]).unwrap();
+        assert_eq!(s.registry.as_str(), "http://127.0.0.1:4873/prefix/");
+        assert_eq!(s.credential_key, "//127.0.0.1:4873/prefix/");
+        assert_eq!(s.redactor.redact("x t0k3n y"), "x *** y");
+    }
+
+    #[test]
+    fn flags_beat_env_beat_files() {
+        let f = Fixture::new("registry=http://file/\n//file/:_authToken=a\n//env/:_authToken=b\n//flag/:_authToken=c\njson=true\n");
+        let s = f
+            .resolve(&[], &[("npm_config_registry", "http://env/")])
+            .unwrap();
+        assert_eq!(s.registry.as_str(), "http://env/");
+        assert_eq!(s.format, OutputFormat::Json);
+        let s = f
+            .resolve(
+                &["--registry", "http://flag/"],
+                &[("npm_config_registry", "http://env/")],
+            )
+            .unwrap();
+        assert_eq!(s.registry.as_str(), "http://flag/");
+    }
+
+    #[test]
+    fn basic_auth_from_username_and_password() {
+        // _password is base64("pass word").
+        let f =
+            Fixture::new("//r/:username=bob\n//r/:_password=cGFzcyB3b3Jk\nregistry=http://r/\n");
+        let s = f.resolve(&[], &[]).unwrap();
+        let url = Url::parse("http://r/-/npm/v1/tokens").unwrap();
+        let (_, cred) = s.credentials.for_url(&url, &s.registry).unwrap();
+        match cred {
+            Credential::Basic(b) => assert_eq!(b.expose(), "Ym9iOnBhc3Mgd29yZA=="),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.redactor.redact("pass word"), "***");
+    }
+
+    #[test]
+    fn unscoped_auth_is_refused_like_npm() {
+        let f = Fixture::new("registry=http://127.0.0.1:4999/\n_authToken=abc\n");
+        let err = f.resolve(&[], &[]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("Invalid auth configuration found: `_authToken` must be renamed to `//127.0.0.1:4999/:_authToken` in user config ("),
+            "{err}"
+        );
+        assert!(err.ends_with("Please run `npm config fix` to repair your configuration."));
+        assert!(!err.contains("abc"));
+    }
+
+    #[test]
+    fn missing_credentials_name_the_registry() {
+        let f = Fixture::new("registry=http://127.0.0.1:4999/\n//other/:_authToken=x\n");
+        let err = f.resolve(&[], &[]).unwrap_err().to_string();
+        assert!(err.starts_with("no credentials for //127.0.0.1:4999/ (registry http://127.0.0.1:4999/); log in with `npm login --registry=http://127.0.0.1:4999/`, or add a line `//127.0.0.1:4999/:_authToken=<token>` to "), "{err}");
+    }
+
+    #[test]
+    fn bad_registry_urls_are_errors() {
+        for bad in ["not a url", "ftp://x/", "file:///etc/"] {
+            let f = Fixture::new(&format!("registry={bad}\n"));
+            let err = f.resolve(&[], &[]).unwrap_err().to_string();
+            assert!(err.starts_with("invalid registry URL"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn create_options_from_config_layers() {
+        let f = Fixture::new("//r/:_authToken=x\nregistry=http://r/\ncidr[]=10.0.0.0/8\ncidr[]=192.0.2.0/24\nread-only=true\n");
+        let s = f
+            .resolve(
+                &["create", "--name", "ci"],
+                &[("npm_config_password", "hunter22")],
+            )
+            .unwrap();
+        assert_eq!(s.create.cidr, ["10.0.0.0/8", "192.0.2.0/24"]);
+        assert!(s.create.readonly);
+        assert_eq!(s.create.name.as_deref(), Some("ci"));
+        assert_eq!(s.create.password.as_ref().unwrap().expose(), "hunter22");
+        assert_eq!(s.redactor.redact("hunter22"), "***");
+    }
+
+    #[test]
+    fn invalid_permissions_in_config_are_errors_not_ignored() {
+        let f = Fixture::new("//r/:_authToken=x\nregistry=http://r/\norgs-permission=admin\n");
+        let err = f.resolve(&["create"], &[]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("invalid orgs-permission \"admin\" in "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn odd_booleans_warn_and_are_ignored() {
+        let f = Fixture::new("//r/:_authToken=x\nregistry=http://r/\njson=banana\n");
+        let s = f.resolve(&["--lines"], &[]).unwrap();
+        assert_eq!(s.format, OutputFormat::Lines);
+        assert!(
+            s.warnings[0].starts_with("ignoring json \"banana\""),
+            "{:?}",
+            s.warnings
+        );
+    }
+}
