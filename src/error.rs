@@ -129,7 +129,7 @@ fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext<'_>) -> Strin
             ),
         },
         403 => format!(
-            "{summary}; the registry refused this for your account or token (a read-only or IP-restricted token cannot manage tokens)"
+            "{summary}; the registry refused this token or account (it may be revoked, read-only, or limited to other IP addresses)"
         ),
         404 => format!(
             "{summary}; this registry does not serve the token API there: check the `registry` config ({})",

@@ -1,0 +1,1 @@
+//! Against an in-process fake registry: what Verdaccio cannot be made to do.

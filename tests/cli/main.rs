@@ -1,0 +1,6 @@
+//! Integration tests: the real binary against a real Verdaccio, real npm, and an in-process
+//! fake registry for what Verdaccio cannot do. One test binary, so one Verdaccio.
+
+mod fake;
+mod support;
+mod verdaccio;

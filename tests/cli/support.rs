@@ -1,0 +1,301 @@
+//! Test support: a real Verdaccio started once for this test binary, users on it, and
+//! helpers to run `npm-token` and real `npm` with an isolated configuration.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_npm-token");
+
+pub struct Registry {
+    pub url: String,
+    pub port: u16,
+}
+
+static REGISTRY: OnceLock<Registry> = OnceLock::new();
+static USERS: AtomicUsize = AtomicUsize::new(0);
+
+fn registry_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/registry")
+}
+
+/// The shared Verdaccio, started on first use.
+pub fn registry() -> &'static Registry {
+    REGISTRY.get_or_init(|| {
+        install_verdaccio();
+        let mut last_error = String::new();
+        for _ in 0..3 {
+            match start_verdaccio() {
+                Ok(r) => return r,
+                Err(e) => last_error = e,
+            }
+        }
+        panic!("could not start Verdaccio: {last_error}");
+    })
+}
+
+fn install_verdaccio() {
+    if registry_dir().join("node_modules/.bin/verdaccio").exists() {
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(registry_dir())
+        .status()
+        .expect("npm is installed");
+    assert!(status.success(), "npm ci in tests/registry failed");
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_verdaccio() -> Result<Registry, String> {
+    let dir = tempfile::Builder::new()
+        .prefix("npm-token-verdaccio")
+        .tempdir()
+        .map_err(|e| e.to_string())?
+        .keep();
+    let port = free_port();
+    std::fs::write(
+        dir.join("config.yaml"),
+        format!(
+            "storage: ./storage
+auth:
+  htpasswd:
+    file: ./htpasswd
+    algorithm: bcrypt
+    rounds: 4
+uplinks: {{}}
+packages:
+  '**':
+    access: $authenticated
+    publish: $authenticated
+web:
+  enable: false
+userRateLimit:
+  windowMs: 1000
+  max: 1000000
+listen: 127.0.0.1:{port}
+log: {{type: stdout, level: warn}}
+"
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let verdaccio = registry_dir().join("node_modules/.bin/verdaccio");
+    // A watchdog shell: stops Verdaccio (and removes its files) when this test process ends,
+    // however it ends; libtest has no global teardown.
+    let script = format!(
+        "{v} --config {d}/config.yaml > {d}/verdaccio.log 2>&1 & v=$!
+         while kill -0 {pid} 2>/dev/null && kill -0 $v 2>/dev/null; do sleep 0.5; done
+         kill $v 2>/dev/null; wait $v 2>/dev/null; rm -rf {d}",
+        v = verdaccio.display(),
+        d = dir.display(),
+        pid = std::process::id()
+    );
+    Command::new("bash")
+        .args(["-c", &script])
+        .env("NODE_ENV", "production")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok((200, _)) = http(port, "GET", "/-/ping", None, None) {
+            return Ok(Registry {
+                url: format!("http://127.0.0.1:{port}/"),
+                port,
+            });
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let log = std::fs::read_to_string(dir.join("verdaccio.log")).unwrap_or_default();
+    Err(format!("no answer on port {port}; log:\n{log}"))
+}
+
+/// A minimal HTTP/1.1 client for setting up fixtures (not the code under test).
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<&str>,
+) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    if let Some(token) = bearer {
+        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    if !body.is_empty() {
+        request.push_str("Content-Type: application/json\r\n");
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    Ok((status, body))
+}
+
+/// A user with its own token list on the shared registry, and its own home and npmrc.
+pub struct User {
+    pub name: String,
+    pub password: String,
+    pub token: String,
+    pub home: tempfile::TempDir,
+    pub registry: &'static Registry,
+}
+
+impl User {
+    pub fn new() -> User {
+        let registry = registry();
+        let n = USERS.fetch_add(1, Ordering::SeqCst);
+        let name = format!("u{}x{n}", std::process::id());
+        let password = format!("pw-{name}-secret");
+        let body = format!(r#"{{"name":"{name}","password":"{password}"}}"#);
+        // Verdaccio's htpasswd store loses concurrent sign-ups: one at a time.
+        static SIGNUP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let (status, answer) = {
+            let _one_at_a_time = SIGNUP.lock().unwrap_or_else(|e| e.into_inner());
+            http(
+                registry.port,
+                "PUT",
+                &format!("/-/user/org.couchdb.user:{name}"),
+                None,
+                Some(&body),
+            )
+            .unwrap()
+        };
+        assert_eq!(status, 201, "creating user {name}: {answer}");
+        let json: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        let token = json["token"].as_str().unwrap().to_owned();
+        let user = User {
+            name,
+            password,
+            token,
+            home: tempfile::tempdir().unwrap(),
+            registry,
+        };
+        user.write_npmrc(&user.token);
+        user
+    }
+
+    pub fn npmrc(&self) -> PathBuf {
+        self.home.path().join("user.npmrc")
+    }
+
+    /// Points the user's npmrc at the registry with this token.
+    pub fn write_npmrc(&self, token: &str) {
+        std::fs::write(
+            self.npmrc(),
+            format!(
+                "registry={}\n//127.0.0.1:{}/:_authToken={token}\n",
+                self.registry.url, self.registry.port
+            ),
+        )
+        .unwrap();
+    }
+
+    fn isolate(&self, cmd: &mut Command) {
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("NPM_CONFIG_USERCONFIG", self.npmrc())
+            .env(
+                "NPM_CONFIG_GLOBALCONFIG",
+                self.home.path().join("no-global-npmrc"),
+            )
+            .current_dir(self.home.path())
+            .stdin(Stdio::null());
+    }
+
+    /// `npm-token` with this user's configuration.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        self.isolate(&mut cmd);
+        cmd
+    }
+
+    /// Real `npm` with this user's configuration.
+    pub fn npm(&self) -> Command {
+        let mut cmd = Command::new("npm");
+        self.isolate(&mut cmd);
+        cmd.env("npm_config_cache", self.home.path().join(".npm-cache"))
+            .env("npm_config_update_notifier", "false")
+            .env("npm_config_fund", "false")
+            .env("npm_config_audit", "false");
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::of(self.cmd().args(args))
+    }
+
+    pub fn run_npm(&self, args: &[&str]) -> Run {
+        Run::of(self.npm().args(args))
+    }
+
+    /// Creates a token with `npm-token create --json` and returns the answer.
+    pub fn create(&self, extra: &[&str]) -> serde_json::Value {
+        let mut args = vec!["create", "--json", "--password", &self.password];
+        args.extend_from_slice(extra);
+        let run = self.run(&args);
+        assert_eq!(run.code, 0, "{run:?}");
+        serde_json::from_str(&run.stdout).unwrap()
+    }
+
+    /// The token list, as `npm-token list --json` gives it.
+    pub fn list(&self) -> Vec<serde_json::Value> {
+        let run = self.run(&["list", "--json"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        serde_json::from_str(&run.stdout).unwrap()
+    }
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn of(cmd: &mut Command) -> Run {
+        let out = cmd.output().expect("the command runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Exit 1 with exactly this one line on stderr and nothing on stdout.
+    #[track_caller]
+    pub fn assert_error(&self, line: &str) {
+        assert_eq!(
+            (self.code, self.stdout.as_str(), self.stderr.as_str()),
+            (1, "", format!("npm-token error {line}\n").as_str()),
+        );
+    }
+}
