@@ -304,7 +304,13 @@ async fn read_body(
 /// The `error` field of a JSON error body, else a short single-line text body; HTML pages
 /// and empty bodies give nothing.
 fn error_message(text: &str) -> Option<String> {
-    if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) {
+    let map = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Some(map),
+        Ok(Value::Null) => return None,
+        Ok(Value::String(s)) => return Some(one_line(&s)).filter(|s| !s.is_empty()),
+        _ => None,
+    };
+    if let Some(map) = map {
         return match map.get("error") {
             Some(Value::String(s)) if !s.is_empty() => Some(one_line(s)),
             Some(Value::Null) | None => map
@@ -474,6 +480,11 @@ mod tests {
         assert_eq!(error_message(r#"{"message":"nope"}"#).unwrap(), "nope");
         assert_eq!(error_message("<html>502</html>"), None);
         assert_eq!(error_message(""), None);
+        assert_eq!(error_message("null"), None);
+        assert_eq!(
+            error_message("\"quota exceeded\""),
+            Some("quota exceeded".into())
+        );
         assert_eq!(
             error_message("upstream\ttimed out\nmore"),
             Some("upstreamtimed out".into())

@@ -1,1 +1,402 @@
-//! Against an in-process fake registry: what Verdaccio cannot be made to do.
+//! Against an in-process fake registry (wiremock): faults, pagination, headers and bodies
+//! that Verdaccio cannot be made to produce.
+
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::support::{free_port, Run, BIN};
+
+const TOKEN: &str = "fake-secret-token-0123456789";
+
+struct Fake {
+    server: MockServer,
+    home: tempfile::TempDir,
+}
+
+impl Fake {
+    async fn start() -> Fake {
+        Fake::with_prefix("").await
+    }
+
+    /// A fake whose registry URL carries a path prefix (`http://…/prefix/`).
+    async fn with_prefix(prefix: &str) -> Fake {
+        let server = MockServer::start().await;
+        let home = tempfile::tempdir().unwrap();
+        let port = server.address().port();
+        std::fs::write(
+            home.path().join("npmrc"),
+            format!("registry=http://127.0.0.1:{port}/{prefix}\n//127.0.0.1:{port}/:_authToken={TOKEN}\n"),
+        )
+        .unwrap();
+        Fake { server, home }
+    }
+
+    fn url(&self, p: &str) -> String {
+        format!("{}{p}", self.server.uri())
+    }
+
+    async fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.env_clear()
+            .env("HOME", self.home.path())
+            .env("NPM_CONFIG_USERCONFIG", self.home.path().join("npmrc"))
+            .env("NPM_CONFIG_GLOBALCONFIG", self.home.path().join("none"))
+            .current_dir(self.home.path())
+            .stdin(std::process::Stdio::null())
+            .args(args);
+        tokio::task::spawn_blocking(move || Run::of(&mut cmd))
+            .await
+            .unwrap()
+    }
+
+    async fn list_answers(&self, response: ResponseTemplate) {
+        Mock::given(method("GET"))
+            .and(path("/-/npm/v1/tokens"))
+            .respond_with(response)
+            .mount(&self.server)
+            .await;
+    }
+}
+
+fn page(objects: serde_json::Value, next: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"objects": objects, "total": 0, "urls": {"next": next}}))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sends_npm_headers_and_the_token_only_where_it_belongs() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/-/npm/v1/tokens"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("npm-command", "token"))
+        .respond_with(page(json!([{"key": "aaaaaaaa11", "token": "npm_aa"}]), ""))
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["list", "--parseable"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let requests = fake.server.received_requests().await.unwrap();
+    let agent = requests[0]
+        .headers
+        .get("user-agent")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(agent.starts_with("npm-token/"), "{agent}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn follows_pages_and_computes_ids_across_them() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/-/npm/v1/tokens"))
+        .respond_with(page(
+            json!([{"key": "abcdef0001", "token": "t1"}]),
+            &fake.url("/-/npm/v1/tokens/page/2"),
+        ))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/-/npm/v1/tokens/page/2"))
+        .respond_with(page(
+            json!([{"key": "abcdef0002", "token": "t2"}]),
+            "/-/npm/v1/tokens/page/3",
+        ))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/-/npm/v1/tokens/page/3"))
+        .respond_with(page(json!([{"key": "ffffff0003", "token": "t3"}]), ""))
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["list", "--parseable"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let ids: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').nth(2).unwrap())
+        .collect();
+    assert_eq!(ids, ["abcdef0001", "abcdef0002", "ffffff"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_next_link_that_loops_is_an_error_not_a_hang() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(json!([]), &fake.url("/-/npm/v1/tokens")))
+        .await;
+    let run = fake.run(&["list"]).await;
+    run.assert_error(&format!(
+        "the registry's token list links back to a page already read ({}); the registry is misbehaving: report it to its operators",
+        fake.url("/-/npm/v1/tokens")
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_next_link_to_another_origin_gets_no_credentials() {
+    let fake = Fake::start().await;
+    let other = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(page(json!([{"key": "bbbbbbbb", "token": "t2"}]), ""))
+        .mount(&other)
+        .await;
+    fake.list_answers(page(
+        json!([{"key": "aaaaaaaa", "token": "t1"}]),
+        &format!("{}/steal", other.uri()),
+    ))
+    .await;
+    let run = fake.run(&["list", "--json"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let seen = other.received_requests().await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0].headers.get("authorization").is_none(),
+        "the token went to another origin"
+    );
+    assert!(seen[0].headers.get("npm-otp").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keeps_the_registry_path_prefix() {
+    let fake = Fake::with_prefix("npm/private").await;
+    Mock::given(method("GET"))
+        .and(path("/npm/private/-/npm/v1/tokens"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(page(json!([]), ""))
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["list", "--json"]).await;
+    assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{run:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tolerates_token_objects_with_missing_fields() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([{}, {"key": null, "token": null, "created": 5}]),
+        "",
+    ))
+    .await;
+    let run = fake.run(&["list"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "Token undefined… with id  name (unnamed) created undefined\n\nToken null… with id  name (unnamed) created 5\n\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_sends_npm_11_body_plus_readonly() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .and(path("/-/npm/v1/tokens"))
+        .and(body_json(json!({
+            "name": "ci", "password": "pw-123456", "description": "deploys",
+            "packages": ["a", "b"], "packages_all": true, "scopes": ["@s"], "orgs": ["o"],
+            "packages_and_scopes_permission": "read-only", "orgs_permission": "no-access",
+            "expires": 30, "cidr_whitelist": ["10.0.0.0/8", "192.0.2.0/24"], "bypass_2fa": true,
+            "readonly": true,
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "token": "npm_FULLTOKEN", "key": "k", "cidr_whitelist": ["10.0.0.0/8", "192.0.2.0/24"],
+            "readonly": true, "expires": "2027-01-01T00:00:00.000Z", "updated": "u"
+        })))
+        .expect(3)
+        .mount(&fake.server)
+        .await;
+    let args = [
+        "create",
+        "--name",
+        "ci",
+        "--token-description",
+        "deploys",
+        "--packages",
+        "a",
+        "--packages",
+        "b",
+        "--packages-all",
+        "--scopes",
+        "@s",
+        "--orgs",
+        "o",
+        "--packages-and-scopes-permission",
+        "read-only",
+        "--orgs-permission",
+        "no-access",
+        "--expires",
+        "30",
+        "--cidr",
+        "10.0.0.0/8, 192.0.2.0/24",
+        "--bypass-2fa",
+        "--password",
+        "pw-123456",
+        "--readonly",
+    ];
+    let run = fake.run(&args).await;
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "Created token npm_FULLTOKEN\nwith IP whitelist: 10.0.0.0/8,192.0.2.0/24\nexpires: 2027-01-01T00:00:00.000Z\n"),
+        "{run:?}"
+    );
+    let json = fake.run(&[&args[..], &["--json"]].concat()).await;
+    assert_eq!(
+        json.stdout,
+        "{\n  \"token\": \"npm_FULLTOKEN\",\n  \"cidr_whitelist\": [\n    \"10.0.0.0/8\",\n    \"192.0.2.0/24\"\n  ],\n  \"readonly\": true,\n  \"expires\": \"2027-01-01T00:00:00.000Z\"\n}\n"
+    );
+    let parseable = fake.run(&[&args[..], &["-p"]].concat()).await;
+    assert_eq!(
+        parseable.stdout,
+        "token\tnpm_FULLTOKEN\ncidr_whitelist\t10.0.0.0/8,192.0.2.0/24\nreadonly\ttrue\nexpires\t2027-01-01T00:00:00.000Z\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_errors_each_get_one_clear_line() {
+    let cases: [(u16, serde_json::Value, &str); 6] = [
+        (401, json!({"error": "token expired"}), "Unable to authenticate, your authentication token seems to be invalid (401 Unauthorized - GET {url} - token expired). To correct this please try logging in again with: npm login --registry={reg}"),
+        (403, json!({"error": "forbidden"}), "403 Forbidden - GET {url} - forbidden; the registry refused this token or account (it may be revoked, read-only, or limited to other IP addresses)"),
+        (404, json!({"error": "not found"}), "404 Not Found - GET {url} - not found; this registry does not serve the token API there: check the `registry` config ({reg})"),
+        (429, json!({}), "429 Too Many Requests - GET {url}; the registry is busy or rate limiting: wait a little and try again"),
+        (500, json!({"error": "boom"}), "500 Internal Server Error - GET {url} - boom; the registry failed: try again later"),
+        (503, json!(null), "503 Service Unavailable - GET {url}; the registry failed: try again later"),
+    ];
+    for (status, body, expected) in cases {
+        let fake = Fake::start().await;
+        fake.list_answers(ResponseTemplate::new(status).set_body_json(body))
+            .await;
+        let run = fake.run(&["list"]).await;
+        let expected = expected
+            .replace("{url}", &fake.url("/-/npm/v1/tokens"))
+            .replace("{reg}", &fake.url("/"));
+        run.assert_error(&expected);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn garbage_answers_are_reported_not_panicked_on() {
+    let cases: [(&[u8], &str); 4] = [
+        (
+            b"{\"objects\": [",
+            "is not valid JSON: EOF while parsing a list at line 1 column 13",
+        ),
+        (
+            b"<html>hello</html>",
+            "is not valid JSON: expected value at line 1 column 1",
+        ),
+        (
+            b"\xff\xfe\x00garbage",
+            "is not valid JSON: expected value at line 1 column 1",
+        ),
+        (
+            b"{\"objects\": 5}",
+            "is not what the token API returns: `objects` is a number, not a list",
+        ),
+    ];
+    for (body, detail) in cases {
+        let fake = Fake::start().await;
+        fake.list_answers(
+            ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json"),
+        )
+        .await;
+        let run = fake.run(&["list"]).await;
+        run.assert_error(&format!(
+            "the registry's answer to GET {} {detail}; check that {} is an npm registry (the `registry` config)",
+            fake.url("/-/npm/v1/tokens"),
+            fake.url("/"),
+        ));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_errors_also_go_to_stdout_like_npm() {
+    let fake = Fake::start().await;
+    fake.list_answers(ResponseTemplate::new(500).set_body_json(json!({"error": "boom"})))
+        .await;
+    let run = fake.run(&["list", "--json"]).await;
+    assert_eq!(run.code, 1);
+    let parsed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(parsed["error"]["code"], "E500");
+    assert!(parsed["error"]["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("500 Internal Server Error - GET "));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connection_refused_names_the_url() {
+    let fake = Fake::start().await;
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/");
+    std::fs::write(
+        fake.home.path().join("npmrc"),
+        format!("registry={url}\n//127.0.0.1:{port}/:_authToken={TOKEN}\n"),
+    )
+    .unwrap();
+    let run = fake.run(&["list"]).await;
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    let prefix = format!("npm-token error request to {url}-/npm/v1/tokens failed, reason: ");
+    assert!(run.stderr.starts_with(&prefix), "{run:?}");
+    assert!(run.stderr.ends_with(" (ECONNREFUSED); check that the registry is up and reachable, and if you are behind a proxy, that the `proxy` config is set\n"), "{run:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_registry_that_echoes_secrets_does_not_get_them_printed() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|req: &Request| {
+            let body = String::from_utf8_lossy(&req.body).into_owned();
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"error": format!("bad request {body} {TOKEN}")}))
+        })
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run(&[
+            "create",
+            "--password",
+            "hunter2-secret",
+            "--otp",
+            "123456",
+            "--loglevel",
+            "silly",
+        ])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    for secret in ["hunter2-secret", TOKEN, "123456"] {
+        assert!(
+            !run.stderr.contains(secret) && !run.stdout.contains(secret),
+            "{secret} leaked: {run:?}"
+        );
+    }
+    assert!(run.stderr.contains("***"), "{run:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn revoke_reports_what_was_removed_when_one_fails() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([{"key": "aaaaaaaa01"}, {"key": "bbbbbbbb02"}]),
+        "",
+    ))
+    .await;
+    Mock::given(method("DELETE"))
+        .and(path("/-/npm/v1/tokens/token/aaaaaaaa01"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/-/npm/v1/tokens/token/bbbbbbbb02"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["revoke", "aaaa", "bbbb"]).await;
+    run.assert_error(&format!(
+        "could not revoke bbbbbbbb02 (revoked 1 before it: aaaaaaaa01): 500 Internal Server Error - DELETE {} ; the registry failed: try again later",
+        fake.url("/-/npm/v1/tokens/token/bbbbbbbb02")
+    ).replace(" ;", ";"));
+}
