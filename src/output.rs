@@ -60,9 +60,15 @@ pub fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat) -> Str
                 return "No tokens.\n".to_owned();
             }
             let mut table = Table::new();
+            // Fit the terminal's width, unless it reports a width no table fits in (some
+            // pseudo-terminals say 0): then lay the table out at its natural width.
+            let arrangement = match table.width() {
+                Some(width) if width >= 40 => ContentArrangement::Dynamic,
+                _ => ContentArrangement::Disabled,
+            };
             table
                 .load_preset(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_content_arrangement(arrangement)
                 .set_header(["id", "token", "name", "created", "access", "CIDR whitelist"]);
             for (token, id) in tokens.iter().zip(ids) {
                 let created: String = template_field(token, "created").chars().take(10).collect();

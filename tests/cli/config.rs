@@ -1,0 +1,220 @@
+//! npm's configuration layers, end to end: the binary reads what npm reads.
+
+use crate::support::{Run, User, BIN};
+
+/// A user whose token is only in the given place; the user npmrc names just the registry.
+fn user_without_token_in_npmrc() -> User {
+    let user = User::new();
+    std::fs::write(user.npmrc(), format!("registry={}\n", user.registry.url)).unwrap();
+    user.create_via_login_token();
+    user
+}
+
+impl User {
+    fn create_via_login_token(&self) {
+        let run = Run::of(
+            self.cmd()
+                .args(["create", "--password", &self.password])
+                .env(
+                    format!("npm_config_//127.0.0.1:{}/:_authToken", self.registry.port),
+                    &self.token,
+                ),
+        );
+        assert_eq!(run.code, 0, "{run:?}");
+    }
+
+    fn auth_line(&self) -> String {
+        format!(
+            "//127.0.0.1:{}/:_authToken={}\n",
+            self.registry.port, self.token
+        )
+    }
+}
+
+#[test]
+fn project_npmrc_next_to_package_json_is_read() {
+    let user = user_without_token_in_npmrc();
+    let project = user.home.path().join("project");
+    let deep = project.join("src/deep");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(project.join("package.json"), "{}").unwrap();
+    std::fs::write(project.join(".npmrc"), user.auth_line()).unwrap();
+    let run = Run::of(user.cmd().arg("--json").current_dir(&deep));
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        serde_json::from_str::<Vec<serde_json::Value>>(&run.stdout)
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn userconfig_flag_env_expansion_and_global_config() {
+    let user = user_without_token_in_npmrc();
+    let other = user.home.path().join("other.npmrc");
+    // `${VAR}` in the value, as people keep tokens out of files.
+    std::fs::write(
+        &other,
+        format!(
+            "//127.0.0.1:{}/:_authToken=${{MY_NPM_TOKEN}}\n",
+            user.registry.port
+        ),
+    )
+    .unwrap();
+    let run = Run::of(
+        user.cmd()
+            .args(["list", "--registry", &user.registry.url, "--userconfig"])
+            .arg(&other)
+            .env("MY_NPM_TOKEN", &user.token),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("Token "), "{run:?}");
+
+    let global = user.home.path().join("global.npmrc");
+    std::fs::write(&global, user.auth_line()).unwrap();
+    let run = Run::of(
+        user.cmd()
+            .arg("--parseable")
+            .env("NPM_CONFIG_GLOBALCONFIG", &global),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.lines().count(), 2);
+}
+
+#[test]
+fn npm_config_environment_variables_work_like_flags() {
+    let user = User::new();
+    user.create(&[]);
+    let run = Run::of(user.cmd().env("npm_config_json", "true"));
+    assert!(run.stdout.starts_with("[\n"), "{run:?}");
+    let run = Run::of(user.cmd().env("NPM_CONFIG_PARSEABLE", "true"));
+    assert!(run.stdout.starts_with("key\ttoken\t"), "{run:?}");
+}
+
+#[test]
+fn unscoped_auth_token_is_refused_with_npms_explanation() {
+    let user = User::new();
+    std::fs::write(
+        user.npmrc(),
+        format!(
+            "registry={}\n_authToken={}\n",
+            user.registry.url, user.token
+        ),
+    )
+    .unwrap();
+    let run = user.run(&["list"]);
+    run.assert_error(&format!(
+        "Invalid auth configuration found: `_authToken` must be renamed to `//127.0.0.1:{}/:_authToken` in user config ({}). \
+         Please run `npm config fix` to repair your configuration.",
+        user.registry.port,
+        user.npmrc().display()
+    ));
+}
+
+#[test]
+fn no_credentials_is_refused_before_any_request() {
+    let user = User::new();
+    std::fs::write(user.npmrc(), format!("registry={}\n", user.registry.url)).unwrap();
+    user.run(&["list"]).assert_error(&format!(
+        "no credentials for //127.0.0.1:{port}/ (registry {url}); log in with `npm login --registry={url}`, \
+         or add a line `//127.0.0.1:{port}/:_authToken=<token>` to {npmrc}",
+        port = user.registry.port,
+        url = user.registry.url,
+        npmrc = user.npmrc().display()
+    ));
+}
+
+#[test]
+fn unknown_subcommand_is_a_usage_error() {
+    let run = Run::of(std::process::Command::new(BIN).arg("bogus"));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("npm-token error bogus is not a recognized subcommand.\n"),
+        "{run:?}"
+    );
+}
+
+/// Runs a command line in a pseudo-terminal (util-linux `script`) with the user's
+/// environment; once stdout shows `prompt`, types `input`, as a person would.
+fn in_terminal(user: &User, command: &str, prompt: Option<&str>, input: &str) -> Run {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let template = user.cmd();
+    let mut script = Command::new("script");
+    script.args(["-qec", command, "/dev/null"]).env_clear();
+    for (k, v) in template.get_envs() {
+        if let Some(v) = v {
+            script.env(k, v);
+        }
+    }
+    let mut child = script
+        .env("TERM", "dumb")
+        .current_dir(user.home.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let mut stdin = child.stdin.take().unwrap();
+    if let Some(prompt) = prompt {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !String::from_utf8_lossy(&seen).contains(prompt) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let chunk = rx.recv_timeout(left).expect("the prompt appears");
+            seen.extend(chunk);
+        }
+    }
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    seen.extend(rx.try_iter().flatten());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&seen).replace("\r\n", "\n"),
+        stderr,
+    }
+}
+
+#[test]
+fn a_terminal_gets_a_table_and_a_silent_password_prompt() {
+    let user = User::new();
+    let run = in_terminal(
+        &user,
+        &format!("{BIN} create"),
+        Some("npm password: "),
+        &format!("{}\n", user.password),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("npm password: "), "{run:?}");
+    assert!(
+        !run.stdout.contains(&user.password),
+        "the password was echoed: {run:?}"
+    );
+    assert!(run.stdout.contains("Created token "), "{run:?}");
+
+    let run = in_terminal(&user, BIN, None, "");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("│ id "), "{run:?}");
+    assert!(run.stdout.contains("read-write"), "{run:?}");
+}
