@@ -9,7 +9,7 @@ use reqwest::Url;
 use crate::cidr::{parse_cidr_list, CidrError};
 use crate::cli::{Cli, Command};
 use crate::npmrc::{self, Config, Env, Layer, LoadWarning, Value};
-use crate::registry::{display_url, ClientOptions, Credential, Credentials};
+use crate::registry::{display_url, ClientOptions, Credential, Credentials, TokenSpec};
 use crate::secret::{Redactor, Secret};
 
 pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
@@ -30,19 +30,7 @@ pub enum OutputFormat {
 /// What `create` sends, before the password is known.
 #[derive(Debug, Default)]
 pub struct CreateSettings {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub packages: Vec<String>,
-    pub packages_all: bool,
-    pub scopes: Vec<String>,
-    pub orgs: Vec<String>,
-    pub packages_and_scopes_permission: Option<String>,
-    pub orgs_permission: Option<String>,
-    pub expires_days: Option<u32>,
-    /// Validated IPv4 networks.
-    pub cidr: Vec<String>,
-    pub bypass_2fa: bool,
-    pub readonly: bool,
+    pub spec: TokenSpec,
     pub password: Option<Secret>,
 }
 
@@ -430,18 +418,20 @@ fn create_settings(
         }
     };
     Ok(CreateSettings {
-        name: config.get_str("name"),
-        description: config.get_str("token-description"),
-        packages: get_list(config, "packages"),
-        packages_all: get_bool(config, "packages-all", warnings),
-        scopes: get_list(config, "scopes"),
-        orgs: get_list(config, "orgs"),
-        packages_and_scopes_permission: permission("packages-and-scopes-permission")?,
-        orgs_permission: permission("orgs-permission")?,
-        expires_days,
-        cidr: parse_cidr_list(&get_list(config, "cidr"))?,
-        bypass_2fa: get_bool(config, "bypass-2fa", warnings),
-        readonly: get_bool(config, "read-only", warnings),
+        spec: TokenSpec {
+            name: config.get_str("name"),
+            description: config.get_str("token-description"),
+            packages: get_list(config, "packages"),
+            packages_all: get_bool(config, "packages-all", warnings),
+            scopes: get_list(config, "scopes"),
+            orgs: get_list(config, "orgs"),
+            packages_and_scopes_permission: permission("packages-and-scopes-permission")?,
+            orgs_permission: permission("orgs-permission")?,
+            expires_days,
+            cidr_whitelist: parse_cidr_list(&get_list(config, "cidr"))?,
+            bypass_2fa: get_bool(config, "bypass-2fa", warnings),
+            readonly: get_bool(config, "read-only", warnings),
+        },
         password: config.get_str("password").map(Secret::new),
     })
 }
@@ -568,9 +558,9 @@ mod tests {
                 &[("npm_config_password", "hunter22")],
             )
             .unwrap();
-        assert_eq!(s.create.cidr, ["10.0.0.0/8", "192.0.2.0/24"]);
-        assert!(s.create.readonly);
-        assert_eq!(s.create.name.as_deref(), Some("ci"));
+        assert_eq!(s.create.spec.cidr_whitelist, ["10.0.0.0/8", "192.0.2.0/24"]);
+        assert!(s.create.spec.readonly);
+        assert_eq!(s.create.spec.name.as_deref(), Some("ci"));
         assert_eq!(s.create.password.as_ref().unwrap().expose(), "hunter22");
         assert_eq!(s.redactor.redact("hunter22"), "***");
     }

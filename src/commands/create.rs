@@ -29,18 +29,7 @@ pub async fn run(
     };
     let request = CreateTokenRequest {
         password,
-        name: options.name.clone(),
-        description: options.description.clone(),
-        packages: options.packages.clone(),
-        packages_all: options.packages_all,
-        scopes: options.scopes.clone(),
-        orgs: options.orgs.clone(),
-        packages_and_scopes_permission: options.packages_and_scopes_permission.clone(),
-        orgs_permission: options.orgs_permission.clone(),
-        expires_days: options.expires_days,
-        cidr_whitelist: options.cidr.clone(),
-        bypass_2fa: options.bypass_2fa,
-        readonly: options.readonly,
+        spec: options.spec.clone(),
     };
     log::info!("creating a token");
     let mut result = client

@@ -9,7 +9,7 @@ mod types;
 pub use auth::{Credential, Credentials};
 pub use client::{ClientOptions, RegistryClient};
 pub use error::{HttpError, RegistryError, SentAuth};
-pub use types::{js_string, js_truthy, CreateTokenRequest, Token};
+pub use types::{js_string, js_truthy, CreateTokenRequest, Token, TokenSpec};
 
 /// A URL as it may be shown: without any `user:password@`.
 pub fn display_url(url: &reqwest::Url) -> String {
