@@ -53,12 +53,10 @@ impl log::Log for StderrLogger {
     fn flush(&self) {}
 }
 
-/// Installs the logger; `level` is one of `LEVELS` (unknown values fall back to the default).
+/// Installs the logger; `level` is one of `LEVELS` (settings fall back to `DEFAULT_LEVEL`
+/// for anything else, which `notice` here matches).
 pub fn init(level: &str, redactor: Redactor) {
-    let max = LEVELS
-        .iter()
-        .position(|l| *l == level)
-        .unwrap_or_else(|| LEVELS.iter().position(|l| *l == DEFAULT_LEVEL).unwrap_or(3));
+    let max = LEVELS.iter().position(|l| *l == level).unwrap_or(3);
     let filter = match max {
         0 => log::LevelFilter::Off,
         1 => log::LevelFilter::Error,

@@ -8,7 +8,7 @@ use reqwest::Url;
 
 use crate::cidr::{parse_cidr_list, CidrError};
 use crate::cli::{Cli, Command};
-use crate::npmrc::{self, Config, Env, Layer, LoadWarning, Value};
+use crate::npmrc::{self, Config, Env, LoadWarning, Value};
 use crate::registry::{display_url, ClientOptions, Credential, Credentials, TokenSpec};
 use crate::secret::{Redactor, Secret};
 
@@ -322,10 +322,6 @@ fn decode_base64_lenient(s: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-fn source_name(layer: &Layer) -> String {
-    layer.describe()
-}
-
 /// A boolean setting; a value that is not a boolean is ignored with a warning, as npm does.
 fn get_bool(config: &Config, key: &'static str, warnings: &mut Vec<String>) -> bool {
     match config.get_with_layer(key) {
@@ -338,7 +334,7 @@ fn get_bool(config: &Config, key: &'static str, warnings: &mut Vec<String>) -> b
             other => {
                 warnings.push(format!(
                     "ignoring {key} \"{other}\" in {}: expected true or false",
-                    source_name(layer)
+                    layer.describe()
                 ));
                 false
             }
@@ -346,7 +342,7 @@ fn get_bool(config: &Config, key: &'static str, warnings: &mut Vec<String>) -> b
         Some((Value::List(_), layer)) => {
             warnings.push(format!(
                 "ignoring {key} in {}: expected true or false",
-                source_name(layer)
+                layer.describe()
             ));
             false
         }
@@ -363,7 +359,7 @@ fn get_number(config: &Config, key: &'static str, warnings: &mut Vec<String>) ->
             warnings.push(format!(
                 "ignoring {key} \"{}\" in {}: expected a whole number",
                 npmrc::value_to_string(&value),
-                source_name(layer)
+                layer.describe()
             ));
             None
         }
@@ -394,7 +390,7 @@ fn create_settings(
             Some((value, layer)) => Err(ConfigError::InvalidValue {
                 key,
                 value: npmrc::value_to_string(&value),
-                source_name: source_name(layer),
+                source_name: layer.describe(),
                 expected: "expected read-only, read-write or no-access",
             }),
         }
@@ -410,7 +406,7 @@ fn create_settings(
                     return Err(ConfigError::InvalidValue {
                         key: "expires",
                         value: text,
-                        source_name: source_name(layer),
+                        source_name: layer.describe(),
                         expected: "expected a whole number of days",
                     })
                 }
