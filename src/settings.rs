@@ -9,7 +9,9 @@ use reqwest::Url;
 use crate::cidr::{parse_cidr_list, CidrError};
 use crate::cli::{Cli, Command};
 use crate::npmrc::{self, Config, Env, LoadWarning, Value};
-use crate::registry::{display_url, ClientOptions, Credential, Credentials, TokenSpec};
+use crate::registry::{
+    display_url, ClientOptions, Credential, Credentials, RetryPolicy, TokenSpec,
+};
 use crate::secret::{Redactor, Secret};
 
 pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
@@ -43,6 +45,7 @@ pub struct Settings {
     pub otp: Option<Secret>,
     pub auth_type: String,
     pub fetch_timeout: Option<Duration>,
+    pub retry: RetryPolicy,
     pub format: OutputFormat,
     pub loglevel: String,
     pub create: CreateSettings,
@@ -131,6 +134,15 @@ impl Settings {
             None => Some(Duration::from_millis(DEFAULT_FETCH_TIMEOUT_MS)),
         };
 
+        let mut number =
+            |key, default: u64| get_number(&config, key, &mut warnings).unwrap_or(default);
+        let retry = RetryPolicy {
+            retries: number("fetch-retries", 2).min(u32::MAX.into()) as u32,
+            factor: number("fetch-retry-factor", 10).min(u32::MAX.into()) as u32,
+            min_timeout: Duration::from_millis(number("fetch-retry-mintimeout", 10_000)),
+            max_timeout: Duration::from_millis(number("fetch-retry-maxtimeout", 60_000)),
+        };
+
         let format = if get_bool(&config, "json", &mut warnings) {
             OutputFormat::Json
         } else if get_bool(&config, "parseable", &mut warnings) {
@@ -154,6 +166,7 @@ impl Settings {
                 .get_str("auth-type")
                 .unwrap_or_else(|| "web".to_owned()),
             fetch_timeout,
+            retry,
             format,
             loglevel,
             create,
@@ -176,6 +189,7 @@ impl Settings {
                 std::env::consts::ARCH
             ),
             max_body_bytes: MAX_BODY_BYTES,
+            retry: self.retry,
         }
     }
 }

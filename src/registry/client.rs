@@ -33,6 +33,27 @@ pub struct ClientOptions {
     pub user_agent: String,
     /// The largest response body accepted.
     pub max_body_bytes: usize,
+    pub retry: RetryPolicy,
+}
+
+/// npm's `fetch-retries`, `fetch-retry-factor`, `fetch-retry-mintimeout` and
+/// `fetch-retry-maxtimeout`: the wait before retry n (from 0) is min × factorⁿ, at most max.
+/// A `Retry-After` from the registry is honoured, also capped at max. GETs only.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    pub retries: u32,
+    pub factor: u32,
+    pub min_timeout: Duration,
+    pub max_timeout: Duration,
+}
+
+impl RetryPolicy {
+    fn delay(&self, retry: u32, error: &RegistryError) -> Duration {
+        let backoff = self
+            .min_timeout
+            .saturating_mul(self.factor.saturating_pow(retry));
+        error.retry_after().unwrap_or(backoff).min(self.max_timeout)
+    }
 }
 
 pub struct RegistryClient {
@@ -130,7 +151,44 @@ impl RegistryClient {
         Ok(url)
     }
 
+    /// Sends a request; GETs are retried on transient failures as npm retries them. POST and
+    /// DELETE never are: repeating them could create or revoke twice.
     async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let policy = self.options.retry;
+        let retries = if method == Method::GET {
+            policy.retries
+        } else {
+            0
+        };
+        let mut retry = 0;
+        loop {
+            match self
+                .send_once(method.clone(), url.clone(), body.clone())
+                .await
+            {
+                Err(e) if retry < retries && e.is_transient() => {
+                    let delay = policy.delay(retry, &e);
+                    log::info!(
+                        target: crate::log::HTTP,
+                        "retrying {method} {} in {:.1}s ({}/{retries}): {e}",
+                        display_url(&url),
+                        delay.as_secs_f64(),
+                        retry + 1
+                    );
+                    tokio::time::sleep(delay).await;
+                    retry += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn send_once(
         &self,
         method: Method,
         url: Url,
@@ -224,6 +282,12 @@ impl RegistryClient {
             .get(WWW_AUTHENTICATE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
         let otp_required = status.as_u16() == 401
             && (www_authenticate.as_deref().is_some_and(|h| {
                 h.split(',')
@@ -237,6 +301,7 @@ impl RegistryClient {
             message: error_message(&text),
             otp_required,
             sent,
+            retry_after,
         })))
     }
 
@@ -470,6 +535,38 @@ fn describe_transport_error(error: &reqwest::Error) -> (&'static str, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_delays_follow_npm_and_cap_retry_after() {
+        let policy = RetryPolicy {
+            retries: 2,
+            factor: 10,
+            min_timeout: Duration::from_secs(10),
+            max_timeout: Duration::from_secs(60),
+        };
+        let plain = RegistryError::Timeout {
+            method: "GET".into(),
+            url: "u".into(),
+            after: Duration::ZERO,
+        };
+        assert_eq!(policy.delay(0, &plain), Duration::from_secs(10));
+        assert_eq!(policy.delay(1, &plain), Duration::from_secs(60));
+        assert_eq!(policy.delay(40, &plain), Duration::from_secs(60));
+        let limited = |secs| {
+            RegistryError::Http(Box::new(HttpError {
+                status: 429,
+                reason: String::new(),
+                method: "GET".into(),
+                url: "u".into(),
+                message: None,
+                otp_required: false,
+                sent: SentAuth::Bearer,
+                retry_after: Some(Duration::from_secs(secs)),
+            }))
+        };
+        assert_eq!(policy.delay(0, &limited(3)), Duration::from_secs(3));
+        assert_eq!(policy.delay(0, &limited(86_400)), Duration::from_secs(60));
+    }
 
     #[test]
     fn error_messages_are_short_and_clean() {

@@ -24,6 +24,8 @@ pub struct HttpError {
     /// mentions a one-time password.
     pub otp_required: bool,
     pub sent: SentAuth,
+    /// The `Retry-After` header, in seconds.
+    pub retry_after: Option<Duration>,
 }
 
 impl HttpError {
@@ -97,6 +99,24 @@ pub enum RegistryError {
 }
 
 impl RegistryError {
+    /// Worth trying again, as npm's fetch retries: 408, 420, 429 and 5xx answers, dropped or
+    /// refused connections and timeouts.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            RegistryError::Http(h) => matches!(h.status, 408 | 420 | 429 | 500..=599),
+            RegistryError::Network { code, .. } => *code != "ENOTFOUND" && *code != "ECERT",
+            RegistryError::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            RegistryError::Http(h) => h.retry_after,
+            _ => None,
+        }
+    }
+
     /// npm's error code for this error, as `npm error code …` would show it.
     pub fn code(&self) -> String {
         match self {

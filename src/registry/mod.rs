@@ -7,7 +7,7 @@ mod error;
 mod types;
 
 pub use auth::{Credential, Credentials};
-pub use client::{ClientOptions, RegistryClient};
+pub use client::{ClientOptions, RegistryClient, RetryPolicy};
 pub use error::{HttpError, RegistryError, SentAuth};
 pub use types::{js_string, js_truthy, CreateTokenRequest, Token, TokenSpec};
 

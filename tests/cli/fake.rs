@@ -26,7 +26,11 @@ impl Fake {
         let port = server.address().port();
         std::fs::write(
             home.path().join("npmrc"),
-            format!("registry=http://127.0.0.1:{port}/{prefix}\n//127.0.0.1:{port}/:_authToken={TOKEN}\n"),
+            // npm's retry waits (10 s, then 60 s) shortened to keep the tests quick.
+            format!(
+                "registry=http://127.0.0.1:{port}/{prefix}\n//127.0.0.1:{port}/:_authToken={TOKEN}\n\
+                 fetch-retry-mintimeout=1\nfetch-retry-maxtimeout=50\n"
+            ),
         )
         .unwrap();
         Fake { server, home }
@@ -332,7 +336,9 @@ async fn connection_refused_names_the_url() {
     let url = format!("http://127.0.0.1:{port}/");
     std::fs::write(
         fake.home.path().join("npmrc"),
-        format!("registry={url}\n//127.0.0.1:{port}/:_authToken={TOKEN}\n"),
+        format!(
+            "registry={url}\n//127.0.0.1:{port}/:_authToken={TOKEN}\nfetch-retry-mintimeout=1\n"
+        ),
     )
     .unwrap();
     let run = fake.run(&["list"]).await;
@@ -399,4 +405,75 @@ async fn revoke_reports_what_was_removed_when_one_fails() {
         "could not revoke bbbbbbbb02 (revoked 1 before it: aaaaaaaa01): 500 Internal Server Error - DELETE {} ; the registry failed: try again later",
         fake.url("/-/npm/v1/tokens/token/bbbbbbbb02")
     ).replace(" ;", ";"));
+}
+
+async fn requests(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gets_are_retried_through_transient_failures() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .with_priority(2)
+        .mount(&fake.server)
+        .await;
+    fake.list_answers(page(json!([{"key": "aaaaaaaa"}]), ""))
+        .await;
+    let run = fake.run(&["list", "--parseable"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(requests(&fake.server).await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retries_are_bounded_by_fetch_retries() {
+    let fake = Fake::start().await;
+    fake.list_answers(ResponseTemplate::new(500)).await;
+    let run = fake.run(&["list"]).await;
+    assert_eq!(run.code, 1);
+    assert_eq!(requests(&fake.server).await, 3, "npm's default: 2 retries");
+
+    let fake = Fake::start().await;
+    fake.list_answers(ResponseTemplate::new(502)).await;
+    let run = Run::of(
+        std::process::Command::new(BIN)
+            .env_clear()
+            .env("NPM_CONFIG_USERCONFIG", fake.home.path().join("npmrc"))
+            .env("NPM_CONFIG_GLOBALCONFIG", fake.home.path().join("none"))
+            .env("npm_config_fetch_retries", "0")
+            .current_dir(fake.home.path()),
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(requests(&fake.server).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn creates_and_revokes_are_never_retried() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["create", "--password", "pw-123456"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(requests(&fake.server).await, 1, "a POST was repeated");
+
+    let fake = Fake::start().await;
+    fake.list_answers(page(json!([{"key": "aaaaaaaa01"}]), ""))
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["revoke", "aaaaaaaa01"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(requests(&fake.server).await, 2, "one list, one DELETE");
 }
