@@ -173,8 +173,8 @@ impl RegistryClient {
             {
                 Err(e) if retry < retries && e.is_transient() => {
                     let delay = policy.delay(retry, &e);
-                    log::info!(
-                        target: crate::log::HTTP,
+                    // Shown by default: a wait of up to a minute must not look like a hang.
+                    log::warn!(
                         "retrying {method} {} in {:.1}s ({}/{retries}): {e}",
                         display_url(&url),
                         delay.as_secs_f64(),

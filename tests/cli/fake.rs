@@ -36,6 +36,14 @@ impl Fake {
         Fake { server, home }
     }
 
+    /// Sets npmrc lines on top of the fake's own.
+    fn configure(&self, lines: &str) {
+        let npmrc = self.home.path().join("npmrc");
+        let mut text = std::fs::read_to_string(&npmrc).unwrap();
+        text.push_str(lines);
+        std::fs::write(npmrc, text).unwrap();
+    }
+
     fn url(&self, p: &str) -> String {
         format!("{}{p}", self.server.uri())
     }
@@ -269,6 +277,8 @@ async fn http_errors_each_get_one_clear_line() {
     ];
     for (status, body, expected) in cases {
         let fake = Fake::start().await;
+        // The final message is the point here; retries are tested on their own.
+        fake.configure("fetch-retries=0\n");
         fake.list_answers(ResponseTemplate::new(status).set_body_json(body))
             .await;
         let run = fake.run(&["list"]).await;
@@ -343,8 +353,17 @@ async fn connection_refused_names_the_url() {
     .unwrap();
     let run = fake.run(&["list"]).await;
     assert_eq!((run.code, run.stdout.as_str()), (1, ""));
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "two retries, then the error: {run:?}");
+    for (i, line) in lines[..2].iter().enumerate() {
+        let retry = format!(
+            "npm-token warn retrying GET {url}-/npm/v1/tokens in 0.0s ({}/2): request to ",
+            i + 1
+        );
+        assert!(line.starts_with(&retry), "{run:?}");
+    }
     let prefix = format!("npm-token error request to {url}-/npm/v1/tokens failed, reason: ");
-    assert!(run.stderr.starts_with(&prefix), "{run:?}");
+    assert!(lines[2].starts_with(&prefix), "{run:?}");
     assert!(run.stderr.ends_with(" (ECONNREFUSED); check that the registry is up and reachable, and if you are behind a proxy, that the `proxy` config is set\n"), "{run:?}");
 }
 
@@ -431,6 +450,14 @@ async fn gets_are_retried_through_transient_failures() {
     let run = fake.run(&["list", "--parseable"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(requests(&fake.server).await, 3);
+    let url = fake.url("/-/npm/v1/tokens");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "npm-token warn retrying GET {url} in 0.0s (1/2): 503 Service Unavailable - GET {url}\n\
+             npm-token warn retrying GET {url} in 0.0s (2/2): 429 Too Many Requests - GET {url}\n"
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
