@@ -1,6 +1,6 @@
 //! The errors a user sees, each one line saying what failed and what to do about it.
 
-use crate::registry::{HttpError, RegistryError, SentAuth};
+use crate::registry::{display_url, HttpError, RegistryError, SentAuth};
 use crate::settings::ConfigError;
 
 #[derive(Debug)]
@@ -91,7 +91,12 @@ pub fn explain(error: RegistryError, op: Operation, ctx: &AuthContext<'_>) -> Ap
             "{error}; check that {} is an npm registry (the `registry` config)",
             ctx.registry
         ),
+        RegistryError::WebLoginTimeout { .. } => {
+            format!("{error}; run the command again, or pass --otp=<code>")
+        }
         RegistryError::TooLarge { .. }
+        | RegistryError::BadRedirect { .. }
+        | RegistryError::TooManyRedirects { .. }
         | RegistryError::PageLoop { .. }
         | RegistryError::TooManyPages { .. }
         | RegistryError::BadNextLink { .. } => {
@@ -106,9 +111,17 @@ fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext<'_>) -> Strin
     let summary = http.summary();
     let login = format!("npm login --registry={}", ctx.registry);
     match http.status {
-        401 if http.otp_required => "This operation requires a one-time password from your authenticator. \
-             You can provide a one-time password by passing --otp=<code> to the command you ran."
-            .to_owned(),
+        401 if http.otp_required => match &http.web_auth {
+            Some(web) => format!(
+                "This operation requires a one-time password. Open {} in your browser to authenticate, \
+                 then run the command again in a terminal, or pass --otp=<code>.",
+                display_url(&web.auth_url)
+            ),
+            None => "This operation requires a one-time password from your authenticator. \
+                 You can provide a one-time password by passing --otp=<code> to the command you ran. \
+                 If you already provided one, it was mistyped or has expired: try again."
+                .to_owned(),
+        },
         // A refused password on create: npm blames the token, which misleads.
         401 if op == Operation::Create && http.message.is_some() => format!(
             "{summary}; check your password and try again (if it is right, the token for {} may have expired: `{login}`)",

@@ -1,7 +1,7 @@
 //! Interactive prompts. They run only when a person is there (stdin is a terminal);
 //! otherwise the caller gets an error naming the flag to pass instead.
 
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal, Write};
 
 use crate::secret::Secret;
 
@@ -25,6 +25,10 @@ pub fn secret(prompt: &str) -> Result<Secret, PromptError> {
     if !can_prompt() {
         return Err(PromptError::NoTerminal);
     }
+    interrupt::restore_terminal_on_ctrl_c();
+    // rpassword writes the prompt before it turns echo off: anything typed or pasted in
+    // between would show. Turn echo off first; it is restored when this returns.
+    let _echo_off = interrupt::EchoOff::now();
     loop {
         match rpassword::prompt_password(prompt) {
             Ok(value) if value.is_empty() => continue,
@@ -33,6 +37,161 @@ pub fn secret(prompt: &str) -> Result<Secret, PromptError> {
                 return Err(PromptError::Eof)
             }
             Err(e) => return Err(PromptError::Io(e)),
+        }
+    }
+}
+
+/// npm's OTP prompt: asks until the answer is digits (spaces allowed, then removed) or a
+/// 64-character hex recovery code. The prompt goes to stderr, so stdout stays clean.
+pub fn otp() -> Result<Secret, PromptError> {
+    if !can_prompt() {
+        return Err(PromptError::NoTerminal);
+    }
+    interrupt::restore_terminal_on_ctrl_c();
+    let stdin = std::io::stdin();
+    let mut first = true;
+    loop {
+        let mut stderr = std::io::stderr().lock();
+        if first {
+            writeln!(stderr, "This operation requires a one-time password.")?;
+            first = false;
+        }
+        write!(stderr, "Enter OTP: ")?;
+        stderr.flush()?;
+        drop(stderr);
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line)? == 0 {
+            return Err(PromptError::Eof);
+        }
+        if let Some(code) = valid_otp(line.trim_end_matches(['\r', '\n'])) {
+            return Ok(Secret::new(code));
+        }
+    }
+}
+
+/// `^[\d ]+$` (spaces removed) or `^[A-Fa-f0-9]{64}$`, as npm's readOTP accepts.
+fn valid_otp(input: &str) -> Option<String> {
+    let digits = !input.is_empty() && input.chars().all(|c| c.is_ascii_digit() || c == ' ');
+    let hex = input.len() == 64 && input.chars().all(|c| c.is_ascii_hexdigit());
+    if digits && input.chars().any(|c| c.is_ascii_digit()) {
+        Some(input.replace(' ', ""))
+    } else if hex {
+        Some(input.to_owned())
+    } else {
+        None
+    }
+}
+
+/// Ctrl-C during a prompt: put the terminal back as it was (a no-echo prompt has echo off)
+/// and exit 130, as a shell reports an interrupted command.
+#[cfg(unix)]
+mod interrupt {
+    use std::sync::OnceLock;
+
+    struct Saved {
+        fd: libc::c_int,
+        termios: libc::termios,
+    }
+
+    static SAVED: OnceLock<Saved> = OnceLock::new();
+
+    extern "C" fn on_interrupt(_signal: libc::c_int) {
+        // Only async-signal-safe calls here: tcsetattr, write, _exit.
+        if let Some(saved) = SAVED.get() {
+            unsafe {
+                libc::tcsetattr(saved.fd, libc::TCSANOW, &saved.termios);
+            }
+        }
+        unsafe {
+            libc::write(2, b"\n".as_ptr().cast(), 1);
+            libc::_exit(130);
+        }
+    }
+
+    /// Echo off on the terminal until dropped (no-op without a terminal).
+    pub struct EchoOff(Option<libc::termios>);
+
+    impl EchoOff {
+        pub fn now() -> EchoOff {
+            let Some(saved) = SAVED.get() else {
+                return EchoOff(None);
+            };
+            let mut current = std::mem::MaybeUninit::<libc::termios>::uninit();
+            if unsafe { libc::tcgetattr(saved.fd, current.as_mut_ptr()) } != 0 {
+                return EchoOff(None);
+            }
+            let current = unsafe { current.assume_init() };
+            let mut quiet = current;
+            quiet.c_lflag &= !libc::ECHO;
+            quiet.c_lflag |= libc::ECHONL;
+            unsafe { libc::tcsetattr(saved.fd, libc::TCSANOW, &quiet) };
+            EchoOff(Some(current))
+        }
+    }
+
+    impl Drop for EchoOff {
+        fn drop(&mut self) {
+            if let (Some(termios), Some(saved)) = (&self.0, SAVED.get()) {
+                unsafe { libc::tcsetattr(saved.fd, libc::TCSANOW, termios) };
+            }
+        }
+    }
+
+    pub fn restore_terminal_on_ctrl_c() {
+        if SAVED.get().is_some() {
+            return;
+        }
+        // The terminal the prompt reads from: /dev/tty, kept open for the handler.
+        let fd = unsafe { libc::open(c"/dev/tty".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC) };
+        if fd < 0 {
+            return;
+        }
+        let mut termios = std::mem::MaybeUninit::<libc::termios>::uninit();
+        if unsafe { libc::tcgetattr(fd, termios.as_mut_ptr()) } != 0 {
+            unsafe { libc::close(fd) };
+            return;
+        }
+        let saved = Saved {
+            fd,
+            termios: unsafe { termios.assume_init() },
+        };
+        if SAVED.set(saved).is_err() {
+            return;
+        }
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_interrupt as *const () as usize;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod interrupt {
+    pub fn restore_terminal_on_ctrl_c() {}
+
+    pub struct EchoOff;
+
+    impl EchoOff {
+        pub fn now() -> EchoOff {
+            EchoOff
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_otp;
+
+    #[test]
+    fn otp_answers_are_checked_like_npm() {
+        assert_eq!(valid_otp("123 456").as_deref(), Some("123456"));
+        assert_eq!(valid_otp("123456").as_deref(), Some("123456"));
+        let hex = "a".repeat(64);
+        assert_eq!(valid_otp(&hex).as_deref(), Some(hex.as_str()));
+        for bad in ["", "   ", "12a456", &"a".repeat(63), "１２３"] {
+            assert_eq!(valid_otp(bad), None, "{bad:?}");
         }
     }
 }

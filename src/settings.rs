@@ -16,7 +16,8 @@ use crate::secret::{Redactor, Secret};
 
 pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
 const DEFAULT_FETCH_TIMEOUT_MS: u64 = 5 * 60 * 1000;
-const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// A token list page is kilobytes; even 100 000 tokens in one page fit in this.
+const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 const PERMISSIONS: [&str; 3] = ["read-only", "read-write", "no-access"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 use std::io::Write;
 
-use super::Context;
-use crate::error::{explain, AppError, Operation};
+use super::{otplease, Context};
+use crate::error::{AppError, Operation};
 use crate::output;
 use crate::prompt::{self, PromptError};
 use crate::registry::{CreateTokenRequest, RegistryClient};
@@ -32,10 +32,10 @@ pub async fn run(
         spec: options.spec.clone(),
     };
     log::info!("creating a token");
-    let mut result = client
-        .create_token(&request)
-        .await
-        .map_err(|e| explain(e, Operation::Create, &ctx.auth()))?;
+    let mut result = otplease(client, Operation::Create, ctx, || {
+        client.create_token(&request)
+    })
+    .await?;
     result.shift_remove("key");
     result.shift_remove("updated");
     out.write_all(output::created_token(&result, format).as_bytes())?;

@@ -1,7 +1,7 @@
 use std::io::Write;
 
-use super::Context;
-use crate::error::{explain, AppError, Operation};
+use super::{otplease, Context};
+use crate::error::{AppError, Operation};
 use crate::ids::shortest_unique_ids;
 use crate::output;
 use crate::registry::RegistryClient;
@@ -17,10 +17,7 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
     log::info!("getting the token list");
-    let tokens = client
-        .list_tokens()
-        .await
-        .map_err(|e| explain(e, Operation::List, &ctx.auth()))?;
+    let tokens = otplease(client, Operation::List, ctx, || client.list_tokens()).await?;
     let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
     let ids = shortest_unique_ids(&keys, MIN_ID_LEN);
     out.write_all(output::token_list(&tokens, &ids, format).as_bytes())?;

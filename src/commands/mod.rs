@@ -4,9 +4,16 @@ pub mod create;
 pub mod list;
 pub mod revoke;
 
-use crate::error::AuthContext;
-use crate::registry::display_url;
+use std::future::Future;
+use std::time::Duration;
+
+use crate::error::{explain, AppError, AuthContext, Operation};
+use crate::prompt::{self, PromptError};
+use crate::registry::{display_url, RegistryClient, RegistryError};
 use crate::settings::Settings;
+
+/// How long a web login may take before we give up waiting for it.
+const WEB_LOGIN_LIMIT: Duration = Duration::from_secs(5 * 60);
 
 /// Where the credential in use came from, for error advice.
 pub struct Context {
@@ -28,4 +35,47 @@ impl Context {
             credential_key: &self.credential_key,
         }
     }
+}
+
+/// npm's `otplease`: runs `request`; if the registry answers with a one-time-password
+/// challenge and a person is at the terminal, gets a one-time password (the web login when
+/// the registry offers one, else the prompt) and runs `request` once more with it. Without a
+/// terminal the challenge becomes an error that names `--otp`.
+pub async fn otplease<T, F, Fut>(
+    client: &RegistryClient,
+    op: Operation,
+    ctx: &Context,
+    mut request: F,
+) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RegistryError>>,
+{
+    let fail = |e| explain(e, op, &ctx.auth());
+    let challenge = match request().await {
+        Err(RegistryError::Http(http)) if http.otp_required && prompt::can_prompt() => http,
+        other => return other.map_err(fail),
+    };
+    let otp = match &challenge.web_auth {
+        Some(web) => {
+            eprintln!(
+                "Authenticate your account at:\n{}\nWaiting for you to finish (Ctrl-C to stop)...",
+                display_url(&web.auth_url)
+            );
+            client
+                .wait_for_web_login(&web.done_url, WEB_LOGIN_LIMIT)
+                .await
+                .map_err(fail)?
+        }
+        None => prompt::otp().map_err(|e| match e {
+            PromptError::Eof | PromptError::NoTerminal => {
+                AppError::failed("no one-time password given; pass --otp=<code>")
+            }
+            PromptError::Io(e) => {
+                AppError::failed(format!("could not read the one-time password: {e}"))
+            }
+        })?,
+    };
+    client.set_otp(otp);
+    request().await.map_err(fail)
 }

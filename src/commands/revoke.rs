@@ -1,7 +1,7 @@
 use std::io::Write;
 
-use super::Context;
-use crate::error::{explain, AppError, Operation};
+use super::{otplease, Context};
+use crate::error::{AppError, Operation};
 use crate::output;
 use crate::registry::{RegistryClient, Token};
 use crate::settings::OutputFormat;
@@ -34,16 +34,17 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
     log::info!("getting the token list to resolve {} id(s)", args.len());
-    let tokens = client
-        .list_tokens()
-        .await
-        .map_err(|e| explain(e, Operation::Revoke, &ctx.auth()))?;
+    let tokens = otplease(client, Operation::Revoke, ctx, || client.list_tokens()).await?;
     let targets = resolve_revocation_targets(&tokens, args)?;
 
     let mut removed = Vec::with_capacity(targets.len());
     for target in &targets {
         log::info!("revoking {}", target.shown);
-        if let Err(e) = client.delete_token(&target.delete).await {
+        let deleted = otplease(client, Operation::Revoke, ctx, || {
+            client.delete_token(&target.delete)
+        })
+        .await;
+        if let Err(e) = deleted {
             let done = if removed.is_empty() {
                 "no token was revoked".to_owned()
             } else {
@@ -53,8 +54,7 @@ pub async fn run(
                     removed.join(", ")
                 )
             };
-            return Err(explain(e, Operation::Revoke, &ctx.auth())
-                .prefixed(&format!("could not revoke {} ({done})", target.shown)));
+            return Err(e.prefixed(&format!("could not revoke {} ({done})", target.shown)));
         }
         removed.push(target.shown.clone());
     }

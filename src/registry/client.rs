@@ -1,22 +1,27 @@
 //! The HTTP client for the token endpoints.
 
 use std::collections::HashSet;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE,
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER,
+    WWW_AUTHENTICATE,
 };
 use reqwest::{Method, Url};
 use serde_json::{Map, Value};
 
 use super::auth::{Credential, Credentials};
 use super::display_url;
-use super::error::{HttpError, RegistryError, SentAuth};
+use super::error::{HttpError, RegistryError, SentAuth, WebAuth};
 use super::types::{CreateTokenRequest, Token};
 use crate::secret::Secret;
 
 /// A token list longer than this many pages is treated as a registry fault.
 const MAX_PAGES: usize = 10_000;
+
+/// Redirects followed for one request.
+const MAX_REDIRECTS: usize = 10;
 
 /// Error bodies are only read this far: they are for a one-line message.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -59,18 +64,26 @@ impl RetryPolicy {
 pub struct RegistryClient {
     http: reqwest::Client,
     options: ClientOptions,
+    /// `--otp`, or one obtained after a challenge; sent with every credentialed request.
+    otp: Mutex<Option<Secret>>,
 }
 
 impl RegistryClient {
     pub fn new(options: ClientOptions) -> Result<Self, RegistryError> {
-        let mut builder = reqwest::Client::builder().user_agent(options.user_agent.clone());
+        let mut builder = reqwest::Client::builder()
+            .user_agent(options.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none());
         if let Some(timeout) = options.timeout {
             builder = builder.timeout(timeout);
         }
         let http = builder
             .build()
             .map_err(|e| RegistryError::Client(e.without_url().to_string()))?;
-        Ok(RegistryClient { http, options })
+        Ok(RegistryClient {
+            http,
+            otp: Mutex::new(options.otp.clone()),
+            options,
+        })
     }
 
     /// `<registry>/-/npm/v1/tokens`, keeping the registry's path prefix.
@@ -102,6 +115,68 @@ impl RegistryClient {
             next = page.next.map(|link| self.resolve_link(&link)).transpose()?;
         }
         Ok(tokens)
+    }
+
+    /// Sends this one-time password with every credentialed request from now on.
+    pub fn set_otp(&self, otp: Secret) {
+        *self.otp.lock().unwrap_or_else(|e| e.into_inner()) = Some(otp);
+    }
+
+    /// Waits for a web login to finish: polls `done_url` while it answers 202 (honouring
+    /// `Retry-After`, 1 s by default) until it answers 200 with `{token}`, for at most `limit`.
+    pub async fn wait_for_web_login(
+        &self,
+        done_url: &Url,
+        limit: Duration,
+    ) -> Result<Secret, RegistryError> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let (headers, _) = self.headers_for(&Method::GET, done_url)?;
+            let shown = display_url(done_url);
+            let response = self
+                .http
+                .get(done_url.clone())
+                .headers(headers)
+                .send()
+                .await
+                .map_err(|e| self.transport_error(&Method::GET, &shown, e))?;
+            let status = response.status().as_u16();
+            let wait = retry_after(&response).unwrap_or(Duration::from_secs(1));
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| self.transport_error(&Method::GET, &shown, e))?;
+            match status {
+                200 => {
+                    let token = parse_json(&body, "GET", done_url)?
+                        .get("token")
+                        .and_then(Value::as_str)
+                        .filter(|t| !t.is_empty())
+                        .map(Secret::new);
+                    return token
+                        .ok_or_else(|| shape_error("GET", done_url, "it has no `token`".into()));
+                }
+                202 if Instant::now() + wait < deadline => tokio::time::sleep(wait).await,
+                202 => return Err(RegistryError::WebLoginTimeout { after: limit }),
+                _ => {
+                    return Err(RegistryError::Http(Box::new(HttpError {
+                        status,
+                        reason: reqwest::StatusCode::from_u16(status)
+                            .ok()
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("")
+                            .to_owned(),
+                        method: "GET".into(),
+                        url: shown,
+                        message: error_message(&String::from_utf8_lossy(&body)),
+                        otp_required: false,
+                        web_auth: None,
+                        sent: SentAuth::None,
+                        retry_after: None,
+                    })))
+                }
+            }
+        }
     }
 
     /// Creates a token; returns the registry's answer as it came.
@@ -188,62 +263,116 @@ impl RegistryClient {
         }
     }
 
-    async fn send_once(
+    /// The headers for a request to `url`: credentials by npm's nerf-dart walk limited to
+    /// their origin, and the one-time password only where credentials go.
+    fn headers_for(
         &self,
-        method: Method,
-        url: Url,
-        body: Option<Vec<u8>>,
-    ) -> Result<Vec<u8>, RegistryError> {
-        let started = Instant::now();
-        let shown = display_url(&url);
+        method: &Method,
+        url: &Url,
+    ) -> Result<(HeaderMap, SentAuth), RegistryError> {
         let credential = self
             .options
             .credentials
-            .for_url(&url, &self.options.registry);
+            .for_url(url, &self.options.registry);
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert("npm-command", HeaderValue::from_static("token"));
         if let Ok(v) = HeaderValue::from_str(&self.options.auth_type) {
             headers.insert("npm-auth-type", v);
         }
+        let shown = display_url(url);
+        let Some((nerf, credential)) = credential else {
+            log::debug!("{method} {shown}: no credential for this origin");
+            return Ok((headers, SentAuth::None));
+        };
+        log::debug!("{method} {shown}: using the credential for {nerf}");
         let sent = match credential {
-            Some((_, Credential::Bearer(token))) => {
+            Credential::Bearer(token) => {
                 headers.insert(
                     AUTHORIZATION,
                     sensitive(&format!("Bearer {}", token.expose()))?,
                 );
                 SentAuth::Bearer
             }
-            Some((_, Credential::Basic(auth))) => {
+            Credential::Basic(auth) => {
                 headers.insert(
                     AUTHORIZATION,
                     sensitive(&format!("Basic {}", auth.expose()))?,
                 );
                 SentAuth::Basic
             }
-            None => SentAuth::None,
         };
-        if let Some((nerf, _)) = credential {
-            log::debug!("{method} {shown}: using the credential for {nerf}");
-        } else {
-            log::debug!("{method} {shown}: no credential for this origin");
-        }
-        if let Some(otp) = &self.options.otp {
+        if let Some(otp) = self.otp.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             headers.insert("npm-otp", sensitive(otp.expose())?);
         }
-        let mut request = self
-            .http
-            .request(method.clone(), url.clone())
-            .headers(headers);
-        if let Some(body) = body {
-            request = request.header(CONTENT_TYPE, "application/json").body(body);
-        }
+        Ok((headers, sent))
+    }
 
-        let result = request.send().await;
-        let mut response = match result {
-            Ok(r) => r,
-            Err(e) => return Err(self.transport_error(&method, &shown, e)),
+    /// One request, following redirects itself (reqwest's automatic redirects would carry
+    /// the `npm-otp` header to any origin): each hop gets the headers its own URL deserves.
+    async fn send_once(
+        &self,
+        mut method: Method,
+        mut url: Url,
+        mut body: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let started = Instant::now();
+        let mut hops = 0;
+        let (mut response, sent) = loop {
+            let (headers, sent) = self.headers_for(&method, &url)?;
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .headers(headers);
+            if let Some(body) = &body {
+                request = request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let response = request
+                .send()
+                .await
+                .map_err(|e| self.transport_error(&method, &display_url(&url), e))?;
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .filter(|_| response.status().is_redirection());
+            let Some(location) = location else {
+                break (response, sent);
+            };
+            let next = url
+                .join(location)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| RegistryError::BadRedirect {
+                    url: display_url(&url),
+                    location: location.chars().take(200).collect(),
+                })?;
+            hops += 1;
+            if hops > MAX_REDIRECTS {
+                return Err(RegistryError::TooManyRedirects {
+                    url: display_url(&url),
+                    limit: MAX_REDIRECTS,
+                });
+            }
+            log::info!(
+                target: crate::log::HTTP,
+                "fetch {method} {} {} redirected to {}",
+                response.status().as_u16(),
+                display_url(&url),
+                display_url(&next)
+            );
+            // As browsers and fetch do: 303, and 301/302 after a POST, continue as a GET.
+            let status = response.status().as_u16();
+            if status == 303 || (matches!(status, 301 | 302) && method == Method::POST) {
+                method = Method::GET;
+                body = None;
+            }
+            url = next;
         };
+
+        let shown = display_url(&url);
         let status = response.status();
         let limit = if status.is_success() {
             self.options.max_body_bytes
@@ -282,17 +411,13 @@ impl RegistryClient {
             .get(WWW_AUTHENTICATE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = retry_after(&response);
         let otp_required = status.as_u16() == 401
             && (www_authenticate.as_deref().is_some_and(|h| {
                 h.split(',')
                     .any(|part| part.trim().eq_ignore_ascii_case("otp"))
             }) || text.contains("one-time pass"));
+        let web_auth = otp_required.then(|| web_auth(&text, &url)).flatten();
         Err(RegistryError::Http(Box::new(HttpError {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_owned(),
@@ -300,6 +425,7 @@ impl RegistryClient {
             url: shown,
             message: error_message(&text),
             otp_required,
+            web_auth,
             sent,
             retry_after,
         })))
@@ -321,6 +447,31 @@ impl RegistryClient {
             reason,
         }
     }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored).
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// The web login of an OTP challenge: `authUrl` to open, `doneUrl` to poll.
+fn web_auth(text: &str, base: &Url) -> Option<WebAuth> {
+    let body: Value = serde_json::from_str(text).ok()?;
+    let url = |name: &str| {
+        let link = body.get(name)?.as_str()?;
+        base.join(link)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+    };
+    Some(WebAuth {
+        auth_url: url("authUrl")?,
+        done_url: url("doneUrl")?,
+    })
 }
 
 fn sensitive(value: &str) -> Result<HeaderValue, RegistryError> {
@@ -560,6 +711,7 @@ mod tests {
                 url: "u".into(),
                 message: None,
                 otp_required: false,
+                web_auth: None,
                 sent: SentAuth::Bearer,
                 retry_after: Some(Duration::from_secs(secs)),
             }))

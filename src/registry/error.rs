@@ -11,6 +11,13 @@ pub enum SentAuth {
     Basic,
 }
 
+/// npm's web login for a one-time-password challenge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebAuth {
+    pub auth_url: reqwest::Url,
+    pub done_url: reqwest::Url,
+}
+
 /// A response with a non-success status.
 #[derive(Debug)]
 pub struct HttpError {
@@ -23,6 +30,8 @@ pub struct HttpError {
     /// npm-registry-fetch's test: 401 with an `otp` www-authenticate element, or a body that
     /// mentions a one-time password.
     pub otp_required: bool,
+    /// For an OTP challenge that offers a web login.
+    pub web_auth: Option<WebAuth>,
     pub sent: SentAuth,
     /// The `Retry-After` header, in seconds.
     pub retry_after: Option<Duration>,
@@ -93,6 +102,15 @@ pub enum RegistryError {
 
     #[error("the registry's token list links to a next page that is not an http(s) URL: {link}")]
     BadNextLink { link: String },
+
+    #[error("the registry redirected {url} to {location}, which is not an http(s) URL")]
+    BadRedirect { url: String, location: String },
+
+    #[error("the registry redirected {url} more than {limit} times")]
+    TooManyRedirects { url: String, limit: usize },
+
+    #[error("the web login was not completed within {} seconds", .after.as_secs())]
+    WebLoginTimeout { after: Duration },
 
     #[error("could not set up the HTTP client: {0}")]
     Client(String),

@@ -1,6 +1,6 @@
 //! npm's configuration layers, end to end: the binary reads what npm reads.
 
-use crate::support::{Run, User, BIN};
+use crate::support::{in_terminal, Run, User, BIN};
 
 /// A user whose token is only in the given place; the user npmrc names just the registry.
 fn user_without_token_in_npmrc() -> User {
@@ -136,71 +136,11 @@ fn unknown_subcommand_is_a_usage_error() {
     );
 }
 
-/// Runs a command line in a pseudo-terminal (util-linux `script`) with the user's
-/// environment; once stdout shows `prompt`, types `input`, as a person would.
-fn in_terminal(user: &User, command: &str, prompt: Option<&str>, input: &str) -> Run {
-    use std::io::{Read, Write};
-    use std::process::{Command, Stdio};
-    let template = user.cmd();
-    let mut script = Command::new("script");
-    script.args(["-qec", command, "/dev/null"]).env_clear();
-    for (k, v) in template.get_envs() {
-        if let Some(v) = v {
-            script.env(k, v);
-        }
-    }
-    let mut child = script
-        .env("TERM", "dumb")
-        .current_dir(user.home.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("util-linux `script` runs");
-    let mut stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
-    let reader = std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut seen = Vec::new();
-    let mut stdin = child.stdin.take().unwrap();
-    if let Some(prompt) = prompt {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while !String::from_utf8_lossy(&seen).contains(prompt) {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            let chunk = rx.recv_timeout(left).expect("the prompt appears");
-            seen.extend(chunk);
-        }
-    }
-    stdin.write_all(input.as_bytes()).unwrap();
-    drop(stdin);
-    let status = child.wait().unwrap();
-    reader.join().unwrap();
-    seen.extend(rx.try_iter().flatten());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&seen).replace("\r\n", "\n"),
-        stderr,
-    }
-}
-
 #[test]
 fn a_terminal_gets_a_table_and_a_silent_password_prompt() {
     let user = User::new();
     let run = in_terminal(
-        &user,
+        &user.cmd(),
         &format!("{BIN} create"),
         Some("npm password: "),
         &format!("{}\n", user.password),
@@ -213,7 +153,7 @@ fn a_terminal_gets_a_table_and_a_silent_password_prompt() {
     );
     assert!(run.stdout.contains("Created token "), "{run:?}");
 
-    let run = in_terminal(&user, BIN, None, "");
+    let run = in_terminal(&user.cmd(), BIN, None, "");
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("│ id "), "{run:?}");
     assert!(run.stdout.contains("read-write"), "{run:?}");

@@ -2,10 +2,10 @@
 //! that Verdaccio cannot be made to produce.
 
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path};
+use wiremock::matchers::{body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::support::{free_port, Run, BIN};
+use crate::support::{free_port, in_terminal, Run, BIN};
 
 const TOKEN: &str = "fake-secret-token-0123456789";
 
@@ -48,16 +48,36 @@ impl Fake {
         format!("{}{p}", self.server.uri())
     }
 
-    async fn run(&self, args: &[&str]) -> Run {
+    /// `npm-token` configured for this fake registry.
+    fn cmd(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(BIN);
         cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
             .env("NPM_CONFIG_USERCONFIG", self.home.path().join("npmrc"))
             .env("NPM_CONFIG_GLOBALCONFIG", self.home.path().join("none"))
             .current_dir(self.home.path())
-            .stdin(std::process::Stdio::null())
-            .args(args);
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    async fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = self.cmd();
+        cmd.args(args);
         tokio::task::spawn_blocking(move || Run::of(&mut cmd))
+            .await
+            .unwrap()
+    }
+
+    /// Runs a command line in a terminal (see `support::in_terminal`).
+    async fn run_in_terminal(
+        &self,
+        command: String,
+        prompt: Option<&'static str>,
+        input: String,
+    ) -> Run {
+        let template = self.cmd();
+        tokio::task::spawn_blocking(move || in_terminal(&template, &command, prompt, &input))
             .await
             .unwrap()
     }
@@ -470,14 +490,7 @@ async fn retries_are_bounded_by_fetch_retries() {
 
     let fake = Fake::start().await;
     fake.list_answers(ResponseTemplate::new(502)).await;
-    let run = Run::of(
-        std::process::Command::new(BIN)
-            .env_clear()
-            .env("NPM_CONFIG_USERCONFIG", fake.home.path().join("npmrc"))
-            .env("NPM_CONFIG_GLOBALCONFIG", fake.home.path().join("none"))
-            .env("npm_config_fetch_retries", "0")
-            .current_dir(fake.home.path()),
-    );
+    let run = Run::of(fake.cmd().env("npm_config_fetch_retries", "0"));
     assert_eq!(run.code, 1);
     assert_eq!(requests(&fake.server).await, 1);
 }
@@ -503,4 +516,210 @@ async fn creates_and_revokes_are_never_retried() {
     let run = fake.run(&["revoke", "aaaaaaaa01"]).await;
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(requests(&fake.server).await, 2, "one list, one DELETE");
+}
+
+/// A 401 that asks for a one-time password, as the npm registry sends it.
+fn otp_challenge() -> ResponseTemplate {
+    ResponseTemplate::new(401)
+        .insert_header("www-authenticate", "OTP")
+        .set_body_json(json!({"error": "You must provide a one-time pass. Upgrade your client to npm@latest in order to use 2FA."}))
+}
+
+fn created() -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"token": "npm_NEWTOKEN", "key": "k", "readonly": false}))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn otp_challenge_without_a_terminal_names_the_flag() {
+    for challenge in [
+        otp_challenge(),
+        // No www-authenticate: npm's heuristic on the body.
+        ResponseTemplate::new(401)
+            .set_body_json(json!({"error": "a one-time password is required"})),
+    ] {
+        let fake = Fake::start().await;
+        Mock::given(method("POST"))
+            .respond_with(challenge)
+            .mount(&fake.server)
+            .await;
+        fake.run(&["create", "--password", "pw-123456"]).await.assert_error(
+            "This operation requires a one-time password from your authenticator. You can provide a one-time \
+             password by passing --otp=<code> to the command you ran. If you already provided one, it was \
+             mistyped or has expired: try again.",
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn otp_flag_is_sent_with_every_request() {
+    let fake = Fake::start().await;
+    Mock::given(header("npm-otp", "654321"))
+        .and(method("GET"))
+        .respond_with(page(json!([{"key": "aaaaaaaa01"}]), ""))
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(header("npm-otp", "654321"))
+        .and(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["revoke", "aaaa", "--otp", "654321"]).await;
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "Removed 1 token\n"),
+        "{run:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn otp_prompt_in_a_terminal_retries_once_with_the_code() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .and(header("npm-otp", "123456"))
+        .respond_with(created())
+        .with_priority(1)
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(otp_challenge())
+        .with_priority(2)
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} create --password pw-123456"),
+            Some("Enter OTP: "),
+            "123 456\n".into(),
+        )
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("This operation requires a one-time password.\nEnter OTP: "),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.ends_with("Created token npm_NEWTOKEN\n"),
+        "{run:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn web_login_is_polled_then_its_token_used_as_otp() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .and(header("npm-otp", "web-otp-token"))
+        .respond_with(created())
+        .with_priority(1)
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(otp_challenge().set_body_json(json!({
+            "authUrl": fake.url("/auth/abc"), "doneUrl": fake.url("/auth/abc/done"),
+        })))
+        .with_priority(2)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/auth/abc/done"))
+        .respond_with(ResponseTemplate::new(202).insert_header("retry-after", "0"))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/auth/abc/done"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "web-otp-token"})))
+        .with_priority(2)
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} create --password pw-123456 --json"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "Authenticate your account at:\n{}\n",
+            fake.url("/auth/abc")
+        )),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("\"token\": \"npm_NEWTOKEN\""),
+        "{run:?}"
+    );
+    let polls = fake
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/auth/abc/done")
+        .count();
+    assert_eq!(polls, 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_at_the_password_prompt_restores_the_terminal_and_exits_130() {
+    let fake = Fake::start().await;
+    let command = format!("bash -c '{BIN} create; echo \"exit=$?\"; stty -a'");
+    let run = fake
+        .run_in_terminal(command, Some("npm password: "), "\u{3}".into())
+        .await;
+    assert!(run.stdout.contains("exit=130"), "{run:?}");
+    let settings = run.stdout.split("exit=130").nth(1).unwrap();
+    assert!(
+        settings.contains(" echo ") || settings.contains(" echo\n"),
+        "echo was left off: {run:?}"
+    );
+    assert!(fake.server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_redirect_to_another_origin_carries_no_secrets() {
+    let fake = Fake::start().await;
+    let other = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(page(json!([{"key": "bbbbbbbb"}]), ""))
+        .mount(&other)
+        .await;
+    fake.list_answers(
+        ResponseTemplate::new(302)
+            .insert_header("location", format!("{}/moved", other.uri()).as_str()),
+    )
+    .await;
+    let run = fake.run(&["list", "--json", "--otp", "111111"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let seen = other.received_requests().await.unwrap();
+    assert_eq!(seen.len(), 1);
+    for secret_header in ["authorization", "npm-otp"] {
+        assert!(
+            seen[0].headers.get(secret_header).is_none(),
+            "{secret_header} crossed origins"
+        );
+    }
+    // The same redirect within the registry's origin keeps them.
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/moved"))
+        .and(header_exists("authorization"))
+        .and(header("npm-otp", "111111"))
+        .respond_with(page(json!([]), ""))
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    fake.list_answers(ResponseTemplate::new(301).insert_header("location", "/moved"))
+        .await;
+    let run = fake.run(&["list", "--json", "--otp", "111111"]).await;
+    assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{run:?}");
 }

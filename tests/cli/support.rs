@@ -299,3 +299,61 @@ impl Run {
         );
     }
 }
+
+/// Runs a command line in a pseudo-terminal (util-linux `script`) with the environment and
+/// folder of `template`; once the terminal shows `prompt`, types `input`, as a person would.
+pub fn in_terminal(template: &Command, command: &str, prompt: Option<&str>, input: &str) -> Run {
+    use std::io::{Read, Write};
+    let mut script = Command::new("script");
+    script.args(["-qec", command, "/dev/null"]).env_clear();
+    for (k, v) in template.get_envs() {
+        if let Some(v) = v {
+            script.env(k, v);
+        }
+    }
+    let mut child = script
+        .env("TERM", "dumb")
+        .current_dir(template.get_current_dir().unwrap_or(Path::new(".")))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let mut stdin = child.stdin.take().unwrap();
+    if let Some(prompt) = prompt {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !String::from_utf8_lossy(&seen).contains(prompt) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let chunk = rx.recv_timeout(left).expect("the prompt appears");
+            seen.extend(chunk);
+        }
+    }
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    seen.extend(rx.try_iter().flatten());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&seen).replace("\r\n", "\n"),
+        stderr,
+    }
+}
