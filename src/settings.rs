@@ -154,7 +154,9 @@ impl Settings {
             OutputFormat::Lines
         };
 
-        for secret in [&otp, &create.password].into_iter().flatten() {
+        // Every configured secret, whatever the command: a registry may echo anything.
+        let password = config.get_str("password").map(Secret::new);
+        for secret in [&otp, &password].into_iter().flatten() {
             redactor.add(secret);
         }
 

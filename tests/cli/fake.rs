@@ -723,3 +723,205 @@ async fn a_redirect_to_another_origin_carries_no_secrets() {
     let run = fake.run(&["list", "--json", "--otp", "111111"]).await;
     assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{run:?}");
 }
+
+/// A raw TCP "registry" that misbehaves below HTTP: for every connection it reads the
+/// request, then writes `reply` and either closes or (with `stall`) keeps the socket open.
+fn raw_server(reply: &'static [u8], stall: bool) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(reply);
+                if stall {
+                    std::thread::sleep(std::time::Duration::from_secs(30));
+                }
+            });
+        }
+    });
+    port
+}
+
+impl Fake {
+    /// `bash -c script` with this fake's environment, and `$0` set to the binary.
+    fn shell(&self, script: &str) -> std::process::Command {
+        let template = self.cmd();
+        let mut sh = std::process::Command::new("bash");
+        sh.env_clear()
+            .args(["-c", script, BIN])
+            .current_dir(self.home.path());
+        for (k, v) in template.get_envs() {
+            if let Some(v) = v {
+                sh.env(k, v);
+            }
+        }
+        sh
+    }
+
+    /// Points this fake's configuration at another port on this machine.
+    fn point_at(&self, port: u16, extra: &str) {
+        std::fs::write(
+            self.home.path().join("npmrc"),
+            format!("registry=http://127.0.0.1:{port}/\n//127.0.0.1:{port}/:_authToken={TOKEN}\n{extra}"),
+        )
+        .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dropped_connections_and_cut_bodies_end_in_one_line() {
+    let cases: [(&'static [u8], &str); 2] = [
+        (b"", "ECONNRESET"),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"objects\":[",
+            "ECONNRESET",
+        ),
+    ];
+    for (reply, code) in cases {
+        let fake = Fake::start().await;
+        let port = raw_server(reply, false);
+        fake.point_at(port, "fetch-retries=0\n");
+        let run = fake.run(&["list"]).await;
+        assert_eq!((run.code, run.stdout.as_str()), (1, ""), "{run:?}");
+        let url = format!("http://127.0.0.1:{port}/-/npm/v1/tokens");
+        assert!(
+            run.stderr.starts_with(&format!(
+                "npm-token error request to {url} failed, reason: "
+            )),
+            "{run:?}"
+        );
+        assert!(
+            run.stderr
+                .contains(&format!("({code}); check that the registry is up")),
+            "{run:?}"
+        );
+        assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_response_that_never_ends_times_out() {
+    let fake = Fake::start().await;
+    let port = raw_server(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"obj",
+        true,
+    );
+    fake.point_at(port, "fetch-retries=0\nfetch-timeout=500\n");
+    let started = std::time::Instant::now();
+    let run = fake.run(&["list"]).await;
+    run.assert_error(&format!(
+        "request to http://127.0.0.1:{port}/-/npm/v1/tokens timed out after 0.5 seconds; the registry may be down \
+         or slow: try again, or raise `fetch-timeout` (milliseconds)"
+    ));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_huge_body_is_refused() {
+    let fake = Fake::start().await;
+    let huge = vec![b' '; 50 * 1024 * 1024];
+    fake.list_answers(ResponseTemplate::new(200).set_body_raw(huge, "application/json"))
+        .await;
+    fake.run(&["list"]).await.assert_error(&format!(
+        "the registry's answer to GET {} is larger than 32 MiB; the registry is misbehaving: report it to its operators",
+        fake.url("/-/npm/v1/tokens")
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_pipe_ends_quietly() {
+    let fake = Fake::start().await;
+    let many: Vec<serde_json::Value> = (0..5000)
+        .map(|i| json!({"key": format!("{i:032x}"), "token": "npm_abcd", "created": "2026-01-01T00:00:00.000Z"}))
+        .collect();
+    fake.list_answers(page(json!(many), "")).await;
+    let mut sh = fake
+        .shell("set -o pipefail; \"$0\" list --json | head -c 10 > /dev/null; echo \"exit=$?\"");
+    let run = tokio::task::spawn_blocking(move || Run::of(&mut sh))
+        .await
+        .unwrap();
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        ("exit=0\n", ""),
+        "{run:?}"
+    );
+}
+
+/// Every command and fault case, at the most verbose log level: no configured secret may
+/// appear on stdout or stderr (the token a create returns is output, and not configured).
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_ever_reaches_the_output() {
+    const PASSWORD: &str = "sw0rdfish-password";
+    const OTP: &str = "918273";
+    let responses: Vec<(&str, ResponseTemplate)> = vec![
+        (
+            "GET",
+            page(json!([{"key": "aaaaaaaa01", "token": "npm_aa"}]), ""),
+        ),
+        (
+            "GET",
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": format!("bad token {TOKEN}")})),
+        ),
+        (
+            "GET",
+            ResponseTemplate::new(500).set_body_string(format!("oops {TOKEN} {OTP}")),
+        ),
+        (
+            "GET",
+            ResponseTemplate::new(200).set_body_string(format!("{{\"objects\": \"{TOKEN}\"}}")),
+        ),
+        (
+            "GET",
+            ResponseTemplate::new(302).insert_header("location", "http://127.0.0.1:1/x"),
+        ),
+        ("POST", created()),
+        ("POST", otp_challenge()),
+        (
+            "POST",
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": format!("wrong password {PASSWORD}")})),
+        ),
+        (
+            "DELETE",
+            ResponseTemplate::new(500).set_body_string(format!("{TOKEN} {PASSWORD} {OTP}")),
+        ),
+    ];
+    let commands: [&[&str]; 4] = [
+        &["list"],
+        &["list", "--json"],
+        &["create", "--password", PASSWORD, "--parseable"],
+        &["revoke", "aaaaaaaa01", "--json"],
+    ];
+    for (verb, response) in responses {
+        let fake = Fake::start().await;
+        fake.configure("fetch-retries=1\n");
+        if verb != "GET" {
+            fake.list_answers(page(json!([{"key": "aaaaaaaa01", "token": "npm_aa"}]), ""))
+                .await;
+        }
+        Mock::given(method(verb))
+            .respond_with(response)
+            .mount(&fake.server)
+            .await;
+        for args in commands {
+            let args = [args, &["--loglevel", "silly", "--otp", OTP]].concat();
+            // The password is configured for every command, as CI would set it.
+            let mut cmd = fake.cmd();
+            cmd.args(&args).env("npm_config_password", PASSWORD);
+            let run = tokio::task::spawn_blocking(move || Run::of(&mut cmd))
+                .await
+                .unwrap();
+            for secret in [TOKEN, PASSWORD, OTP] {
+                assert!(
+                    !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                    "{secret} leaked by {args:?} after {verb}: {run:?}"
+                );
+            }
+        }
+    }
+}
