@@ -12,6 +12,8 @@ mod log;
 mod npmrc;
 mod output;
 mod prompt;
+#[cfg(test)]
+mod proptests;
 mod registry;
 mod secret;
 mod settings;

@@ -5,15 +5,11 @@ pub mod list;
 pub mod revoke;
 
 use std::future::Future;
-use std::time::Duration;
 
 use crate::error::{explain, AppError, AuthContext, Operation};
 use crate::prompt::{self, PromptError};
 use crate::registry::{display_url, RegistryClient, RegistryError};
 use crate::settings::Settings;
-
-/// How long a web login may take before we give up waiting for it.
-const WEB_LOGIN_LIMIT: Duration = Duration::from_secs(5 * 60);
 
 /// Where the credential in use came from, for error advice.
 pub struct Context {
@@ -63,7 +59,7 @@ where
                 display_url(&web.auth_url)
             );
             client
-                .wait_for_web_login(&web.done_url, WEB_LOGIN_LIMIT)
+                .wait_for_web_login(&web.done_url)
                 .await
                 .map_err(fail)?
         }

@@ -20,6 +20,9 @@ use crate::secret::Secret;
 /// A token list longer than this many pages is treated as a registry fault.
 const MAX_PAGES: usize = 10_000;
 
+/// How long to wait for a web login when `fetch-timeout` is 0 (no limit on requests).
+const DEFAULT_WEB_LOGIN_LIMIT: Duration = Duration::from_secs(5 * 60);
+
 /// Redirects followed for one request.
 const MAX_REDIRECTS: usize = 10;
 
@@ -123,12 +126,10 @@ impl RegistryClient {
     }
 
     /// Waits for a web login to finish: polls `done_url` while it answers 202 (honouring
-    /// `Retry-After`, 1 s by default) until it answers 200 with `{token}`, for at most `limit`.
-    pub async fn wait_for_web_login(
-        &self,
-        done_url: &Url,
-        limit: Duration,
-    ) -> Result<Secret, RegistryError> {
+    /// `Retry-After`, 1 s by default) until it answers 200 with `{token}`, for at most
+    /// `fetch-timeout` (5 minutes unless configured).
+    pub async fn wait_for_web_login(&self, done_url: &Url) -> Result<Secret, RegistryError> {
+        let limit = self.options.timeout.unwrap_or(DEFAULT_WEB_LOGIN_LIMIT);
         let deadline = Instant::now() + limit;
         loop {
             let (headers, _) = self.headers_for(&Method::GET, done_url)?;
@@ -603,6 +604,13 @@ fn decode_page(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
         .filter(|s| !s.trim().is_empty())
         .map(str::to_owned);
     Ok(Page { objects, next })
+}
+
+/// Page decoding, exposed to the property tests.
+#[cfg(test)]
+pub fn decode_page_for_fuzzing(body: &[u8]) -> Result<usize, RegistryError> {
+    let url = Url::parse("http://fuzz/-/npm/v1/tokens").expect("a valid URL");
+    decode_page(body, &url).map(|page| page.objects.len())
 }
 
 fn parse_json(body: &[u8], method: &str, url: &Url) -> Result<Value, RegistryError> {

@@ -109,7 +109,7 @@ pub enum RegistryError {
     #[error("the registry redirected {url} more than {limit} times")]
     TooManyRedirects { url: String, limit: usize },
 
-    #[error("the web login was not completed within {} seconds", .after.as_secs())]
+    #[error("the web login was not completed within {} seconds", .after.as_secs_f64())]
     WebLoginTimeout { after: Duration },
 
     #[error("could not set up the HTTP client: {0}")]

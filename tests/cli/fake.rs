@@ -925,3 +925,48 @@ async fn no_secret_ever_reaches_the_output() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unfinished_web_login_gives_up_in_bounded_time() {
+    let fake = Fake::start().await;
+    fake.configure("fetch-timeout=1500\n");
+    Mock::given(method("POST"))
+        .respond_with(otp_challenge().set_body_json(json!({
+            "authUrl": fake.url("/auth/x"), "doneUrl": fake.url("/auth/x/done"),
+        })))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/auth/x/done"))
+        .respond_with(ResponseTemplate::new(202).insert_header("retry-after", "1"))
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} create --password pw-123456"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.ends_with(
+            "npm-token error the web login was not completed within 1.5 seconds; run the command again, or pass --otp=<code>\n"
+        ),
+        "{run:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_at_the_otp_prompt_exits_130() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .respond_with(otp_challenge())
+        .mount(&fake.server)
+        .await;
+    let command = format!("bash -c '{BIN} create --password pw-123456; echo \"exit=$?\"'");
+    let run = fake
+        .run_in_terminal(command, Some("Enter OTP: "), "\u{3}".into())
+        .await;
+    assert!(run.stdout.contains("exit=130"), "{run:?}");
+}

@@ -1,0 +1,130 @@
+//! Property tests: the fuzz targets. Generated inputs for every parser of untrusted text
+//! (npmrc files, `${VAR}` expansion, CIDR lists, the registry's token pages) and for the
+//! renderers of what a registry sends. They run in every `cargo test` with proptest's
+//! default 256 cases; run them longer with, e.g.,
+//! `PROPTEST_CASES=200000 cargo test --bin npm-token proptests`.
+
+use proptest::prelude::*;
+use serde_json::Value;
+
+use crate::cidr::parse_cidr_list;
+use crate::npmrc::{env_replace, parse_ini, Value as IniValue};
+use crate::output;
+use crate::registry::Token;
+use crate::settings::OutputFormat;
+
+/// Arbitrary JSON, a few levels deep.
+fn json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        ".{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(
+                "[a-z_]{1,8}|key|token|name|created|readonly|cidr|cidr_whitelist",
+                inner,
+                0..8
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+const FORMATS: [OutputFormat; 4] = [
+    OutputFormat::Json,
+    OutputFormat::Parseable,
+    OutputFormat::Table,
+    OutputFormat::Lines,
+];
+
+proptest! {
+    #[test]
+    fn npmrc_parser_takes_any_text(text in "(?s).{0,400}") {
+        parse_ini(&text);
+    }
+
+    #[test]
+    fn npmrc_parser_takes_any_line_soup(lines in prop::collection::vec(
+        "[ \\t]*([;#\\[]|[a-z_/:.${}\\[\\]-]{1,12})[ \\t]*(=[ \\t]*(\"[^\"]{0,8}\"?|'[^']{0,8}'?|[^\\n]{0,16}))?",
+        0..20,
+    )) {
+        parse_ini(&lines.join("\n"));
+    }
+
+    #[test]
+    fn npmrc_simple_pairs_round_trip(key in "[a-z][a-z-]{0,10}", value in "[A-Za-z0-9/:._-]{1,20}") {
+        let map = parse_ini(&format!("{key} = {value}\n"));
+        let expected = match value.as_str() {
+            "true" => IniValue::Bool(true),
+            "false" => IniValue::Bool(false),
+            "null" => IniValue::Null,
+            _ => IniValue::Str(value.clone()),
+        };
+        prop_assert!(map.get(&key) == Some(&expected));
+    }
+
+    #[test]
+    fn env_replace_takes_any_text(text in "(?s)[$\\\\{}?a-zA-Z_ é]{0,60}") {
+        let lookup = |name: &str| (name == "A").then(|| "value".to_owned());
+        let out = env_replace(&text, &lookup);
+        if !text.contains("${") {
+            prop_assert_eq!(out, text);
+        }
+    }
+
+    #[test]
+    fn cidr_lists_take_any_text(values in prop::collection::vec(".{0,30}", 0..4)) {
+        let _ = parse_cidr_list(&values);
+    }
+
+    #[test]
+    fn every_ipv4_network_is_accepted(a: u8, b: u8, c: u8, d: u8, prefix in 0u8..=32) {
+        let cidr = format!("{a}.{b}.{c}.{d}/{prefix}");
+        prop_assert_eq!(parse_cidr_list(std::slice::from_ref(&cidr)), Ok(vec![cidr]));
+    }
+
+    #[test]
+    fn every_ipv6_network_is_refused_as_such(segments: [u16; 8], prefix in 0u8..=128) {
+        let addr = std::net::Ipv6Addr::from(segments);
+        let cidr = format!("{addr}/{prefix}");
+        let refused = parse_cidr_list(std::slice::from_ref(&cidr));
+        prop_assert_eq!(refused, Err(crate::cidr::CidrError::Ipv6(cidr)));
+    }
+
+    #[test]
+    fn token_pages_take_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let _ = crate::registry::decode_page_for_fuzzing(&bytes);
+    }
+
+    #[test]
+    fn token_pages_take_any_json(value in json()) {
+        let bytes = serde_json::to_vec(&value).unwrap();
+        let _ = crate::registry::decode_page_for_fuzzing(&bytes);
+    }
+
+    #[test]
+    fn any_token_objects_render_in_every_format(
+        objects in prop::collection::vec(json(), 0..6),
+    ) {
+        let tokens: Vec<Token> = objects
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::Object(map) => Some(Token(map)),
+                _ => None,
+            })
+            .collect();
+        let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
+        let ids = crate::ids::shortest_unique_ids(&keys, 6);
+        for format in FORMATS {
+            output::token_list(&tokens, &ids, format);
+            for token in &tokens {
+                output::created_token(&token.0, format);
+            }
+        }
+    }
+}
