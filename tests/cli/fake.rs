@@ -525,6 +525,25 @@ fn otp_challenge() -> ResponseTemplate {
         .set_body_json(json!({"error": "You must provide a one-time pass. Upgrade your client to npm@latest in order to use 2FA."}))
 }
 
+impl Fake {
+    /// A create that succeeds once with `npm-otp: otp`, after exactly one `challenge`.
+    async fn create_needs_otp(&self, otp: &str, challenge: ResponseTemplate) {
+        Mock::given(method("POST"))
+            .and(header("npm-otp", otp))
+            .respond_with(created())
+            .with_priority(1)
+            .expect(1)
+            .mount(&self.server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(challenge)
+            .with_priority(2)
+            .expect(1)
+            .mount(&self.server)
+            .await;
+    }
+}
+
 fn created() -> ResponseTemplate {
     ResponseTemplate::new(200)
         .set_body_json(json!({"token": "npm_NEWTOKEN", "key": "k", "readonly": false}))
@@ -577,19 +596,7 @@ async fn otp_flag_is_sent_with_every_request() {
 #[tokio::test(flavor = "multi_thread")]
 async fn otp_prompt_in_a_terminal_retries_once_with_the_code() {
     let fake = Fake::start().await;
-    Mock::given(method("POST"))
-        .and(header("npm-otp", "123456"))
-        .respond_with(created())
-        .with_priority(1)
-        .expect(1)
-        .mount(&fake.server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(otp_challenge())
-        .with_priority(2)
-        .expect(1)
-        .mount(&fake.server)
-        .await;
+    fake.create_needs_otp("123456", otp_challenge()).await;
     let run = fake
         .run_in_terminal(
             format!("{BIN} create --password pw-123456"),
@@ -612,20 +619,10 @@ async fn otp_prompt_in_a_terminal_retries_once_with_the_code() {
 #[tokio::test(flavor = "multi_thread")]
 async fn web_login_is_polled_then_its_token_used_as_otp() {
     let fake = Fake::start().await;
-    Mock::given(method("POST"))
-        .and(header("npm-otp", "web-otp-token"))
-        .respond_with(created())
-        .with_priority(1)
-        .expect(1)
-        .mount(&fake.server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(otp_challenge().set_body_json(json!({
-            "authUrl": fake.url("/auth/abc"), "doneUrl": fake.url("/auth/abc/done"),
-        })))
-        .with_priority(2)
-        .mount(&fake.server)
-        .await;
+    let challenge = otp_challenge().set_body_json(json!({
+        "authUrl": fake.url("/auth/abc"), "doneUrl": fake.url("/auth/abc/done"),
+    }));
+    fake.create_needs_otp("web-otp-token", challenge).await;
     Mock::given(method("GET"))
         .and(path("/auth/abc/done"))
         .respond_with(ResponseTemplate::new(202).insert_header("retry-after", "0"))
