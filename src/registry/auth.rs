@@ -6,7 +6,7 @@ use std::fmt;
 
 use reqwest::Url;
 
-use crate::npmrc::host_port;
+use crate::npmrc::nerf_dart_walk;
 use crate::secret::Secret;
 
 #[derive(Clone)]
@@ -58,20 +58,11 @@ impl Credentials {
     }
 
     fn walk(&self, url: &Url) -> Option<(&str, &Credential)> {
-        let mut key = format!("//{}{}", host_port(url), url.path());
-        while key.len() > 2 {
-            if let Some((k, c)) = self.by_nerf_dart.get_key_value(&key) {
-                return Some((k.as_str(), c));
-            }
-            // Drop the last segment, or the trailing slash: `([^/]+|\/)$`.
-            if key.ends_with('/') {
-                key.pop();
-            } else {
-                let cut = key.rfind('/').map_or(0, |i| i + 1);
-                key.truncate(cut);
-            }
-        }
-        None
+        nerf_dart_walk(url).find_map(|key| {
+            self.by_nerf_dart
+                .get_key_value(&key)
+                .map(|(k, c)| (k.as_str(), c))
+        })
     }
 }
 
