@@ -81,6 +81,10 @@ pub fn explain(error: RegistryError, op: Operation, ctx: &AuthContext<'_>) -> Ap
     let code = Some(error.code());
     let message = match &error {
         RegistryError::Http(http) => explain_http(http, op, ctx),
+        RegistryError::Network { code: "ECERT", .. } => format!(
+            "{error} (ECERT); the registry's TLS certificate is not trusted: set `cafile` to the CA \
+             bundle that signed it (or, unsafely, `strict-ssl=false`)"
+        ),
         RegistryError::Network { code, .. } => format!(
             "{error} ({code}); check that the registry is up and reachable, and if you are behind a proxy, that the `proxy` config is set"
         ),

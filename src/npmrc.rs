@@ -455,6 +455,13 @@ impl Config {
         Some(self.resolve_path(&raw))
     }
 
+    /// A path value under a registry-scoped key (`//host/:certfile`).
+    pub fn get_path_scoped(&self, key: &str) -> Option<PathBuf> {
+        debug_assert!(PATH_KEYS.iter().any(|k| key.ends_with(&format!(":{k}"))));
+        let raw = self.get_str(key)?;
+        Some(self.resolve_path(&raw))
+    }
+
     fn resolve_path(&self, raw: &str) -> PathBuf {
         if let (Some(rest), Some(home)) = (raw.strip_prefix("~/"), self.env.home.as_ref()) {
             return home.join(rest);
@@ -696,7 +703,13 @@ registry = https://ignored/
         let walk: Vec<String> = nerf_dart_walk(&url).collect();
         assert_eq!(
             walk,
-            ["//r.example:8443/a/b", "//r.example:8443/a/", "//r.example:8443/a", "//r.example:8443/", "//r.example:8443"]
+            [
+                "//r.example:8443/a/b",
+                "//r.example:8443/a/",
+                "//r.example:8443/a",
+                "//r.example:8443/",
+                "//r.example:8443"
+            ]
         );
     }
 

@@ -1,6 +1,7 @@
 //! Flags, environment and npmrc layers, resolved once into the settings the commands use.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use base64::Engine;
@@ -10,7 +11,7 @@ use crate::cidr::{parse_cidr_list, CidrError};
 use crate::cli::{Cli, Command};
 use crate::npmrc::{self, Config, Env, LoadWarning, Value};
 use crate::registry::{
-    display_url, ClientOptions, Credential, Credentials, RetryPolicy, TokenSpec,
+    display_url, ClientOptions, Credential, Credentials, RetryPolicy, TokenSpec, Transport,
 };
 use crate::secret::{Redactor, Secret};
 
@@ -47,6 +48,7 @@ pub struct Settings {
     pub auth_type: String,
     pub fetch_timeout: Option<Duration>,
     pub retry: RetryPolicy,
+    pub transport: Transport,
     pub format: OutputFormat,
     pub loglevel: String,
     pub create: CreateSettings,
@@ -74,6 +76,13 @@ pub enum ConfigError {
 
     #[error(transparent)]
     Cidr(#[from] CidrError),
+
+    #[error("could not read the {key} file {}: {reason}", .path.display())]
+    UnreadableFile {
+        key: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
 
     #[error("no credentials for {nerf} (registry {registry}); log in with `npm login --registry={registry}`, or add a line `{nerf}:_authToken=<token>` to {user_config}")]
     NoCredentials {
@@ -104,9 +113,13 @@ impl Settings {
             .join("-/npm/v1/tokens")
             .expect("a fixed relative path joins onto any http(s) base");
         let user_config = config.user_config_path();
-        let credential_key = match credentials.for_url(&tokens_url, &registry) {
-            Some((key, _)) => key.to_owned(),
-            None => {
+        let transport = transport(&config, env, &registry, &mut redactor)?;
+        let client_cert_key = client_cert_files(&config, &registry).map(|(key, _, _)| key);
+        let credential_key = match (credentials.for_url(&tokens_url, &registry), client_cert_key) {
+            (Some((key, _)), _) => key.to_owned(),
+            // A client certificate is credential enough, as for npm.
+            (None, Some(key)) => key,
+            (None, None) => {
                 return Err(ConfigError::NoCredentials {
                     nerf: npmrc::nerf_dart(&registry),
                     registry: display_url(&registry),
@@ -170,6 +183,7 @@ impl Settings {
                 .unwrap_or_else(|| "web".to_owned()),
             fetch_timeout,
             retry,
+            transport,
             format,
             loglevel,
             create,
@@ -193,8 +207,102 @@ impl Settings {
             ),
             max_body_bytes: MAX_BODY_BYTES,
             retry: self.retry,
+            transport: self.transport.clone(),
         }
     }
+}
+
+/// The registry's `:certfile` and `:keyfile`, found by the nerf-dart walk.
+fn client_cert_files(config: &Config, registry: &Url) -> Option<(String, PathBuf, PathBuf)> {
+    let tokens_url = registry.join("-/npm/v1/tokens").ok()?;
+    npmrc::nerf_dart_walk(&tokens_url).find_map(|dart| {
+        let cert = config.get_path_scoped(&format!("{dart}:certfile"))?;
+        let key = config.get_path_scoped(&format!("{dart}:keyfile"))?;
+        Some((dart, cert, key))
+    })
+}
+
+/// Proxies and TLS, from npm's settings: `https-proxy`/`proxy` (else the HTTPS_PROXY /
+/// HTTP_PROXY variables), `noproxy` (else NO_PROXY), `strict-ssl`, `ca` or `cafile`, and a
+/// client certificate from `cert`+`key` or the registry's `:certfile`+`:keyfile`.
+fn transport(
+    config: &Config,
+    env: &Env,
+    registry: &Url,
+    redactor: &mut Redactor,
+) -> Result<Transport, ConfigError> {
+    let env_var = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| env.var(n).filter(|v| !v.is_empty()).map(str::to_owned))
+    };
+    let mut proxy_setting =
+        |value: Option<String>, key: &'static str| -> Result<Option<Secret>, ConfigError> {
+            let Some(value) = value else { return Ok(None) };
+            let url = Url::parse(&value).map_err(|_| ConfigError::InvalidValue {
+                key,
+                value: "(not shown)".into(),
+                source_name: "your configuration".into(),
+                expected: "expected a proxy URL such as http://proxy.example:8080",
+            })?;
+            if let Some(password) = url.password() {
+                redactor.add(&Secret::new(password));
+            }
+            Ok(Some(Secret::new(value)))
+        };
+    let proxy = proxy_setting(
+        config
+            .get_str("https-proxy")
+            .or_else(|| config.get_str("proxy")),
+        "proxy",
+    )?;
+    let env_https_proxy = proxy_setting(env_var(&["HTTPS_PROXY", "https_proxy"]), "HTTPS_PROXY")?;
+    let env_http_proxy = proxy_setting(env_var(&["HTTP_PROXY", "http_proxy"]), "HTTP_PROXY")?;
+    let no_proxy = match config.get("noproxy") {
+        Some(Value::List(hosts)) => Some(hosts.join(",")),
+        Some(Value::Str(s)) if !s.is_empty() => Some(s),
+        _ => env_var(&["NO_PROXY", "no_proxy"]),
+    };
+    let strict_ssl = match config.get("strict-ssl") {
+        Some(Value::Bool(b)) => b,
+        Some(Value::Str(s)) => s != "false",
+        _ => true,
+    };
+    let read = |key: &'static str, path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| ConfigError::UnreadableFile {
+            key,
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })
+    };
+    let ca = match config.get("ca") {
+        Some(Value::List(pems)) => pems,
+        Some(Value::Str(pem)) if !pem.is_empty() => pem.split("\n\n").map(str::to_owned).collect(),
+        _ => match config.get_path("cafile") {
+            Some(path) => vec![read("cafile", &path)?],
+            None => Vec::new(),
+        },
+    };
+    let client_identity = match (config.get_str("cert"), config.get_str("key")) {
+        (Some(cert), Some(key)) => Some(format!("{cert}\n{key}")),
+        _ => match client_cert_files(config, registry) {
+            Some((_, cert, key)) => Some(format!(
+                "{}\n{}",
+                read("certfile", &cert)?,
+                read("keyfile", &key)?
+            )),
+            None => None,
+        },
+    };
+    Ok(Transport {
+        proxy,
+        env_https_proxy,
+        env_http_proxy,
+        no_proxy,
+        strict_ssl,
+        ca,
+        client_identity: client_identity.map(Secret::new),
+    })
 }
 
 /// npm refuses auth settings that are not scoped to a registry (`_authToken=…` at top level)

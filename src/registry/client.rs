@@ -29,6 +29,25 @@ const MAX_REDIRECTS: usize = 10;
 /// Error bodies are only read this far: they are for a one-line message.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// How to reach the registry: proxies and TLS, from npm's settings.
+#[derive(Clone, Debug, Default)]
+pub struct Transport {
+    /// `https-proxy` or `proxy`: every request goes through it.
+    pub proxy: Option<Secret>,
+    /// Without one: `HTTPS_PROXY`/`HTTP_PROXY` from the environment, by the request's scheme.
+    pub env_https_proxy: Option<Secret>,
+    pub env_http_proxy: Option<Secret>,
+    /// `noproxy` or `NO_PROXY`: hosts reached directly.
+    pub no_proxy: Option<String>,
+    /// `strict-ssl=false` accepts any certificate.
+    pub strict_ssl: bool,
+    /// `ca` / `cafile`: PEM certificates to trust instead of the built-in roots.
+    pub ca: Vec<String>,
+    /// `cert` + `key`, or the registry's `:certfile` + `:keyfile`: a PEM client
+    /// certificate followed by its key, for mutual TLS.
+    pub client_identity: Option<Secret>,
+}
+
 pub struct ClientOptions {
     /// The registry base URL, ending in `/` (any path prefix kept).
     pub registry: Url,
@@ -42,6 +61,7 @@ pub struct ClientOptions {
     /// The largest response body accepted.
     pub max_body_bytes: usize,
     pub retry: RetryPolicy,
+    pub transport: Transport,
 }
 
 /// npm's `fetch-retries`, `fetch-retry-factor`, `fetch-retry-mintimeout` and
@@ -79,6 +99,7 @@ impl RegistryClient {
         if let Some(timeout) = options.timeout {
             builder = builder.timeout(timeout);
         }
+        builder = configure_transport(builder, &options.transport)?;
         let http = builder
             .build()
             .map_err(|e| RegistryError::Client(e.without_url().to_string()))?;
@@ -450,6 +471,70 @@ impl RegistryClient {
     }
 }
 
+fn configure_transport(
+    mut builder: reqwest::ClientBuilder,
+    transport: &Transport,
+) -> Result<reqwest::ClientBuilder, RegistryError> {
+    use reqwest::{Certificate, Identity, NoProxy, Proxy};
+    let no_proxy = || transport.no_proxy.as_deref().and_then(NoProxy::from_string);
+    let proxy_error = |e: reqwest::Error| {
+        RegistryError::Client(format!("invalid proxy URL: {}", e.without_url()))
+    };
+    // Proxies come only from npm's settings as resolved, not from reqwest's own reading of
+    // the environment, so that `noproxy` applies to both.
+    builder = builder.no_proxy();
+    if let Some(proxy) = &transport.proxy {
+        builder = builder.proxy(
+            Proxy::all(proxy.expose())
+                .map_err(proxy_error)?
+                .no_proxy(no_proxy()),
+        );
+    } else {
+        if let Some(proxy) = &transport.env_https_proxy {
+            builder = builder.proxy(
+                Proxy::https(proxy.expose())
+                    .map_err(proxy_error)?
+                    .no_proxy(no_proxy()),
+            );
+        }
+        if let Some(proxy) = &transport.env_http_proxy {
+            builder = builder.proxy(
+                Proxy::http(proxy.expose())
+                    .map_err(proxy_error)?
+                    .no_proxy(no_proxy()),
+            );
+        }
+    }
+    if !transport.ca.is_empty() {
+        builder = builder.tls_built_in_root_certs(false);
+        for pem in &transport.ca {
+            let certs = Certificate::from_pem_bundle(pem.as_bytes())
+                .ok()
+                .filter(|certs| !certs.is_empty())
+                .ok_or_else(|| {
+                    RegistryError::Client(
+                        "the `ca` / `cafile` setting holds no readable PEM certificate".into(),
+                    )
+                })?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+    }
+    if !transport.strict_ssl {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    if let Some(identity) = &transport.client_identity {
+        let identity = Identity::from_pem(identity.expose().as_bytes()).map_err(|_| {
+            RegistryError::Client(
+                "the client certificate (`cert`/`key`, or `certfile`/`keyfile`) is not a readable PEM certificate and key".into(),
+            )
+        })?;
+        builder = builder.identity(identity);
+    }
+    Ok(builder)
+}
+
 /// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored).
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     response
@@ -645,46 +730,45 @@ fn kind(value: &Value) -> &'static str {
 }
 
 /// npm's code and a short reason for a failure below HTTP, from the innermost cause.
+/// A TLS failure is `ECERT` whatever carried it (rustls errors arrive inside io errors).
 fn describe_transport_error(error: &reqwest::Error) -> (&'static str, String) {
-    let mut code = if error.is_connect() {
-        "ECONNREFUSED"
-    } else {
-        "ECONNRESET"
-    };
     let mut reason = String::new();
+    let mut from_io = None;
     let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
-    let mut found_io = false;
     while let Some(err) = source {
         if let Some(io) = err.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind::*;
-            found_io = true;
-            code = match io.kind() {
-                ConnectionRefused => "ECONNREFUSED",
-                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => "ECONNRESET",
-                TimedOut => "ETIMEDOUT",
-                AddrNotAvailable | NotFound => "ENOTFOUND",
-                _ => code,
+            from_io = match io.kind() {
+                ConnectionRefused => Some("ECONNREFUSED"),
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
+                    Some("ECONNRESET")
+                }
+                TimedOut => Some("ETIMEDOUT"),
+                AddrNotAvailable | NotFound => Some("ENOTFOUND"),
+                _ => from_io,
             };
         }
         reason = err.to_string();
         source = err.source();
     }
     let lower = reason.to_ascii_lowercase();
-    if !found_io {
-        if lower.contains("dns")
-            || lower.contains("failed to lookup")
-            || lower.contains("name or service not known")
-        {
-            code = "ENOTFOUND";
-        } else if lower.contains("certificate")
-            || lower.contains("tls")
-            || lower.contains("handshake")
-        {
-            code = "ECERT";
-        } else if error.is_connect() {
-            code = "ECONNECT";
-        }
-    }
+    let tls = ["certificate", "tls", "handshake", "alert"]
+        .iter()
+        .any(|m| lower.contains(m));
+    let dns = ["dns", "failed to lookup", "name or service not known"]
+        .iter()
+        .any(|m| lower.contains(m));
+    let code = if tls {
+        "ECERT"
+    } else if dns {
+        "ENOTFOUND"
+    } else if let Some(code) = from_io {
+        code
+    } else if error.is_connect() {
+        "ECONNREFUSED"
+    } else {
+        "ECONNRESET"
+    };
     if reason.is_empty() {
         reason = "the connection failed".to_owned();
     }

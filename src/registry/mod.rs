@@ -9,7 +9,7 @@ mod types;
 pub use auth::{Credential, Credentials};
 #[cfg(test)]
 pub use client::decode_page_for_fuzzing;
-pub use client::{ClientOptions, RegistryClient, RetryPolicy};
+pub use client::{ClientOptions, RegistryClient, RetryPolicy, Transport};
 pub use error::{HttpError, RegistryError, SentAuth};
 pub use types::{js_string, js_truthy, CreateTokenRequest, Token, TokenSpec};
 

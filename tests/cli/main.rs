@@ -3,5 +3,6 @@
 
 mod config;
 mod fake;
+mod network;
 mod support;
 mod verdaccio;
