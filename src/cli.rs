@@ -104,6 +104,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub lines: bool,
 
+    /// When to use colour [config: color; default: auto, or never when NO_COLOR is set]
+    #[arg(long, global = true, value_name = "WHEN", value_parser = ["auto", "always", "never"])]
+    pub color: Option<String>,
+
     /// The user config file [default: ~/.npmrc]
     #[arg(long, global = true, value_name = "PATH")]
     pub userconfig: Option<PathBuf>,
@@ -192,6 +196,15 @@ impl Cli {
             if let Some(v) = value {
                 set(key, Value::Str(v.clone()));
             }
+        }
+        // npm's `color` config: true (only on a terminal), false, or "always".
+        if let Some(when) = &g.color {
+            let value = match when.as_str() {
+                "always" => Value::Str("always".into()),
+                "never" => Value::Bool(false),
+                _ => Value::Bool(true),
+            };
+            set("color", value);
         }
         if let Some(path) = &g.userconfig {
             set("userconfig", Value::Str(path.display().to_string()));

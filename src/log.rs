@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use crate::output::Paint;
 use crate::secret::Redactor;
 
 /// npm's `--loglevel` values, quietest first.
@@ -19,6 +20,7 @@ struct StderrLogger {
     /// Index into `LEVELS`: records at or below it are shown.
     max: usize,
     redactor: Redactor,
+    paint: Paint,
 }
 
 fn npm_level(record: &log::Metadata<'_>) -> usize {
@@ -42,7 +44,11 @@ impl log::Log for StderrLogger {
         if !self.enabled(record.metadata()) {
             return;
         }
-        let label = LEVELS[npm_level(record.metadata())];
+        let label = match record.level() {
+            log::Level::Error => self.paint.red("error"),
+            log::Level::Warn => self.paint.yellow("warn"),
+            _ => LEVELS[npm_level(record.metadata())].to_owned(),
+        };
         let line = self
             .redactor
             .redact(&format!("npm-token {label} {}\n", record.args()));
@@ -55,7 +61,7 @@ impl log::Log for StderrLogger {
 
 /// Installs the logger; `level` is one of `LEVELS` (settings fall back to `DEFAULT_LEVEL`
 /// for anything else, which `notice` here matches).
-pub fn init(level: &str, redactor: Redactor) {
+pub fn init(level: &str, redactor: Redactor, paint: Paint) {
     let max = LEVELS.iter().position(|l| *l == level).unwrap_or(3);
     let filter = match max {
         0 => log::LevelFilter::Off,
@@ -65,7 +71,13 @@ pub fn init(level: &str, redactor: Redactor) {
         6 => log::LevelFilter::Debug,
         _ => log::LevelFilter::Trace,
     };
-    if log::set_boxed_logger(Box::new(StderrLogger { max, redactor })).is_ok() {
+    if log::set_boxed_logger(Box::new(StderrLogger {
+        max,
+        redactor,
+        paint,
+    }))
+    .is_ok()
+    {
         log::set_max_level(filter);
     }
 }

@@ -18,8 +18,9 @@ mod registry;
 mod secret;
 mod settings;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser};
@@ -30,7 +31,18 @@ use error::AppError;
 use registry::RegistryClient;
 use settings::Settings;
 
+/// Whether stderr gets colour: settings decide once resolved; before that (an error in the
+/// settings themselves), a terminal that NO_COLOR does not forbid.
+static STDERR_COLOR: AtomicBool = AtomicBool::new(false);
+
 fn main() -> ExitCode {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty() && v != "0");
+    STDERR_COLOR.store(
+        std::io::stderr().is_terminal()
+            && !no_color
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
+        Ordering::Relaxed,
+    );
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return clap_error(e),
@@ -51,7 +63,12 @@ fn run(cli: Cli) -> Result<(), AppError> {
     }
     let env = npmrc::Env::from_process();
     let settings = Settings::resolve(&cli, &env)?;
-    log::init(&settings.loglevel, settings.redactor.clone());
+    STDERR_COLOR.store(settings.color_stderr, Ordering::Relaxed);
+    log::init(
+        &settings.loglevel,
+        settings.redactor.clone(),
+        output::Paint(settings.color_stderr),
+    );
     for warning in &settings.warnings {
         ::log::warn!("{warning}");
     }
@@ -71,7 +88,11 @@ fn execute(command: Option<Command>, settings: &Settings) -> Result<(), AppError
     let client = RegistryClient::new(settings.client_options())
         .map_err(|e| AppError::failed(e.to_string()))?;
     let ctx = Context::new(settings);
-    let format = settings.format;
+    let ui = commands::Ui {
+        format: settings.format,
+        paint: output::Paint(settings.color),
+        progress: std::io::stderr().is_terminal() && settings.loglevel != "silent",
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -79,14 +100,12 @@ fn execute(command: Option<Command>, settings: &Settings) -> Result<(), AppError
     let mut out = std::io::stdout().lock();
     runtime.block_on(async {
         match command {
-            None | Some(Command::List) => {
-                commands::list::run(&client, format, &ctx, &mut out).await
-            }
+            None | Some(Command::List) => commands::list::run(&client, &ui, &ctx, &mut out).await,
             Some(Command::Create(_)) => {
-                commands::create::run(&client, &settings.create, format, &ctx, &mut out).await
+                commands::create::run(&client, &settings.create, &ui, &ctx, &mut out).await
             }
             Some(Command::Revoke(args)) => {
-                commands::revoke::run(&client, &args.ids, format, &ctx, &mut out).await
+                commands::revoke::run(&client, &args.ids, &ui, &ctx, &mut out).await
             }
         }
     })?;
@@ -108,10 +127,14 @@ fn report(error: &AppError, json: bool) {
         let text = serde_json::to_string_pretty(&body).unwrap_or_default();
         let _ = writeln!(std::io::stdout(), "{text}");
     }
+    let label = output::Paint(STDERR_COLOR.load(Ordering::Relaxed)).red("error");
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "npm-token error {message}");
+    let _ = writeln!(stderr, "npm-token {label} {message}");
     if matches!(error, AppError::Usage(_)) {
-        let _ = writeln!(stderr, "npm-token error Run `npm-token --help` for usage.");
+        let _ = writeln!(
+            stderr,
+            "npm-token {label} Run `npm-token --help` for usage."
+        );
     }
 }
 

@@ -1,14 +1,52 @@
 //! Everything printed on stdout: the table, npm's lines, JSON and parseable output. Each
 //! renderer returns the whole text so it is written in one go.
 
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
 use serde_json::{Map, Value};
 
 use crate::registry::{js_string, js_truthy, Token};
 use crate::settings::OutputFormat;
 
+/// Colour as npm's chalk paints its output, or none.
+#[derive(Clone, Copy, Debug)]
+pub struct Paint(pub bool);
+
+impl Paint {
+    fn fg(self, code: u8, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[39m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    pub fn red(self, text: &str) -> String {
+        self.fg(31, text)
+    }
+
+    pub fn yellow(self, text: &str) -> String {
+        self.fg(33, text)
+    }
+
+    fn green(self, text: &str) -> String {
+        self.fg(32, text)
+    }
+
+    fn blue(self, text: &str) -> String {
+        self.fg(34, text)
+    }
+
+    fn magenta(self, text: &str) -> String {
+        self.fg(35, text)
+    }
+
+    fn cyan(self, text: &str) -> String {
+        self.fg(36, text)
+    }
+}
+
 /// The token list. `ids` holds each token's short id, in the same order.
-pub fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat) -> String {
+pub fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat, paint: Paint) -> String {
     match format {
         OutputFormat::Json => {
             let objects: Vec<Value> = tokens
@@ -44,12 +82,17 @@ pub fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat) -> Str
             for (token, id) in tokens.iter().zip(ids) {
                 let created: String = template_field(token, "created").chars().take(10).collect();
                 out.push_str(&format!(
-                    "Token {}… with id {id} name {} created {created}\n",
+                    "{} {}… with id {} name {} created {created}\n",
+                    paint.blue("Token"),
                     template_field(token, "token"),
-                    name(token),
+                    paint.cyan(id),
+                    paint.magenta(&name(token)),
                 ));
                 if let Some(cidr) = token.cidr().filter(|c| !c.is_empty()) {
-                    out.push_str(&format!("with IP whitelist: {}\n", cidr.join(",")));
+                    out.push_str(&format!(
+                        "with IP whitelist: {}\n",
+                        paint.green(&cidr.join(","))
+                    ));
                 }
                 out.push('\n');
             }
@@ -66,10 +109,22 @@ pub fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat) -> Str
                 Some(width) if width >= 40 => ContentArrangement::Dynamic,
                 _ => ContentArrangement::Disabled,
             };
+            let header =
+                ["id", "token", "name", "created", "access", "CIDR whitelist"].map(|title| {
+                    let cell = Cell::new(title);
+                    if paint.0 {
+                        cell.add_attribute(Attribute::Bold)
+                    } else {
+                        cell
+                    }
+                });
             table
                 .load_preset(presets::UTF8_FULL_CONDENSED)
                 .set_content_arrangement(arrangement)
-                .set_header(["id", "token", "name", "created", "access", "CIDR whitelist"]);
+                .set_header(header);
+            if paint.0 {
+                table.enforce_styling();
+            }
             for (token, id) in tokens.iter().zip(ids) {
                 let created: String = template_field(token, "created").chars().take(10).collect();
                 table.add_row([
@@ -92,7 +147,7 @@ pub fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat) -> Str
 }
 
 /// The answer to a create, with `key` and `updated` already removed.
-pub fn created_token(result: &Map<String, Value>, format: OutputFormat) -> String {
+pub fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint) -> String {
     match format {
         OutputFormat::Json => pretty_json(&Value::Object(result.clone())),
         OutputFormat::Parseable => result
@@ -111,7 +166,10 @@ pub fn created_token(result: &Map<String, Value>, format: OutputFormat) -> Strin
             if let Some(Value::Array(list)) = cidr {
                 if !list.is_empty() {
                     let entries: Vec<String> = list.iter().map(js_string).collect();
-                    out.push_str(&format!("with IP whitelist: {}\n", entries.join(",")));
+                    out.push_str(&format!(
+                        "with IP whitelist: {}\n",
+                        paint.green(&entries.join(","))
+                    ));
                 }
             }
             if let Some(expires) = result.get("expires").filter(|v| js_truthy(v)) {
@@ -168,6 +226,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const PLAIN: Paint = Paint(false);
+
     fn tokens() -> Vec<Token> {
         [
             json!({"user": "alice", "token": "ODZmM...hODg=", "key": "6d812cd1dd101381e3662cb1cbe30c7b",
@@ -189,7 +249,7 @@ mod tests {
     #[test]
     fn lines_follow_npm() {
         assert_eq!(
-            token_list(&tokens(), &ids(), OutputFormat::Lines),
+            token_list(&tokens(), &ids(), OutputFormat::Lines, PLAIN),
             "Token ODZmM...hODg=… with id 6d812c name (unnamed) created 2026-11-25\n\
              with IP whitelist: 192.0.2.0/24,10.0.0.0/8\n\n\
              Token npm_ab… with id 2dfdb1 name ci created 2026-11-25\n\n\
@@ -198,9 +258,28 @@ mod tests {
     }
 
     #[test]
+    fn colour_follows_npm_chalk() {
+        let out = token_list(
+            &tokens()[..1],
+            &ids()[..1],
+            OutputFormat::Lines,
+            Paint(true),
+        );
+        assert_eq!(
+            out,
+            "\x1b[34mToken\x1b[39m ODZmM...hODg=… with id \x1b[36m6d812c\x1b[39m name \x1b[35m(unnamed)\x1b[39m created 2026-11-25\n\
+             with IP whitelist: \x1b[32m192.0.2.0/24,10.0.0.0/8\x1b[39m\n\n"
+        );
+        let table = token_list(&tokens(), &ids(), OutputFormat::Table, Paint(true));
+        assert!(table.contains("\x1b[1m id "), "{table}");
+        let plain = token_list(&tokens(), &ids(), OutputFormat::Table, PLAIN);
+        assert!(!plain.contains('\x1b'), "{plain}");
+    }
+
+    #[test]
     fn parseable_follows_npm() {
         assert_eq!(
-            token_list(&tokens(), &ids(), OutputFormat::Parseable),
+            token_list(&tokens(), &ids(), OutputFormat::Parseable, PLAIN),
             "key\ttoken\tid\tname\tcreated\treadonly\tCIDR whitelist\n\
              6d812cd1dd101381e3662cb1cbe30c7b\tODZmM...hODg=\t6d812c\t\t2026-11-25T01:22:03.385Z\tfalse\t192.0.2.0/24,10.0.0.0/8\n\
              2dfdb1d2\tnpm_ab\t2dfdb1\tci\t2026-11-25T01:22:03.698Z\ttrue\t\n\
@@ -210,18 +289,18 @@ mod tests {
 
     #[test]
     fn json_passes_objects_through_with_id_last() {
-        let out = token_list(&tokens()[1..2], &ids()[1..2], OutputFormat::Json);
+        let out = token_list(&tokens()[1..2], &ids()[1..2], OutputFormat::Json, PLAIN);
         assert_eq!(
             out,
             "[\n  {\n    \"token\": \"npm_ab\",\n    \"key\": \"2dfdb1d2\",\n    \"name\": \"ci\",\n    \"readonly\": true,\n    \"cidr_whitelist\": null,\n    \"created\": \"2026-11-25T01:22:03.698Z\",\n    \"updated\": \"x\",\n    \"id\": \"2dfdb1\"\n  }\n]\n"
         );
-        assert_eq!(token_list(&[], &[], OutputFormat::Json), "[]\n");
-        assert_eq!(token_list(&[], &[], OutputFormat::Lines), "");
+        assert_eq!(token_list(&[], &[], OutputFormat::Json, PLAIN), "[]\n");
+        assert_eq!(token_list(&[], &[], OutputFormat::Lines, PLAIN), "");
     }
 
     #[test]
     fn table_shows_every_token() {
-        let out = token_list(&tokens(), &ids(), OutputFormat::Table);
+        let out = token_list(&tokens(), &ids(), OutputFormat::Table, PLAIN);
         for needle in [
             "6d812c",
             "ODZmM...hODg=",
@@ -231,7 +310,10 @@ mod tests {
         ] {
             assert!(out.contains(needle), "{needle} in\n{out}");
         }
-        assert_eq!(token_list(&[], &[], OutputFormat::Table), "No tokens.\n");
+        assert_eq!(
+            token_list(&[], &[], OutputFormat::Table, PLAIN),
+            "No tokens.\n"
+        );
     }
 
     #[test]
@@ -239,16 +321,16 @@ mod tests {
         let result = json!({"token": "full-token", "cidr": ["10.0.0.0/8"], "readonly": true, "expires": null});
         let map = result.as_object().unwrap();
         assert_eq!(
-            created_token(map, OutputFormat::Lines),
+            created_token(map, OutputFormat::Lines, PLAIN),
             "Created token full-token\nwith IP whitelist: 10.0.0.0/8\n"
         );
         assert_eq!(
-            created_token(map, OutputFormat::Parseable),
+            created_token(map, OutputFormat::Parseable, PLAIN),
             "token\tfull-token\ncidr\t10.0.0.0/8\nreadonly\ttrue\nexpires\tnull\n"
         );
         let expiring = json!({"token": "t", "cidr_whitelist": [], "expires": "2027-01-01"});
         assert_eq!(
-            created_token(expiring.as_object().unwrap(), OutputFormat::Lines),
+            created_token(expiring.as_object().unwrap(), OutputFormat::Lines, PLAIN),
             "Created token t\nexpires: 2027-01-01\n"
         );
     }

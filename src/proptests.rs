@@ -121,9 +121,11 @@ proptest! {
         let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
         let ids = crate::ids::shortest_unique_ids(&keys, 6);
         for format in FORMATS {
-            output::token_list(&tokens, &ids, format);
-            for token in &tokens {
-                output::created_token(&token.0, format);
+            for paint in [output::Paint(false), output::Paint(true)] {
+                output::token_list(&tokens, &ids, format, paint);
+                for token in &tokens {
+                    output::created_token(&token.0, format, paint);
+                }
             }
         }
     }

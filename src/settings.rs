@@ -50,6 +50,9 @@ pub struct Settings {
     pub retry: RetryPolicy,
     pub transport: Transport,
     pub format: OutputFormat,
+    /// Colour on stdout, and on stderr.
+    pub color: bool,
+    pub color_stderr: bool,
     pub loglevel: String,
     pub create: CreateSettings,
     /// Every secret configured, to scrub from anything printed on stderr.
@@ -102,6 +105,7 @@ impl Settings {
         let registry = registry_url(&config)?;
         // What the user typed is checked before anything about the registry: a bad CIDR is
         // reported as such even where no credentials are configured.
+        let (color, color_stderr) = color(&config, env);
         let create = if matches!(cli.command, Some(Command::Create(_))) {
             create_settings(&config, &mut warnings)?
         } else {
@@ -185,6 +189,8 @@ impl Settings {
             retry,
             transport,
             format,
+            color,
+            color_stderr,
             loglevel,
             create,
             redactor,
@@ -210,6 +216,26 @@ impl Settings {
             transport: self.transport.clone(),
         }
     }
+}
+
+/// npm's `color`: `always`, false, or true (the default unless NO_COLOR is set to something
+/// other than `0`), which colours only terminals (and not `TERM=dumb` ones).
+fn color(config: &Config, env: &Env) -> (bool, bool) {
+    let no_color = env
+        .var("NO_COLOR")
+        .is_some_and(|v| !v.is_empty() && v != "0");
+    let setting = match config.get("color") {
+        Some(Value::Str(s)) if s == "always" => return (true, true),
+        Some(Value::Bool(false)) => false,
+        Some(Value::Str(s)) if s == "false" => false,
+        Some(_) => true,
+        None => !no_color,
+    };
+    let capable = |terminal: bool| setting && terminal && env.var("TERM") != Some("dumb");
+    (
+        capable(std::io::stdout().is_terminal()),
+        capable(std::io::stderr().is_terminal()),
+    )
 }
 
 /// The registry's `:certfile` and `:keyfile`, found by the nerf-dart walk.

@@ -1,16 +1,16 @@
 use std::io::Write;
 
-use super::{otplease, Context};
+use super::{otplease, Context, Ui};
 use crate::error::{AppError, Operation};
 use crate::output;
 use crate::prompt::{self, PromptError};
 use crate::registry::{CreateTokenRequest, RegistryClient};
-use crate::settings::{CreateSettings, OutputFormat};
+use crate::settings::CreateSettings;
 
 pub async fn run(
     client: &RegistryClient,
     options: &CreateSettings,
-    format: OutputFormat,
+    ui: &Ui,
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
@@ -38,6 +38,6 @@ pub async fn run(
     .await?;
     result.shift_remove("key");
     result.shift_remove("updated");
-    out.write_all(output::created_token(&result, format).as_bytes())?;
+    out.write_all(output::created_token(&result, ui.format, ui.paint).as_bytes())?;
     Ok(())
 }

@@ -6,10 +6,60 @@ pub mod revoke;
 
 use std::future::Future;
 
+use std::io::Write;
+
 use crate::error::{explain, AppError, AuthContext, Operation};
+use crate::output::Paint;
 use crate::prompt::{self, PromptError};
 use crate::registry::{display_url, RegistryClient, RegistryError};
-use crate::settings::Settings;
+use crate::settings::{OutputFormat, Settings};
+
+/// How results are shown: the output format, colour, and whether to show progress.
+#[derive(Clone, Copy, Debug)]
+pub struct Ui {
+    pub format: OutputFormat,
+    pub paint: Paint,
+    /// Page-by-page progress on stderr (a terminal, and not `--loglevel silent`).
+    pub progress: bool,
+}
+
+/// Shows `Fetching tokens: page N (M so far)…` on stderr while a multi-page list loads,
+/// and clears it when dropped.
+pub struct PageProgress {
+    enabled: bool,
+    shown: std::cell::Cell<bool>,
+}
+
+impl PageProgress {
+    pub fn new(ui: &Ui) -> Self {
+        PageProgress {
+            enabled: ui.progress,
+            shown: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Called after each page that has a next one.
+    pub fn page_done(&self, pages: usize, tokens: usize) {
+        if self.enabled {
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(
+                stderr,
+                "\r\x1b[2KFetching tokens: page {} ({tokens} so far)…",
+                pages + 1
+            );
+            let _ = stderr.flush();
+            self.shown.set(true);
+        }
+    }
+}
+
+impl Drop for PageProgress {
+    fn drop(&mut self) {
+        if self.shown.get() {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
+}
 
 /// Where the credential in use came from, for error advice.
 pub struct Context {

@@ -1,10 +1,9 @@
 use std::io::Write;
 
-use super::{otplease, Context};
+use super::{otplease, Context, PageProgress, Ui};
 use crate::error::{AppError, Operation};
 use crate::output;
 use crate::registry::{RegistryClient, Token};
-use crate::settings::OutputFormat;
 
 /// Checks the arguments before anything else happens (npm's usage error comes first).
 pub fn check_args(args: &[String]) -> Result<(), AppError> {
@@ -29,12 +28,18 @@ pub struct Target {
 pub async fn run(
     client: &RegistryClient,
     args: &[String],
-    format: OutputFormat,
+    ui: &Ui,
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
     log::info!("getting the token list to resolve {} id(s)", args.len());
-    let tokens = otplease(client, Operation::Revoke, ctx, || client.list_tokens()).await?;
+    let progress = PageProgress::new(ui);
+    let on_page = |pages, n| progress.page_done(pages, n);
+    let tokens = otplease(client, Operation::Revoke, ctx, || {
+        client.list_tokens(&on_page)
+    })
+    .await?;
+    drop(progress);
     let targets = resolve_revocation_targets(&tokens, args)?;
 
     let mut removed = Vec::with_capacity(targets.len());
@@ -58,7 +63,7 @@ pub async fn run(
         }
         removed.push(target.shown.clone());
     }
-    out.write_all(output::revoked(&removed, format).as_bytes())?;
+    out.write_all(output::revoked(&removed, ui.format).as_bytes())?;
     Ok(())
 }
 

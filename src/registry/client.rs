@@ -119,8 +119,12 @@ impl RegistryClient {
     }
 
     /// Every token, following `urls.next` from page to page. A link back to a page already
-    /// read, or an endless list, is an error rather than a hang.
-    pub async fn list_tokens(&self) -> Result<Vec<Token>, RegistryError> {
+    /// read, or an endless list, is an error rather than a hang. `on_page(pages, tokens)` is
+    /// called after each page that has a next one.
+    pub async fn list_tokens(
+        &self,
+        on_page: &dyn Fn(usize, usize),
+    ) -> Result<Vec<Token>, RegistryError> {
         let mut tokens = Vec::new();
         let mut seen = HashSet::new();
         let mut next = Some(self.tokens_url());
@@ -137,6 +141,9 @@ impl RegistryClient {
             let page = decode_page(&body, &url)?;
             tokens.extend(page.objects);
             next = page.next.map(|link| self.resolve_link(&link)).transpose()?;
+            if next.is_some() {
+                on_page(seen.len(), tokens.len());
+            }
         }
         Ok(tokens)
     }

@@ -155,6 +155,9 @@ fn a_terminal_gets_a_table_and_a_silent_password_prompt() {
 
     let run = in_terminal(&user.cmd(), BIN, None, "");
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("│ id "), "{run:?}");
+    assert!(
+        run.stdout.contains(" id ") && run.stdout.contains("┆"),
+        "{run:?}"
+    );
     assert!(run.stdout.contains("read-write"), "{run:?}");
 }

@@ -948,7 +948,8 @@ async fn an_unfinished_web_login_gives_up_in_bounded_time() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stdout.ends_with(
-            "npm-token error the web login was not completed within 1.5 seconds; run the command again, or pass --otp=<code>\n"
+            // A terminal: the label is red.
+            "npm-token \x1b[31merror\x1b[39m the web login was not completed within 1.5 seconds; run the command again, or pass --otp=<code>\n"
         ),
         "{run:?}"
     );
@@ -966,4 +967,90 @@ async fn ctrl_c_at_the_otp_prompt_exits_130() {
         .run_in_terminal(command, Some("Enter OTP: "), "\u{3}".into())
         .await;
     assert!(run.stdout.contains("exit=130"), "{run:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn colour_only_where_it_belongs() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([{"key": "aaaaaaaa01", "token": "npm_aa", "cidr_whitelist": ["10.0.0.0/8"]}]),
+        "",
+    ))
+    .await;
+    let piped = fake.run(&["list"]).await;
+    assert!(!piped.stdout.contains('\x1b'), "{piped:?}");
+    let forced = fake.run(&["list", "--color", "always"]).await;
+    assert!(
+        forced
+            .stdout
+            .starts_with("\x1b[34mToken\x1b[39m npm_aa… with id \x1b[36maaaaaa\x1b[39m"),
+        "{forced:?}"
+    );
+    let by_config = Run::of(fake.cmd().arg("list").env("npm_config_color", "always"));
+    assert_eq!(by_config.stdout, forced.stdout);
+
+    let terminal = fake
+        .run_in_terminal(BIN.to_owned(), None, String::new())
+        .await;
+    assert!(
+        terminal.stdout.contains("\x1b[1m id "),
+        "a terminal gets a styled table: {terminal:?}"
+    );
+    for opt_out in [
+        format!("env NO_COLOR=1 {BIN}"),
+        format!("{BIN} --color never"),
+        format!("env TERM=dumb {BIN}"),
+    ] {
+        let plain = fake
+            .run_in_terminal(opt_out.clone(), None, String::new())
+            .await;
+        assert!(plain.stdout.contains("│ id "), "{opt_out}: {plain:?}");
+        assert!(!plain.stdout.contains('\x1b'), "{opt_out}: {plain:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn multi_page_lists_show_progress_only_on_a_terminal() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/-/npm/v1/tokens"))
+        .respond_with(page(json!([{"key": "aaaaaaaa01"}]), "/-/npm/v1/tokens/2"))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/-/npm/v1/tokens/2"))
+        .respond_with(page(json!([{"key": "bbbbbbbb02"}]), ""))
+        .mount(&fake.server)
+        .await;
+    let piped = fake.run(&["list", "--json"]).await;
+    assert_eq!((piped.code, piped.stderr.as_str()), (0, ""), "{piped:?}");
+    let terminal = fake
+        .run_in_terminal(format!("{BIN} list --json"), None, String::new())
+        .await;
+    assert!(
+        terminal
+            .stdout
+            .starts_with("\r\x1b[2KFetching tokens: page 2 (1 so far)…\r\x1b[2K[\n"),
+        "{terminal:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn loglevel_http_logs_each_request() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(json!([]), "")).await;
+    let run = fake.run(&["list", "--loglevel", "http"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let prefix = format!(
+        "npm-token http fetch GET 200 {} ",
+        fake.url("/-/npm/v1/tokens")
+    );
+    let line = run
+        .stderr
+        .strip_suffix("ms\n")
+        .and_then(|l| l.strip_prefix(&prefix));
+    assert!(line.is_some_and(|ms| ms.parse::<u64>().is_ok()), "{run:?}");
+    assert!(!run.stderr.contains(TOKEN));
+    let quiet = fake.run(&["list", "--loglevel", "silent"]).await;
+    assert_eq!(quiet.stderr, "");
 }

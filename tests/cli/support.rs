@@ -312,7 +312,7 @@ pub fn in_terminal(template: &Command, command: &str, prompt: Option<&str>, inpu
         }
     }
     let mut child = script
-        .env("TERM", "dumb")
+        .env("TERM", "xterm-256color")
         .current_dir(template.get_current_dir().unwrap_or(Path::new(".")))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
