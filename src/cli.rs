@@ -9,19 +9,31 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::npmrc::{Layer, LayerKind, Value};
 
-const EXAMPLES: &str = "\
-Examples:
-  List your tokens (a table in a terminal, npm's lines when piped):
+/// The three everyday uses, shown in every help page.
+macro_rules! everyday_uses {
+    () => {
+        "\
+Everyday uses:
+  In a terminal, list your tokens (a table; npm's lines when piped):
     npm-token
-  Keys of read-only tokens, in CI:
+  In CI, the keys of read-only tokens:
     npm-token list --json | jq -r '.[] | select(.readonly) | .key'
-  Create a read-only token usable only from one network:
-    npm-token create --read-only --cidr 192.0.2.0/24
-  Revoke a token by the id shown in the list:
-    npm-token revoke 3f2a9c
+  A read-only token usable only from one network:
+    npm-token create --read-only --cidr 192.0.2.0/24"
+    };
+}
+
+const EXAMPLES: &str = concat!(
+    everyday_uses!(),
+    "
+
+More:
+  npm-token revoke 3f2a9c        revoke the token whose id `list` shows as 3f2a9c
+  npm-token completions zsh      shell completions
 
 Everything npm reads is read too: .npmrc files (project, user, global), npm_config_*
-environment variables, and these flags, highest priority last.";
+environment variables, and these flags, highest priority last."
+);
 
 const PERMISSIONS: [&str; 3] = ["read-only", "read-write", "no-access"];
 
@@ -55,28 +67,61 @@ pub enum Command {
     /// Revoke tokens by id (a unique prefix of the key) or by the full token
     #[command(visible_aliases = ["rm", "delete", "remove"], after_help = REVOKE_EXAMPLES)]
     Revoke(RevokeArgs),
+    /// Print a shell completion script
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(hide = true)]
+    Man,
 }
 
-const LIST_EXAMPLES: &str = "\
+const COMPLETIONS_EXAMPLES: &str = concat!(
+    "\
 Examples:
-  npm-token list
-  npm-token list --json | jq -r '.[].key'
-  npm-token list --parseable | cut -f1,3";
+  npm-token completions bash > ~/.local/share/bash-completion/completions/npm-token
+  npm-token completions zsh > \"${fpath[1]}/_npm-token\"
+  npm-token completions fish > ~/.config/fish/completions/npm-token.fish
 
-const CREATE_EXAMPLES: &str = "\
+",
+    everyday_uses!()
+);
+
+const LIST_EXAMPLES: &str = concat!(
+    "\
 Examples:
-  npm-token create --read-only --cidr 192.0.2.0/24
+  npm-token list --parseable | cut -f1,3     key and id of every token
+  npm-token list --registry https://npm.example.com/
+
+",
+    everyday_uses!()
+);
+
+const CREATE_EXAMPLES: &str = concat!(
+    "\
+Examples:
   npm-token create --cidr 192.0.2.0/24,198.51.100.0/24
   npm_config_password=\"$PASSWORD\" npm-token create --json | jq -r .token
 
-The new token is printed once, in full, in every output format: store it now.";
+The new token is printed once, in full, in every output format: store it now.
 
-const REVOKE_EXAMPLES: &str = "\
+",
+    everyday_uses!()
+);
+
+const REVOKE_EXAMPLES: &str = concat!(
+    "\
 Examples:
   npm-token revoke 3f2a9c
   npm-token rm 3f2a9c 7b1e04 --json
 
-Every argument is checked against your token list before anything is revoked.";
+Every argument is checked against your token list before anything is revoked.
+
+",
+    everyday_uses!()
+);
 
 #[derive(Args)]
 pub struct GlobalArgs {

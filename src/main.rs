@@ -58,8 +58,20 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), AppError> {
-    if let Some(Command::Revoke(args)) = &cli.command {
-        commands::revoke::check_args(&args.ids)?;
+    match &cli.command {
+        Some(Command::Revoke(args)) => commands::revoke::check_args(&args.ids)?,
+        // Generated from the clap tree alone: no configuration, no network.
+        Some(Command::Completions { shell }) => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(*shell, &mut Cli::command(), "npm-token", &mut out);
+            return Ok(out.flush()?);
+        }
+        Some(Command::Man) => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            return Ok(out.flush()?);
+        }
+        _ => {}
     }
     let env = npmrc::Env::from_process();
     let settings = Settings::resolve(&cli, &env)?;
@@ -106,6 +118,9 @@ fn execute(command: Option<Command>, settings: &Settings) -> Result<(), AppError
             }
             Some(Command::Revoke(args)) => {
                 commands::revoke::run(&client, &args.ids, &ui, &ctx, &mut out).await
+            }
+            Some(Command::Completions { .. } | Command::Man) => {
+                unreachable!("handled before settings are resolved")
             }
         }
     })?;

@@ -161,3 +161,36 @@ fn a_terminal_gets_a_table_and_a_silent_password_prompt() {
     );
     assert!(run.stdout.contains("read-write"), "{run:?}");
 }
+
+#[test]
+fn completions_and_man_page_need_no_configuration() {
+    let bare = || {
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.env_clear().env("HOME", "/nonexistent").current_dir("/");
+        cmd
+    };
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = Run::of(bare().args(["completions", shell]));
+        assert_eq!(run.code, 0, "{shell}: {run:?}");
+        // Option names without dashes: fish writes `-l read-only`.
+        for word in [
+            "npm-token",
+            "create",
+            "revoke",
+            "read-only",
+            "cidr",
+            "registry",
+        ] {
+            assert!(run.stdout.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let man = Run::of(bare().arg("man"));
+    assert_eq!(man.code, 0, "{man:?}");
+    assert!(man.stdout.contains(".TH npm-token 1"), "{man:?}");
+    for word in ["create", "revoke", "\\-\\-registry"] {
+        assert!(
+            man.stdout.contains(word),
+            "the man page lacks {word}: {man:?}"
+        );
+    }
+}

@@ -6,3 +6,11 @@ mod fake;
 mod network;
 mod support;
 mod verdaccio;
+
+/// Help and error texts, as snapshots in tests/cmd/ (regenerate: TRYCMD=overwrite).
+#[test]
+fn help_and_error_snapshots() {
+    trycmd::TestCases::new()
+        .register_bin("npm-token", std::path::Path::new(support::BIN))
+        .case("tests/cmd/*.toml");
+}
