@@ -8,38 +8,46 @@
 
 /// Returns one id per key, in the order given.
 pub fn shortest_unique_ids(keys: &[&str], min_len: usize) -> Vec<String> {
-    // Compare by UTF-16 code units, as JavaScript's `slice` counts them; keys are ASCII hex
-    // in practice, where chars and code units are the same.
-    let units: Vec<Vec<u16>> = keys.iter().map(|k| k.encode_utf16().collect()).collect();
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_unstable_by(|&a, &b| units[a].cmp(&units[b]));
-
-    // The longest prefix each key shares with any other key; `None` for a key alone.
-    let mut shared: Vec<Option<usize>> = vec![None; keys.len()];
-    for pair in order.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let lcp = common_prefix_len(&units[a], &units[b]);
-        shared[a] = Some(shared[a].map_or(lcp, |s| s.max(lcp)));
-        shared[b] = Some(shared[b].map_or(lcp, |s| s.max(lcp)));
+    if keys.iter().all(|k| k.is_ascii()) {
+        // Keys are ASCII hex in practice: bytes, chars and UTF-16 code units are the same.
+        let bytes: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
+        return shortest_unique_prefixes(&bytes, min_len)
+            .into_iter()
+            .zip(keys)
+            .map(|(len, key)| key[..len].to_owned())
+            .collect();
     }
-
-    keys.iter()
-        .zip(&units)
-        .zip(shared)
-        .map(|((key, unit), shared)| {
-            // npm tries lengths min_len..len-1 and keeps the whole key when none is unique.
-            let len = shared.map_or(min_len, |s| (s + 1).max(min_len));
-            if len < unit.len() {
-                String::from_utf16_lossy(&unit[..len])
-            } else {
-                (*key).to_owned()
-            }
-        })
+    // Otherwise count UTF-16 code units, as JavaScript's `slice` does.
+    let units: Vec<Vec<u16>> = keys.iter().map(|k| k.encode_utf16().collect()).collect();
+    shortest_unique_prefixes(&units, min_len)
+        .into_iter()
+        .zip(units)
+        .map(|(len, unit)| String::from_utf16_lossy(&unit[..len]))
         .collect()
 }
 
-fn common_prefix_len(a: &[u16], b: &[u16]) -> usize {
-    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+/// The length of each key's shortest unique prefix, at least `min_len` (or the whole key).
+fn shortest_unique_prefixes<T: Ord, K: AsRef<[T]>>(keys: &[K], min_len: usize) -> Vec<usize> {
+    let mut sorted: Vec<(&[T], usize)> = keys.iter().map(AsRef::as_ref).zip(0..).collect();
+    sorted.sort_unstable();
+
+    // The longest prefix each key shares with any other key; `None` for a key alone.
+    let mut shared: Vec<Option<usize>> = vec![None; keys.len()];
+    for pair in sorted.windows(2) {
+        let [(a, i), (b, j)] = [pair[0], pair[1]];
+        let lcp = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        shared[i] = Some(shared[i].map_or(lcp, |s| s.max(lcp)));
+        shared[j] = Some(shared[j].map_or(lcp, |s| s.max(lcp)));
+    }
+
+    keys.iter()
+        .zip(shared)
+        .map(|(key, shared)| {
+            // npm tries lengths min_len..len-1 and keeps the whole key when none is unique.
+            let len = shared.map_or(min_len, |s| (s + 1).max(min_len));
+            len.min(key.as_ref().len())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -92,13 +100,20 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        for _ in 0..300 {
+        for round in 0..600 {
+            // Half the rounds are ASCII (the fast path); half mix in characters that are one
+            // and two UTF-16 code units long, as JavaScript counts them.
+            let alphabet = if round % 2 == 0 {
+                &['a', 'b'][..]
+            } else {
+                &['a', 'é', '😀'][..]
+            };
             let n = (next() % 12) as usize;
             let keys: Vec<String> = (0..n)
                 .map(|_| {
                     let len = (next() % 10) as usize;
                     (0..len)
-                        .map(|_| b"ab\xc3"[(next() % 2) as usize] as char)
+                        .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
                         .collect()
                 })
                 .collect();

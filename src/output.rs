@@ -1,10 +1,15 @@
-//! Everything printed on stdout: the table, npm's lines, JSON and parseable output. Each
-//! renderer returns the whole text so it is written in one go.
+//! Everything printed on stdout: the table, npm's lines, JSON and parseable output. The
+//! token list streams into a writer; the short answers are returned whole.
+
+use std::io::{self, Write};
 
 use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
+use serde::de::{self, Deserializer as _};
+use serde::ser::{self, SerializeMap, Serializer};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::registry::{js_string, js_truthy, Token};
+use crate::registry::{js_string, js_truthy, Token, TokenFields};
 use crate::settings::OutputFormat;
 
 /// Colour as npm's chalk paints its output, or none.
@@ -45,62 +50,73 @@ impl Paint {
     }
 }
 
-/// The token list. `ids` holds each token's short id, in the same order.
-pub fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat, paint: Paint) -> String {
+/// Writes the token list. `ids` holds each token's short id, in the same order. Lists can
+/// be long (10 000 tokens is 5 MB of JSON), so they stream into `out` (give it a buffered
+/// writer) rather than being built in memory first.
+pub fn write_token_list(
+    out: &mut impl Write,
+    tokens: &[Token],
+    ids: &[String],
+    format: OutputFormat,
+    paint: Paint,
+) -> io::Result<()> {
     match format {
         OutputFormat::Json => {
-            let objects: Vec<Value> = tokens
+            let items = tokens
                 .iter()
                 .zip(ids)
-                .map(|(token, id)| {
-                    let mut fields = token.0.clone();
-                    fields.insert("id".into(), Value::String(id.clone()));
-                    Value::Object(fields)
-                })
-                .collect();
-            pretty_json(&Value::Array(objects))
+                .map(|(token, id)| WithId { token, id });
+            // Transcoding passes a write error through serde's errors as text: keep the
+            // original, so that a closed pipe is still a closed pipe.
+            let mut out = KeepIoError {
+                inner: out,
+                error: None,
+            };
+            let mut serializer = serde_json::Serializer::pretty(&mut out);
+            if let Err(e) = serializer.collect_seq(items) {
+                return Err(out.error.take().unwrap_or_else(|| io::Error::from(e)));
+            }
+            out.inner.write_all(b"\n")
         }
         OutputFormat::Parseable => {
-            let mut out = String::from("key\ttoken\tid\tname\tcreated\treadonly\tCIDR whitelist\n");
+            out.write_all(b"key\ttoken\tid\tname\tcreated\treadonly\tCIDR whitelist\n")?;
             for (token, id) in tokens.iter().zip(ids) {
-                let row = [
-                    joined_field(token, "key"),
-                    joined_field(token, "token"),
-                    id.clone(),
-                    joined_field(token, "name"),
-                    joined_field(token, "created"),
-                    token.readonly().to_string(),
+                let token = token.fields();
+                writeln!(
+                    out,
+                    "{}\t{}\t{id}\t{}\t{}\t{}\t{}",
+                    joined_field(&token, "key"),
+                    joined_field(&token, "token"),
+                    joined_field(&token, "name"),
+                    joined_field(&token, "created"),
+                    token.readonly(),
                     token.cidr().map(|c| c.join(",")).unwrap_or_default(),
-                ];
-                out.push_str(&row.join("\t"));
-                out.push('\n');
+                )?;
             }
-            out
+            Ok(())
         }
         OutputFormat::Lines => {
-            let mut out = String::new();
             for (token, id) in tokens.iter().zip(ids) {
-                let created: String = template_field(token, "created").chars().take(10).collect();
-                out.push_str(&format!(
-                    "{} {}… with id {} name {} created {created}\n",
+                let token = token.fields();
+                let created: String = template_field(&token, "created").chars().take(10).collect();
+                writeln!(
+                    out,
+                    "{} {}… with id {} name {} created {created}",
                     paint.blue("Token"),
-                    template_field(token, "token"),
+                    template_field(&token, "token"),
                     paint.cyan(id),
-                    paint.magenta(&name(token)),
-                ));
+                    paint.magenta(&name(&token)),
+                )?;
                 if let Some(cidr) = token.cidr().filter(|c| !c.is_empty()) {
-                    out.push_str(&format!(
-                        "with IP whitelist: {}\n",
-                        paint.green(&cidr.join(","))
-                    ));
+                    writeln!(out, "with IP whitelist: {}", paint.green(&cidr.join(",")))?;
                 }
-                out.push('\n');
+                out.write_all(b"\n")?;
             }
-            out
+            Ok(())
         }
         OutputFormat::Table => {
             if tokens.is_empty() {
-                return "No tokens.\n".to_owned();
+                return out.write_all(b"No tokens.\n");
             }
             let mut table = Table::new();
             // Fit the terminal's width, unless it reports a width no table fits in (some
@@ -126,11 +142,12 @@ pub fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat, paint:
                 table.enforce_styling();
             }
             for (token, id) in tokens.iter().zip(ids) {
-                let created: String = template_field(token, "created").chars().take(10).collect();
+                let token = token.fields();
+                let created: String = template_field(&token, "created").chars().take(10).collect();
                 table.add_row([
                     id.clone(),
                     token.masked().unwrap_or("").to_owned(),
-                    name(token),
+                    name(&token),
                     created,
                     if token.readonly() {
                         "read-only"
@@ -141,8 +158,127 @@ pub fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat, paint:
                     token.cidr().map(|c| c.join(", ")).unwrap_or_default(),
                 ]);
             }
-            format!("{table}\n")
+            writeln!(out, "{table}")
         }
+    }
+}
+
+/// A writer that keeps the first error of the writer it wraps.
+struct KeepIoError<'a, W> {
+    inner: &'a mut W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> Write for KeepIoError<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.keep(e))
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.inner.write_all(buf).map_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(|e| self.keep(e))
+    }
+}
+
+impl<W> KeepIoError<'_, W> {
+    /// Keeps `error` (if it is the first) and gives back one of the same kind.
+    fn keep(&mut self, error: io::Error) -> io::Error {
+        let kind = error.kind();
+        self.error.get_or_insert(error);
+        kind.into()
+    }
+}
+
+/// A listed token as npm prints it under `--json`: its fields as the registry sent them,
+/// plus its short `id` (in place if the registry sent an `id`, else last).
+struct WithId<'a> {
+    token: &'a Token,
+    id: &'a str,
+}
+
+impl Serialize for WithId<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.token.is_plain() {
+            // Re-print the registry's text field by field, without building a map of it.
+            let mut map = serializer.serialize_map(None)?;
+            let mut fields = serde_json::Deserializer::from_str(self.token.raw_json());
+            fields
+                .deserialize_map(Transcode(&mut map))
+                .map_err(ser::Error::custom)?;
+            map.serialize_entry("id", self.id)?;
+            return map.end();
+        }
+        let fields = self.token.fields().0;
+        let has_id = fields.contains_key("id");
+        let mut map = serializer.serialize_map(Some(fields.len() + usize::from(!has_id)))?;
+        for (name, value) in &fields {
+            if name == "id" {
+                map.serialize_entry(name, self.id)?;
+            } else {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        if !has_id {
+            map.serialize_entry("id", self.id)?;
+        }
+        map.end()
+    }
+}
+
+/// Copies every field of the JSON object it visits into a map being serialized.
+struct Transcode<'a, M>(&'a mut M);
+
+impl<'de, M: SerializeMap> de::Visitor<'de> for Transcode<'_, M> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a token object")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut fields: A) -> Result<(), A::Error> {
+        while fields.next_key_seed(TranscodeKey(&mut *self.0))?.is_some() {
+            fields.next_value_seed(TranscodeValue(&mut *self.0))?;
+        }
+        Ok(())
+    }
+}
+
+/// Copies one field name into a map being serialized, without allocating.
+struct TranscodeKey<'a, M>(&'a mut M);
+
+impl<'de, M: SerializeMap> de::DeserializeSeed<'de> for TranscodeKey<'_, M> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, name: D) -> Result<(), D::Error> {
+        name.deserialize_str(self)
+    }
+}
+
+impl<M: SerializeMap> de::Visitor<'_> for TranscodeKey<'_, M> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<(), E> {
+        self.0.serialize_key(name).map_err(E::custom)
+    }
+}
+
+/// Copies one JSON value into a map being serialized, as the value of its last key.
+struct TranscodeValue<'a, M>(&'a mut M);
+
+impl<'de, M: SerializeMap> de::DeserializeSeed<'de> for TranscodeValue<'_, M> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
+        self.0
+            .serialize_value(&serde_transcode::Transcoder::new(value))
+            .map_err(de::Error::custom)
     }
 }
 
@@ -200,7 +336,7 @@ fn pretty_json(value: &Value) -> String {
 }
 
 /// A field as `[…].join('\t')` renders it: missing and null are empty.
-fn joined_field(token: &Token, name: &str) -> String {
+fn joined_field(token: &TokenFields, name: &str) -> String {
     match token.field(name) {
         None | Some(Value::Null) => String::new(),
         Some(v) => js_string(v),
@@ -208,12 +344,12 @@ fn joined_field(token: &Token, name: &str) -> String {
 }
 
 /// A field as a template string renders it: missing is `undefined`.
-fn template_field(token: &Token, name: &str) -> String {
+fn template_field(token: &TokenFields, name: &str) -> String {
     token.field(name).map_or("undefined".to_owned(), js_string)
 }
 
 /// npm prints `undefined` for a token without a name; we say so plainly.
-fn name(token: &Token) -> String {
+fn name(token: &TokenFields) -> String {
     match token.field("name") {
         None | Some(Value::Null) => "(unnamed)".to_owned(),
         Some(Value::String(s)) if s.is_empty() => "(unnamed)".to_owned(),
@@ -238,8 +374,14 @@ mod tests {
             json!({}),
         ]
         .into_iter()
-        .map(|v| Token(v.as_object().unwrap().clone()))
+        .map(|v| Token::from_map(v.as_object().unwrap().clone()))
         .collect()
+    }
+
+    fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat, paint: Paint) -> String {
+        let mut out = Vec::new();
+        write_token_list(&mut out, tokens, ids, format, paint).unwrap();
+        String::from_utf8(out).unwrap()
     }
 
     fn ids() -> Vec<String> {

@@ -5,6 +5,7 @@
 //! `PROPTEST_CASES=200000 cargo test --bin npm-token proptests`.
 
 use proptest::prelude::*;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::cidr::parse_cidr_list;
@@ -98,13 +99,44 @@ proptest! {
 
     #[test]
     fn token_pages_take_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
-        let _ = crate::registry::decode_page_for_fuzzing(&bytes);
+        let [fast, slow] = crate::registry::decode_page_for_fuzzing(&bytes);
+        prop_assert_eq!(fast, slow);
     }
 
     #[test]
-    fn token_pages_take_any_json(value in json()) {
-        let bytes = serde_json::to_vec(&value).unwrap();
-        let _ = crate::registry::decode_page_for_fuzzing(&bytes);
+    fn token_pages_take_any_json(value in json(), objects in prop::collection::vec(json(), 0..4)) {
+        for value in [value, serde_json::json!({"objects": objects, "urls": {"next": "?p=2"}})] {
+            let [fast, slow] = crate::registry::decode_page_for_fuzzing(&serde_json::to_vec(&value).unwrap());
+            prop_assert_eq!(fast, slow);
+        }
+    }
+
+    /// A listed token prints the same whether it is re-printed from the registry's text
+    /// (the usual, fast path) or from its decoded fields.
+    #[test]
+    fn listed_tokens_print_the_same_from_text_or_fields(
+        objects in prop::collection::vec(json(), 0..6),
+        pretty in any::<bool>(),
+    ) {
+        let maps: Vec<_> = objects.into_iter().filter_map(|v| match v {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }).collect();
+        let from_text: Vec<Token> = maps.iter().map(|map| {
+            let text = if pretty { serde_json::to_string_pretty(map) } else { serde_json::to_string(map) };
+            Token::from_raw(RawValue::from_string(text.unwrap()).unwrap()).unwrap()
+        }).collect();
+        let from_fields: Vec<Token> = maps.into_iter().map(Token::from_map).collect();
+        let keys: Vec<&str> = from_fields.iter().map(|t| t.key()).collect();
+        prop_assert_eq!(&keys, &from_text.iter().map(|t| t.key()).collect::<Vec<_>>());
+        let ids = crate::ids::shortest_unique_ids(&keys, 6);
+        for format in FORMATS {
+            let mut a = Vec::new();
+            let mut b = Vec::new();
+            output::write_token_list(&mut a, &from_text, &ids, format, output::Paint(false)).unwrap();
+            output::write_token_list(&mut b, &from_fields, &ids, format, output::Paint(false)).unwrap();
+            prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+        }
     }
 
     #[test]
@@ -114,7 +146,7 @@ proptest! {
         let tokens: Vec<Token> = objects
             .into_iter()
             .filter_map(|v| match v {
-                Value::Object(map) => Some(Token(map)),
+                Value::Object(map) => Some(Token::from_map(map)),
                 _ => None,
             })
             .collect();
@@ -122,9 +154,9 @@ proptest! {
         let ids = crate::ids::shortest_unique_ids(&keys, 6);
         for format in FORMATS {
             for paint in [output::Paint(false), output::Paint(true)] {
-                output::token_list(&tokens, &ids, format, paint);
+                output::write_token_list(&mut Vec::new(), &tokens, &ids, format, paint).unwrap();
                 for token in &tokens {
-                    output::created_token(&token.0, format, paint);
+                    output::created_token(&token.fields().0, format, paint);
                 }
             }
         }

@@ -1,4 +1,4 @@
-use std::io::Write;
+use std::io::{BufWriter, Write};
 
 use super::{otplease, Context, PageProgress, Ui};
 use crate::error::{AppError, Operation};
@@ -25,6 +25,8 @@ pub async fn run(
     drop(progress);
     let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
     let ids = shortest_unique_ids(&keys, MIN_ID_LEN);
-    out.write_all(output::token_list(&tokens, &ids, ui.format, ui.paint).as_bytes())?;
+    let mut out = BufWriter::with_capacity(64 * 1024, out);
+    output::write_token_list(&mut out, &tokens, &ids, ui.format, ui.paint)?;
+    out.flush()?;
     Ok(())
 }

@@ -93,7 +93,7 @@ pub fn resolve_revocation_targets(
                 )))
             }
             [] => {
-                let by_mask: Vec<&Token> = tokens.iter().filter(|t| t.mask_matches(arg)).collect();
+                let by_mask: Vec<&Token> = tokens.iter().filter(|t| t.fields().mask_matches(arg)).collect();
                 match by_mask.as_slice() {
                     [one] if !one.key().is_empty() => Target {
                         delete: one.key().to_owned(),
@@ -144,7 +144,7 @@ mod tests {
             json!({"token": "npm_DDDD"}),
         ]
         .into_iter()
-        .map(|v| Token(v.as_object().unwrap().clone()))
+        .map(|v| Token::from_map(v.as_object().unwrap().clone()))
         .collect()
     }
 

@@ -9,6 +9,7 @@ use reqwest::header::{
     WWW_AUTHENTICATE,
 };
 use reqwest::{Method, Url};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::auth::{Credential, Credentials};
@@ -657,7 +658,31 @@ struct Page {
     next: Option<String>,
 }
 
+/// Decodes one page of the token list. The usual page is decoded in one pass that keeps each
+/// token's text as it is; anything unusual (a repeated field, a token that is not an object,
+/// a page of the wrong shape) takes the slower path that explains what is wrong.
 fn decode_page(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
+    #[derive(serde::Deserialize)]
+    struct Wire {
+        objects: Vec<Box<RawValue>>,
+        #[serde(default)]
+        urls: Option<Value>,
+    }
+    // (A derived struct also accepts a list of its fields' values: only objects are pages.)
+    let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if let Some(Ok(wire)) = is_object.then(|| serde_json::from_slice::<Wire>(body)) {
+        let objects: Option<Vec<Token>> = wire.objects.into_iter().map(Token::from_raw).collect();
+        if let Some(objects) = objects {
+            return Ok(Page {
+                objects,
+                next: next_link(wire.urls.as_ref()),
+            });
+        }
+    }
+    decode_page_slowly(body, url)
+}
+
+fn decode_page_slowly(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
     let value = parse_json(body, "GET", url)?;
     let Value::Object(mut map) = value else {
         return Err(shape_error(
@@ -681,7 +706,7 @@ fn decode_page(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
         .into_iter()
         .enumerate()
         .map(|(i, item)| match item {
-            Value::Object(fields) => Ok(Token(fields)),
+            Value::Object(fields) => Ok(Token::from_map(fields)),
             other => Err(shape_error(
                 "GET",
                 url,
@@ -689,20 +714,36 @@ fn decode_page(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
             )),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let next = map
-        .get("urls")
-        .and_then(|urls| urls.get("next"))
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
-        .map(str::to_owned);
-    Ok(Page { objects, next })
+    Ok(Page {
+        objects,
+        next: next_link(map.get("urls")),
+    })
 }
 
-/// Page decoding, exposed to the property tests.
+/// `urls.next`, when it is a non-blank string.
+fn next_link(urls: Option<&Value>) -> Option<String> {
+    urls.and_then(|urls| urls.get("next"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned)
+}
+
+/// Page decoding, exposed to the property tests: the tokens' keys and decoded fields and
+/// the next link, by the usual path and by the slow one.
 #[cfg(test)]
-pub fn decode_page_for_fuzzing(body: &[u8]) -> Result<usize, RegistryError> {
+#[allow(clippy::type_complexity)]
+pub fn decode_page_for_fuzzing(
+    body: &[u8],
+) -> [Result<(Vec<(String, Map<String, Value>)>, Option<String>), String>; 2] {
     let url = Url::parse("http://fuzz/-/npm/v1/tokens").expect("a valid URL");
-    decode_page(body, &url).map(|page| page.objects.len())
+    [decode_page(body, &url), decode_page_slowly(body, &url)].map(|page| {
+        page.map(|page| {
+            let tokens = page.objects.iter();
+            let tokens = tokens.map(|t| (t.key().to_owned(), t.fields().0));
+            (tokens.collect(), page.next)
+        })
+        .map_err(|e| e.to_string())
+    })
 }
 
 fn parse_json(body: &[u8], method: &str, url: &Url) -> Result<Value, RegistryError> {

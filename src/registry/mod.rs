@@ -11,7 +11,7 @@ pub use auth::{Credential, Credentials};
 pub use client::decode_page_for_fuzzing;
 pub use client::{ClientOptions, RegistryClient, RetryPolicy, Transport};
 pub use error::{HttpError, RegistryError, SentAuth};
-pub use types::{js_string, js_truthy, CreateTokenRequest, Token, TokenSpec};
+pub use types::{js_string, js_truthy, CreateTokenRequest, Token, TokenFields, TokenSpec};
 
 /// A URL as it may be shown: without any `user:password@`.
 pub fn display_url(url: &reqwest::Url) -> String {

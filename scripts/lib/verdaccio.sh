@@ -1,0 +1,78 @@
+# Shared by scripts/demo.sh and bench/run.sh (sourced, not run): install the pinned
+# Verdaccio, start a throwaway instance, sign users up. Needs only node and npm.
+
+# Installs the Verdaccio pinned in tests/registry (npm ci from the committed lockfile).
+ensure_verdaccio() {
+  if [ ! -x "$root/tests/registry/node_modules/.bin/verdaccio" ]; then
+    echo "Installing the pinned Verdaccio (npm ci)..." >&2
+    npm ci --prefix "$root/tests/registry" --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# start_verdaccio DIR: starts Verdaccio with its storage in DIR, waits until it answers.
+# Sets VERDACCIO_PID, VERDACCIO_PORT and VERDACCIO_URL (with a trailing slash).
+start_verdaccio() {
+  local dir=$1
+  VERDACCIO_PORT=$(free_port)
+  VERDACCIO_URL="http://127.0.0.1:$VERDACCIO_PORT/"
+  cat > "$dir/config.yaml" <<YAML
+storage: ./storage
+auth:
+  htpasswd:
+    file: ./htpasswd
+    algorithm: bcrypt
+    rounds: 4
+uplinks: {}
+packages:
+  '**':
+    access: \$authenticated
+    publish: \$authenticated
+web:
+  enable: false
+userRateLimit:
+  windowMs: 1000
+  max: 1000000
+listen: 127.0.0.1:$VERDACCIO_PORT
+log: {type: stdout, level: warn}
+YAML
+  echo "Starting Verdaccio on 127.0.0.1:$VERDACCIO_PORT..." >&2
+  NODE_ENV=production "$root/tests/registry/node_modules/.bin/verdaccio" --config "$dir/config.yaml" \
+    > "$dir/verdaccio.log" 2>&1 &
+  VERDACCIO_PID=$!
+  REGISTRY="$VERDACCIO_URL" node -e '
+    (async () => {
+      for (let i = 0; i < 300; i++) {
+        try { if ((await fetch(process.env.REGISTRY + "-/ping")).ok) return } catch {}
+        await new Promise(r => setTimeout(r, 200));
+      }
+      console.error("Verdaccio did not answer within a minute"); process.exit(1);
+    })()' || { cat "$dir/verdaccio.log" >&2; return 1; }
+}
+
+# stop_verdaccio: stops the instance start_verdaccio started, if any.
+stop_verdaccio() {
+  if [ -n "${VERDACCIO_PID:-}" ]; then
+    kill "$VERDACCIO_PID" 2>/dev/null || true
+    wait "$VERDACCIO_PID" 2>/dev/null || true
+    VERDACCIO_PID=
+  fi
+}
+
+# signup USER PASSWORD: creates USER on the running Verdaccio; prints its login token.
+signup() {
+  REGISTRY="$VERDACCIO_URL" NAME="$1" PASSWORD="$2" node -e '
+    const {REGISTRY, NAME, PASSWORD} = process.env;
+    (async () => {
+      const res = await fetch(REGISTRY + "-/user/org.couchdb.user:" + NAME, {
+        method: "PUT", headers: {"content-type": "application/json"},
+        body: JSON.stringify({name: NAME, password: PASSWORD}),
+      });
+      if (!res.ok) { console.error("sign-up failed: " + res.status + " " + await res.text()); process.exit(1) }
+      console.log((await res.json()).token);
+    })()'
+}
