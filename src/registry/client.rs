@@ -1,7 +1,7 @@
 //! The HTTP client for the token endpoints.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
@@ -86,7 +86,11 @@ impl RetryPolicy {
 }
 
 pub struct RegistryClient {
-    http: reqwest::Client,
+    /// For `http://` URLs: no TLS set up, so no CA bundle is read and parsed (which takes
+    /// longer than listing a few tokens from a local registry).
+    plain: reqwest::Client,
+    /// For `https://` URLs (or any URL behind an `https://` proxy): built on first use.
+    tls: OnceLock<Result<reqwest::Client, String>>,
     options: ClientOptions,
     /// `--otp`, or one obtained after a challenge; sent with every credentialed request.
     otp: Mutex<Option<Secret>>,
@@ -94,21 +98,38 @@ pub struct RegistryClient {
 
 impl RegistryClient {
     pub fn new(options: ClientOptions) -> Result<Self, RegistryError> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(options.user_agent.clone())
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(timeout) = options.timeout {
-            builder = builder.timeout(timeout);
-        }
-        builder = configure_transport(builder, &options.transport)?;
-        let http = builder
-            .build()
-            .map_err(|e| RegistryError::Client(e.without_url().to_string()))?;
         Ok(RegistryClient {
-            http,
+            plain: build_http_client(&options, false)?,
+            tls: OnceLock::new(),
             otp: Mutex::new(options.otp.clone()),
             options,
         })
+    }
+
+    /// The HTTP client for requests to `url`.
+    fn http_for(&self, url: &Url) -> Result<&reqwest::Client, RegistryError> {
+        let transport = &self.options.transport;
+        let https_proxy = [&transport.proxy, &transport.env_http_proxy]
+            .into_iter()
+            .flatten()
+            .any(|proxy| {
+                proxy
+                    .expose()
+                    .get(..8)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+            });
+        if url.scheme() == "http" && !https_proxy {
+            return Ok(&self.plain);
+        }
+        self.tls
+            .get_or_init(|| {
+                build_http_client(&self.options, true).map_err(|e| match e {
+                    RegistryError::Client(message) => message,
+                    other => other.to_string(),
+                })
+            })
+            .as_ref()
+            .map_err(|e| RegistryError::Client(e.clone()))
     }
 
     /// `<registry>/-/npm/v1/tokens`, keeping the registry's path prefix.
@@ -164,7 +185,7 @@ impl RegistryClient {
             let (headers, _) = self.headers_for(&Method::GET, done_url)?;
             let shown = display_url(done_url);
             let response = self
-                .http
+                .http_for(done_url)?
                 .get(done_url.clone())
                 .headers(headers)
                 .send()
@@ -351,7 +372,7 @@ impl RegistryClient {
         let (mut response, sent) = loop {
             let (headers, sent) = self.headers_for(&method, &url)?;
             let mut request = self
-                .http
+                .http_for(&url)?
                 .request(method.clone(), url.clone())
                 .headers(headers);
             if let Some(body) = &body {
@@ -479,11 +500,30 @@ impl RegistryClient {
     }
 }
 
-fn configure_transport(
+/// An HTTP client as npm's settings describe it; with `tls`, also its certificates.
+fn build_http_client(options: &ClientOptions, tls: bool) -> Result<reqwest::Client, RegistryError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(options.user_agent.clone())
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(timeout) = options.timeout {
+        builder = builder.timeout(timeout);
+    }
+    builder = configure_proxies(builder, &options.transport)?;
+    if tls {
+        builder = configure_tls(builder, &options.transport)?;
+    } else {
+        builder = builder.tls_built_in_root_certs(false).https_only(false);
+    }
+    builder
+        .build()
+        .map_err(|e| RegistryError::Client(e.without_url().to_string()))
+}
+
+fn configure_proxies(
     mut builder: reqwest::ClientBuilder,
     transport: &Transport,
 ) -> Result<reqwest::ClientBuilder, RegistryError> {
-    use reqwest::{Certificate, Identity, NoProxy, Proxy};
+    use reqwest::{NoProxy, Proxy};
     let no_proxy = || transport.no_proxy.as_deref().and_then(NoProxy::from_string);
     let proxy_error = |e: reqwest::Error| {
         RegistryError::Client(format!("invalid proxy URL: {}", e.without_url()))
@@ -513,6 +553,14 @@ fn configure_transport(
             );
         }
     }
+    Ok(builder)
+}
+
+fn configure_tls(
+    mut builder: reqwest::ClientBuilder,
+    transport: &Transport,
+) -> Result<reqwest::ClientBuilder, RegistryError> {
+    use reqwest::{Certificate, Identity};
     if !transport.ca.is_empty() {
         builder = builder.tls_built_in_root_certs(false);
         for pem in &transport.ca {

@@ -324,6 +324,44 @@ async fn a_private_ca_works_with_cafile_or_ca_and_fails_clearly_without() {
     );
 }
 
+/// Certificates matter only for TLS: a plain-HTTP registry never reads them (as in npm),
+/// and an https one refuses an unreadable `ca` before sending anything.
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_are_read_only_for_tls() {
+    let server = registry().await;
+    let plain = format!(
+        "registry={}/\n//{}/:_authToken={TOKEN}\nca=not a certificate\n",
+        server.uri(),
+        server.address()
+    );
+    let home = Home::new(&plain);
+    let mut cmd = home.cmd();
+    cmd.args(["list", "--json"]);
+    let run = home.run(cmd).await;
+    assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{run:?}");
+
+    let home = Home::new(&format!(
+        "registry=https://{0}/\n//{0}/:_authToken={TOKEN}\nca=not a certificate\n",
+        server.address()
+    ));
+    let mut cmd = home.cmd();
+    cmd.arg("list");
+    let run = home.run(cmd).await;
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "npm-token error could not set up the HTTP client: the `ca` / `cafile` setting holds no readable PEM certificate\n"
+        ),
+        "{run:?}"
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "only the plain list"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn mutual_tls_with_the_registry_certfile_and_keyfile() {
     let server = registry().await;
