@@ -157,6 +157,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub userconfig: Option<PathBuf>,
 
+    /// The global config file [default: <prefix>/etc/npmrc, as npm finds it]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub globalconfig: Option<PathBuf>,
+
     /// How much to log on stderr; `http` logs every request [default: notice]
     #[arg(long, global = true, value_name = "LEVEL", value_parser = crate::log::LEVELS)]
     pub loglevel: Option<String>,
@@ -250,6 +254,9 @@ impl Cli {
                 _ => Value::Bool(true),
             };
             set("color", value);
+        }
+        if let Some(path) = &g.globalconfig {
+            set("globalconfig", Value::Str(path.display().to_string()));
         }
         if let Some(path) = &g.userconfig {
             set("userconfig", Value::Str(path.display().to_string()));

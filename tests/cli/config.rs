@@ -80,6 +80,14 @@ fn userconfig_flag_env_expansion_and_global_config() {
     );
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.stdout.lines().count(), 2);
+    let run = Run::of(
+        user.cmd()
+            .arg("--parseable")
+            .arg("--globalconfig")
+            .arg(&global),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.lines().count(), 2);
 }
 
 #[test]
