@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Turns what bench/run.sh measured (in the folder given) into bench/results/latest.md.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execSync } = require('node:child_process');
+
+const [work, bin] = process.argv.slice(2);
+const read = (name) => fs.readFileSync(path.join(work, name), 'utf8');
+const version = (cmd) => { try { return execSync(cmd, { encoding: 'utf8' }).split('\n')[0].trim(); } catch { return 'unknown'; } };
+
+const scenarios = [
+  ['six', 'Verdaccio, 6 tokens', 1.3],
+  ['thousand', 'Verdaccio, 1000 tokens', 1.3],
+  ['fake', 'fake registry, 10 000 tokens in 100 pages', 1.5],
+];
+const ms = (s) => s * 1000;
+const fmt = (r) => `${ms(r.mean).toFixed(1)} ms ± ${ms(r.stddev ?? 0).toFixed(1)}`;
+const ratio = (a, b) => {
+  const q = a.mean / b.mean;
+  const rel = Math.hypot((a.stddev ?? 0) / a.mean, (b.stddev ?? 0) / b.mean);
+  return { q, text: `${q.toFixed(2)}× ± ${(q * rel).toFixed(2)}` };
+};
+const mb = (kb) => `${(kb / 1024).toFixed(1)} MB`;
+const mark = (ok) => (ok ? '✅' : '❌');
+
+const rows = [];
+const checks = [];
+for (const [name, title, limit] of scenarios) {
+  const fast = JSON.parse(read(`${name}.fast.json`)).results;
+  const ours = fast.find((r) => r.command === 'npm-token');
+  const curl = fast.find((r) => r.command === 'curl');
+  const npm = JSON.parse(read(`${name}.npm.json`)).results[0];
+  const rss = { ours: Number(read(`${name}.npm-token.rss`)), npm: Number(read(`${name}.npm.rss`)) };
+  const vsCurl = ratio(ours, curl);
+  const vsNpm = ratio(npm, ours);
+  rows.push(`| ${title} | ${read(`${name}.count`).trim()} | ${fmt(ours)} | ${fmt(curl)} | ${fmt(npm)} | ${vsCurl.text} | ${vsNpm.text} | ${mb(rss.ours)} | ${mb(rss.npm)} |`);
+  checks.push(`- ${title}: npm-token takes ${vsCurl.q.toFixed(2)}× curl's time (target ≤ ${limit}×) ${mark(vsCurl.q <= limit)}`);
+  if (name !== 'fake') {
+    checks.push(`- ${title}: npm-token is ${vsNpm.q.toFixed(0)}× faster than npm (target ≥ 13×) ${mark(vsNpm.q >= 13)}`);
+  }
+  if (name === 'thousand') {
+    checks.push(`- ${title}: peak RSS ${mb(rss.ours)} (target ≤ 10 MB) ${mark(rss.ours <= 10 * 1024)}`);
+  }
+}
+
+const size = fs.statSync(bin).size;
+checks.push(`- release binary: ${(size / 1e6).toFixed(2)} MB (target ≤ 8 MB) ${mark(size <= 8e6)}`);
+const ids = read('ids.txt');
+const line = ids.split('\n').find((l) => /\b100000\b/.test(l));
+const units = { ns: 1e-6, 'µs': 1e-3, us: 1e-3, ms: 1, s: 1e3 };
+const cells = line ? line.split('│').map((c) => c.trim()) : [];
+const median = cells[2] && cells[2].match(/^([\d.]+)\s*(\S+)$/);
+const medianMs = median ? Number(median[1]) * units[median[2]] : NaN;
+checks.push(`- shortest-unique ids of 100 000 tokens: median ${medianMs.toFixed(1)} ms (target < 50 ms) ${mark(medianMs < 50)}`);
+
+const verdaccio = JSON.parse(fs.readFileSync(path.join(__dirname, '../tests/registry/package-lock.json'), 'utf8'))
+  .packages['node_modules/verdaccio'].version;
+const out = `# npm-token benchmark
+
+Measured ${new Date().toISOString().slice(0, 10)} by \`bash bench/run.sh\` on ${os.cpus()[0].model.trim()} (${os.cpus().length} cores), ${os.type()} ${os.release()}.
+${version(`${bin} --version`)}, ${version('rustc --version')}; npm ${version('npm --version')} on node ${process.version};
+${version('curl --version').split(' ').slice(0, 2).join(' ')}; Verdaccio ${verdaccio}; ${version('hyperfine --version')}.
+
+Each cell is hyperfine's mean ± σ for \`list --json\` (npm: \`npm token list --json\`); curl fetches
+the same pages over one keep-alive connection, which is the floor for any client. Both tools print
+the same bytes (the script checks). Ratios come from the same run; σ is propagated.
+
+| registry | tokens | npm-token | curl | npm token | npm-token ÷ curl | npm ÷ npm-token | peak RSS npm-token | peak RSS npm |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+
+## Targets
+
+${checks.join('\n')}
+
+## Shortest-unique ids (divan, \`cargo bench --bench ids\`)
+
+\`\`\`
+${ids.trim()}
+\`\`\`
+`;
+process.stdout.write(out);
