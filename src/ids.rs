@@ -26,15 +26,50 @@ pub fn shortest_unique_ids(keys: &[&str], min_len: usize) -> Vec<String> {
         .collect()
 }
 
+/// A unit of a key: a byte, or a UTF-16 code unit.
+trait Unit: Ord + Copy {
+    const BITS: usize;
+    fn widen(self) -> u64;
+}
+
+impl Unit for u8 {
+    const BITS: usize = 8;
+    fn widen(self) -> u64 {
+        self.into()
+    }
+}
+
+impl Unit for u16 {
+    const BITS: usize = 16;
+    fn widen(self) -> u64 {
+        self.into()
+    }
+}
+
+/// The first units of a key packed into an integer that sorts as the key does (a shorter
+/// key is padded with zeros, so ties are settled by the whole key).
+fn packed_prefix<T: Unit>(key: &[T]) -> u64 {
+    let width = 64 / T::BITS;
+    (0..width).fold(0, |acc, i| {
+        (acc << T::BITS) | key.get(i).map_or(0, |unit| unit.widen())
+    })
+}
+
 /// The length of each key's shortest unique prefix, at least `min_len` (or the whole key).
-fn shortest_unique_prefixes<T: Ord, K: AsRef<[T]>>(keys: &[K], min_len: usize) -> Vec<usize> {
-    let mut sorted: Vec<(&[T], usize)> = keys.iter().map(AsRef::as_ref).zip(0..).collect();
-    sorted.sort_unstable();
+fn shortest_unique_prefixes<T: Unit, K: AsRef<[T]>>(keys: &[K], min_len: usize) -> Vec<usize> {
+    // Sorting compares packed prefixes first: one integer comparison settles most pairs.
+    let mut sorted: Vec<(u64, &[T], usize)> = keys
+        .iter()
+        .map(AsRef::as_ref)
+        .zip(0..)
+        .map(|(key, i)| (packed_prefix(key), key, i))
+        .collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
 
     // The longest prefix each key shares with any other key; `None` for a key alone.
     let mut shared: Vec<Option<usize>> = vec![None; keys.len()];
     for pair in sorted.windows(2) {
-        let [(a, i), (b, j)] = [pair[0], pair[1]];
+        let [(_, a, i), (_, b, j)] = [pair[0], pair[1]];
         let lcp = a.iter().zip(b).take_while(|(x, y)| x == y).count();
         shared[i] = Some(shared[i].map_or(lcp, |s| s.max(lcp)));
         shared[j] = Some(shared[j].map_or(lcp, |s| s.max(lcp)));

@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod error;
 mod ids;
+mod jsontext;
 mod log;
 mod npmrc;
 mod output;

@@ -4,11 +4,11 @@
 use std::io::{self, Write};
 
 use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
-use serde::de::{self, Deserializer as _};
-use serde::ser::{self, SerializeMap, Serializer};
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::jsontext;
 use crate::registry::{js_string, js_truthy, Token, TokenFields};
 use crate::settings::OutputFormat;
 
@@ -62,21 +62,30 @@ pub fn write_token_list(
 ) -> io::Result<()> {
     match format {
         OutputFormat::Json => {
-            let items = tokens
-                .iter()
-                .zip(ids)
-                .map(|(token, id)| WithId { token, id });
-            // Transcoding passes a write error through serde's errors as text: keep the
-            // original, so that a closed pipe is still a closed pipe.
-            let mut out = KeepIoError {
-                inner: out,
-                error: None,
-            };
-            let mut serializer = serde_json::Serializer::pretty(&mut out);
-            if let Err(e) = serializer.collect_seq(items) {
-                return Err(out.error.take().unwrap_or_else(|| io::Error::from(e)));
+            if tokens.is_empty() {
+                return out.write_all(b"[]\n");
             }
-            out.inner.write_all(b"\n")
+            // `JSON.stringify(tokens, null, 2)`, one token at a time.
+            let mut text = Vec::with_capacity(1024);
+            for (n, (token, id)) in tokens.iter().zip(ids).enumerate() {
+                out.write_all(if n == 0 { b"[\n  " } else { b",\n  " })?;
+                text.clear();
+                let fast = jsontext::object_with_id(&mut text, token.raw_json(), id, 1).is_some();
+                if !fast {
+                    text.clear();
+                    let whole = serde_json::to_vec_pretty(&WithId { token, id })
+                        .expect("JSON values always serialize");
+                    // Nest it one level: indent every line after the first.
+                    for line in whole.split_inclusive(|&b| b == b'\n') {
+                        if !text.is_empty() {
+                            text.extend_from_slice(b"  ");
+                        }
+                        text.extend_from_slice(line);
+                    }
+                }
+                out.write_all(&text)?;
+            }
+            out.write_all(b"\n]\n")
         }
         OutputFormat::Parseable => {
             out.write_all(b"key\ttoken\tid\tname\tcreated\treadonly\tCIDR whitelist\n")?;
@@ -163,37 +172,9 @@ pub fn write_token_list(
     }
 }
 
-/// A writer that keeps the first error of the writer it wraps.
-struct KeepIoError<'a, W> {
-    inner: &'a mut W,
-    error: Option<io::Error>,
-}
-
-impl<W: Write> Write for KeepIoError<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf).map_err(|e| self.keep(e))
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.inner.write_all(buf).map_err(|e| self.keep(e))
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush().map_err(|e| self.keep(e))
-    }
-}
-
-impl<W> KeepIoError<'_, W> {
-    /// Keeps `error` (if it is the first) and gives back one of the same kind.
-    fn keep(&mut self, error: io::Error) -> io::Error {
-        let kind = error.kind();
-        self.error.get_or_insert(error);
-        kind.into()
-    }
-}
-
-/// A listed token as npm prints it under `--json`: its fields as the registry sent them,
-/// plus its short `id` (in place if the registry sent an `id`, else last).
+/// A listed token as npm prints it under `--json`: its fields as `JSON.parse` reads them,
+/// plus its short `id` (in place if the registry sent an `id`, else last). Used for the
+/// tokens `pretty` leaves alone; it decodes the whole token first.
 struct WithId<'a> {
     token: &'a Token,
     id: &'a str,
@@ -201,16 +182,6 @@ struct WithId<'a> {
 
 impl Serialize for WithId<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.token.is_plain() {
-            // Re-print the registry's text field by field, without building a map of it.
-            let mut map = serializer.serialize_map(None)?;
-            let mut fields = serde_json::Deserializer::from_str(self.token.raw_json());
-            fields
-                .deserialize_map(Transcode(&mut map))
-                .map_err(ser::Error::custom)?;
-            map.serialize_entry("id", self.id)?;
-            return map.end();
-        }
         let fields = self.token.fields().0;
         let has_id = fields.contains_key("id");
         let mut map = serializer.serialize_map(Some(fields.len() + usize::from(!has_id)))?;
@@ -225,60 +196,6 @@ impl Serialize for WithId<'_> {
             map.serialize_entry("id", self.id)?;
         }
         map.end()
-    }
-}
-
-/// Copies every field of the JSON object it visits into a map being serialized.
-struct Transcode<'a, M>(&'a mut M);
-
-impl<'de, M: SerializeMap> de::Visitor<'de> for Transcode<'_, M> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a token object")
-    }
-
-    fn visit_map<A: de::MapAccess<'de>>(self, mut fields: A) -> Result<(), A::Error> {
-        while fields.next_key_seed(TranscodeKey(&mut *self.0))?.is_some() {
-            fields.next_value_seed(TranscodeValue(&mut *self.0))?;
-        }
-        Ok(())
-    }
-}
-
-/// Copies one field name into a map being serialized, without allocating.
-struct TranscodeKey<'a, M>(&'a mut M);
-
-impl<'de, M: SerializeMap> de::DeserializeSeed<'de> for TranscodeKey<'_, M> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, name: D) -> Result<(), D::Error> {
-        name.deserialize_str(self)
-    }
-}
-
-impl<M: SerializeMap> de::Visitor<'_> for TranscodeKey<'_, M> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<(), E> {
-        self.0.serialize_key(name).map_err(E::custom)
-    }
-}
-
-/// Copies one JSON value into a map being serialized, as the value of its last key.
-struct TranscodeValue<'a, M>(&'a mut M);
-
-impl<'de, M: SerializeMap> de::DeserializeSeed<'de> for TranscodeValue<'_, M> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
-        self.0
-            .serialize_value(&serde_transcode::Transcoder::new(value))
-            .map_err(de::Error::custom)
     }
 }
 

@@ -21,7 +21,7 @@ fn json() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         any::<f64>().prop_map(Value::from),
-        ".{0,12}".prop_map(Value::String),
+        "(?s).{0,12}".prop_map(Value::String),
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
         prop_oneof![
@@ -111,6 +111,13 @@ proptest! {
         }
     }
 
+    /// The byte-level fast paths are only given valid JSON, but take anything.
+    #[test]
+    fn json_text_fast_paths_take_any_text(text in "(?s)[{}\\[\\]\",: a-z0-9\\\\.-]{0,40}") {
+        let _ = crate::jsontext::key_field(&text);
+        let _ = crate::jsontext::object_with_id(&mut Vec::new(), &text, "id", 1);
+    }
+
     /// A listed token prints the same whether it is re-printed from the registry's text
     /// (the usual, fast path) or from its decoded fields.
     #[test]
@@ -118,7 +125,16 @@ proptest! {
         objects in prop::collection::vec(json(), 0..6),
         pretty in any::<bool>(),
     ) {
-        let maps: Vec<_> = objects.into_iter().filter_map(|v| match v {
+        // Real tokens hold no objects: flatten most of them so the fast path is well covered.
+        fn flatten(value: Value) -> Value {
+            match value {
+                Value::Object(_) => Value::Null,
+                Value::Array(items) => items.into_iter().map(flatten).collect(),
+                other => other,
+            }
+        }
+        let maps: Vec<_> = objects.into_iter().enumerate().filter_map(|(n, v)| match v {
+            Value::Object(map) if n % 3 != 0 => Some(map.into_iter().map(|(k, v)| (k, flatten(v))).collect()),
             Value::Object(map) => Some(map),
             _ => None,
         }).collect();
@@ -126,6 +142,20 @@ proptest! {
             let text = if pretty { serde_json::to_string_pretty(map) } else { serde_json::to_string(map) };
             Token::from_raw(RawValue::from_string(text.unwrap()).unwrap()).unwrap()
         }).collect();
+        for (map, token) in maps.iter().zip(&from_text) {
+            fn holds_object(value: &Value) -> bool {
+                match value {
+                    Value::Object(_) => true,
+                    Value::Array(items) => items.iter().any(holds_object),
+                    _ => false,
+                }
+            }
+            let flat = !map.values().any(holds_object);
+            if flat && !map.contains_key("id") {
+                let mut out = Vec::new();
+                prop_assert!(crate::jsontext::object_with_id(&mut out, token.raw_json(), "id", 1).is_some());
+            }
+        }
         let from_fields: Vec<Token> = maps.into_iter().map(Token::from_map).collect();
         let keys: Vec<&str> = from_fields.iter().map(|t| t.key()).collect();
         prop_assert_eq!(&keys, &from_text.iter().map(|t| t.key()).collect::<Vec<_>>());

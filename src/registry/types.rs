@@ -6,11 +6,10 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::jsontext;
 use crate::secret::Secret;
 
 /// One token object from `GET /-/npm/v1/tokens`.
@@ -20,10 +19,6 @@ pub struct Token {
     raw: Box<RawValue>,
     /// Its `key` field; empty when missing or not a string.
     key: String,
-    /// Whether its text can be re-printed field by field as `JSON.stringify(JSON.parse(..))`
-    /// would print it: no repeated field names (JSON.parse keeps the last), no `id` field
-    /// (npm's own `id` replaces it) and no objects inside.
-    plain: bool,
 }
 
 // Only masked tokens are listed, but print nothing of a token object regardless.
@@ -42,8 +37,25 @@ impl PartialEq for Token {
 impl Token {
     /// A token from the JSON text of one object; `None` if it is not an object.
     pub fn from_raw(raw: Box<RawValue>) -> Option<Token> {
-        let Scan { key, plain } = serde_json::from_str(raw.get()).ok()?;
-        Some(Token { raw, key, plain })
+        let text = raw.get();
+        let fast = match memchr::memchr(b'\\', text.as_bytes()) {
+            None => jsontext::key_field(text),
+            Some(_) => None,
+        };
+        let key = match fast {
+            Some(key) => key.to_owned(),
+            // Escapes (rare): decode the whole object, which also checks every escape, so
+            // that `fields` can always decode it later.
+            None => {
+                let fields: Map<String, Value> = serde_json::from_str(text).ok()?;
+                fields
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned()
+            }
+        };
+        Some(Token { raw, key })
     }
 
     pub fn from_map(fields: Map<String, Value>) -> Token {
@@ -53,11 +65,7 @@ impl Token {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_owned();
-        Token {
-            raw,
-            key,
-            plain: false,
-        }
+        Token { raw, key }
     }
 
     /// The token's key: its stable identifier. Missing or not a string: empty.
@@ -70,139 +78,10 @@ impl Token {
         self.raw.get()
     }
 
-    /// See [`Token::plain`]: when true, `raw_json` can be transcoded field by field.
-    pub fn is_plain(&self) -> bool {
-        self.plain
-    }
-
     /// Decodes every field, in the registry's order. Decode once per use, not per field.
     pub fn fields(&self) -> TokenFields {
         // The text was checked to be a JSON object when the token was made.
         TokenFields(serde_json::from_str(self.raw.get()).unwrap_or_default())
-    }
-}
-
-/// What one pass over a token object learns: its `key` (like `JSON.parse`, the last of
-/// repeated fields wins) and whether it is plain (see [`Token::plain`]).
-struct Scan {
-    key: String,
-    plain: bool,
-}
-
-impl<'de> Deserialize<'de> for Scan {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = Scan;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a token object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scan, A::Error> {
-                let mut key = String::new();
-                let mut plain = true;
-                // Hashes of the names seen so far: a repeat (or a collision, or more fields
-                // than fit) only makes the token not plain, which is always safe.
-                let mut seen = [0u64; 32];
-                let mut fields = 0;
-                while let Some(name) = map.next_key::<FieldName>()? {
-                    if name.is_id || fields == seen.len() || seen[..fields].contains(&name.hash) {
-                        plain = false;
-                    } else {
-                        seen[fields] = name.hash;
-                        fields += 1;
-                    }
-                    if name.is_key {
-                        key = match map.next_value::<Value>()? {
-                            Value::String(s) => s,
-                            _ => {
-                                plain = false;
-                                String::new()
-                            }
-                        };
-                    } else {
-                        plain &= map.next_value::<NoObjects>()?.0;
-                    }
-                }
-                Ok(Scan { key, plain })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
-/// A field's name, read without allocating: is it `key`, is it `id`, and its hash.
-struct FieldName {
-    is_key: bool,
-    is_id: bool,
-    hash: u64,
-}
-
-impl<'de> Deserialize<'de> for FieldName {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct NameVisitor;
-        impl Visitor<'_> for NameVisitor {
-            type Value = FieldName;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_str<E: de::Error>(self, name: &str) -> Result<FieldName, E> {
-                // FNV-1a: names are short, and a collision costs only speed.
-                let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-                });
-                Ok(FieldName {
-                    is_key: name == "key",
-                    is_id: name == "id",
-                    hash,
-                })
-            }
-        }
-        deserializer.deserialize_identifier(NameVisitor)
-    }
-}
-
-/// Skips a JSON value, telling whether it held no object at any depth.
-struct NoObjects(bool);
-
-impl<'de> Deserialize<'de> for NoObjects {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ValueVisitor;
-        impl<'de> Visitor<'de> for ValueVisitor {
-            type Value = NoObjects;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<NoObjects, E> {
-                Ok(NoObjects(true))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<NoObjects, E> {
-                Ok(NoObjects(true))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<NoObjects, E> {
-                Ok(NoObjects(true))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<NoObjects, E> {
-                Ok(NoObjects(true))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<NoObjects, E> {
-                Ok(NoObjects(true))
-            }
-            fn visit_unit<E>(self) -> Result<NoObjects, E> {
-                Ok(NoObjects(true))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<NoObjects, A::Error> {
-                let mut flat = true;
-                while let Some(item) = seq.next_element::<NoObjects>()? {
-                    flat &= item.0;
-                }
-                Ok(NoObjects(flat))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NoObjects, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(NoObjects(false))
-            }
-        }
-        deserializer.deserialize_any(ValueVisitor)
     }
 }
 
@@ -407,27 +286,39 @@ mod tests {
             "k2",
             "the last of repeated fields wins, as in JSON.parse"
         );
-        assert!(!t.is_plain());
         assert_eq!(t.fields().masked(), Some("npm_a"));
         assert_eq!(
             t.fields().0.keys().collect::<Vec<_>>(),
             ["key", "token", "extra"]
         );
-        assert_eq!(listed(r#"{"key":7}"#).unwrap().key(), "");
-        let plain = listed(r#"{"key":"k","cidr":["10.0.0.0/8",null],"n":1.5,"b":false}"#).unwrap();
-        assert!(plain.is_plain());
-        for odd in [
-            r#"{"key":"k","id":"x"}"#,
-            r#"{"key":"k","a":1,"a":2}"#,
-            r#"{"key":"k","a":[[{}]]}"#,
-            r#"{"key":{"a":1}}"#,
+        for (text, key) in [
+            (r#"{"key":7}"#, ""),
+            (r#"{"key":"k","key":null}"#, ""),
+            (r#"{"a":{"key":"nested"},"b":["key"],"key":"top"}"#, "top"),
+            (
+                r#"{ "a" : "key" , "key" : "k" , "c" : [ 1.5e3 , true , { } ] }"#,
+                "k",
+            ),
+            (
+                r#"{"e":"\u0041\"","key":"after an escape"}"#,
+                "after an escape",
+            ),
+            (r#"{"k\u0065y":"escaped name"}"#, "escaped name"),
         ] {
-            assert!(!listed(odd).unwrap().is_plain(), "{odd}");
+            assert_eq!(listed(text).unwrap().key(), key, "{text}");
         }
-        assert_eq!(
-            listed(r#"{"k\u0065y":"escaped"}"#).unwrap().key(),
-            "escaped"
+        let deep = format!(
+            r#"{{"a":{}1{},"key":"k"}}"#,
+            "[".repeat(120),
+            "]".repeat(120)
         );
+        assert_eq!(
+            listed(&deep).unwrap().key(),
+            "k",
+            "deep nesting takes the slow path"
+        );
+        // serde_json refuses a lone surrogate, so `fields` could not decode it later.
+        assert_eq!(listed(r#"{"key":"k","x":"\ud800"}"#), None);
         assert_eq!(listed("[]"), None);
         assert_eq!(listed("\"key\""), None);
         let from_map = Token::from_map(token(json!({"key": "k", "readonly": true})).0);
