@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Turns what bench/run.sh measured (in the folder given) into bench/results/latest.md.
+// Turns what bench/run.sh measured (in the folder given) into bench/results/latest.md
+// (printed on stdout) and bench/results/latest.svg.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -16,9 +17,9 @@ const scenarios = [
   ['fake', 'fake registry, 10 000 tokens in 100 pages', 1.5],
 ];
 const ms = (s) => s * 1000;
-const fmt = (r) => `${ms(r.mean).toFixed(1)} ms ± ${ms(r.stddev ?? 0).toFixed(1)}`;
+const fmt = (r) => `${ms(r.median).toFixed(1)} ms ± ${ms(r.stddev ?? 0).toFixed(1)}`;
 const ratio = (a, b) => {
-  const q = a.mean / b.mean;
+  const q = a.median / b.median;
   const rel = Math.hypot((a.stddev ?? 0) / a.mean, (b.stddev ?? 0) / b.mean);
   return { q, text: `${q.toFixed(2)}× ± ${(q * rel).toFixed(2)}` };
 };
@@ -27,12 +28,14 @@ const mark = (ok) => (ok ? '✅' : '❌');
 
 const rows = [];
 const checks = [];
+const bars = []; // [scenario title, [[tool, seconds], ...]] for the chart
 for (const [name, title, limit] of scenarios) {
   const fast = JSON.parse(read(`${name}.fast.json`)).results;
   const ours = fast.find((r) => r.command === 'npm-token');
   const curl = fast.find((r) => r.command === 'curl');
   const npm = JSON.parse(read(`${name}.npm.json`)).results[0];
   const rss = { ours: Number(read(`${name}.npm-token.rss`)), npm: Number(read(`${name}.npm.rss`)) };
+  bars.push([title, [['npm-token', ours.median], ['curl', curl.median], ['npm token', npm.median]]]);
   const vsCurl = ratio(ours, curl);
   const vsNpm = ratio(npm, ours);
   rows.push(`| ${title} | ${read(`${name}.count`).trim()} | ${fmt(ours)} | ${fmt(curl)} | ${fmt(npm)} | ${vsCurl.text} | ${vsNpm.text} | ${mb(rss.ours)} | ${mb(rss.npm)} |`);
@@ -63,9 +66,10 @@ Measured ${new Date().toISOString().slice(0, 10)} by \`bash bench/run.sh\` on ${
 ${version(`${bin} --version`)}, ${version('rustc --version')}; npm ${version('npm --version')} on node ${process.version};
 ${version('curl --version').split(' ').slice(0, 2).join(' ')}; Verdaccio ${verdaccio}; ${version('hyperfine --version')}.
 
-Each cell is hyperfine's mean ± σ for \`list --json\` (npm: \`npm token list --json\`); curl fetches
-the same pages over one keep-alive connection, which is the floor for any client. Both tools print
-the same bytes (the script checks). Ratios come from the same run; σ is propagated.
+Each cell is hyperfine's median ± σ (medians, because shared machines are noisy) for
+\`list --json\` (npm: \`npm token list --json\`); curl fetches the same pages over one keep-alive
+connection, which is the floor for any client. Both tools print the same bytes (the script
+checks). Ratios come from the same run; σ is propagated.
 
 | registry | tokens | npm-token | curl | npm token | npm-token ÷ curl | npm ÷ npm-token | peak RSS npm-token | peak RSS npm |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
@@ -75,6 +79,8 @@ ${rows.join('\n')}
 
 ${checks.join('\n')}
 
+![list --json, median time](latest.svg)
+
 ## Shortest-unique ids (divan, \`cargo bench --bench ids\`)
 
 \`\`\`
@@ -82,3 +88,33 @@ ${ids.trim()}
 \`\`\`
 `;
 process.stdout.write(out);
+
+// The same medians as a bar chart (SVG: no plotting stack needed), on a log scale, since
+// npm is two orders of magnitude off the others.
+const colours = { 'npm-token': '#2b7a3d', curl: '#888888', 'npm token': '#cb3837' };
+const width = 720, left = 170, barHeight = 16, gap = 10;
+const lo = Math.log10(1e-3), hi = Math.log10(10); // 1 ms .. 10 s
+const x = (seconds) => left + ((Math.log10(seconds) - lo) / (hi - lo)) * (width - left - 80);
+let y = 40;
+const parts = [];
+for (const [title, tools] of bars) {
+  parts.push(`<text x="10" y="${y + 12}" font-weight="bold">${title}</text>`);
+  y += 20;
+  for (const [tool, seconds] of tools) {
+    parts.push(`<text x="${left - 8}" y="${y + 12}" text-anchor="end">${tool}</text>`,
+      `<rect x="${left}" y="${y}" width="${(x(seconds) - left).toFixed(1)}" height="${barHeight}" fill="${colours[tool]}"/>`,
+      `<text x="${(x(seconds) + 6).toFixed(1)}" y="${y + 12}">${(seconds * 1000).toFixed(1)} ms</text>`);
+    y += barHeight + 4;
+  }
+  y += gap;
+}
+const ticks = [1e-3, 1e-2, 1e-1, 1, 10].map((t) => `<line x1="${x(t)}" y1="30" x2="${x(t)}" y2="${y}" stroke="#ddd"/>` +
+  `<text x="${x(t)}" y="${y + 14}" text-anchor="middle" fill="#666">${t < 1 ? t * 1000 + ' ms' : t + ' s'}</text>`);
+const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 24}" font-family="sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="white"/>
+<text x="10" y="20" font-size="14">list --json, median time (log scale, shorter is better)</text>
+${ticks.join('\n')}
+${parts.join('\n')}
+</svg>
+`;
+fs.writeFileSync(path.join(__dirname, 'results', 'latest.svg'), svg);

@@ -112,4 +112,4 @@ mkdir -p bench/results
 node bench/report.js "$work" "$bin" > bench/results/latest.md
 echo >&2
 cat bench/results/latest.md
-echo "Written to bench/results/latest.md" >&2
+echo "Written to bench/results/latest.md and latest.svg" >&2
