@@ -1,12 +1,10 @@
-//! Fast paths over the JSON text of listed tokens, which serde_json has already checked
-//! (when the page was read) to be valid JSON objects: finding a token's `key` without
-//! decoding the token, and re-printing a token in the layout of
+//! A fast path over the JSON text of listed tokens, which serde_json has already checked
+//! (when the page was read): re-printing a token in the layout of
 //! `serde_json::to_string_pretty` (which is `JSON.stringify(value, null, 2)`'s) with npm's
-//! `id` added last. They work on the bytes: strings without escapes and plain integers are
+//! `id` added last. It works on the bytes: strings without escapes and plain integers are
 //! copied as they are, which is exactly what decoding and re-encoding them would print;
-//! anything else (escaped strings, other numbers) goes through serde_json. On anything they
-//! do not expect they give up (`None`) and the caller takes the slow path, through
-//! serde_json's decoding.
+//! anything else (escaped strings, other numbers) goes through serde_json. On anything it
+//! does not expect it gives up (`None`) and the caller decodes the token instead.
 
 use std::ops::Range;
 
@@ -15,39 +13,6 @@ const MAX_DEPTH: usize = 100;
 
 /// Fields beyond this many give up the re-printing (its check for repeats is quadratic).
 const MAX_FIELDS: usize = 32;
-
-/// The value of the `key` field of a JSON object whose text holds no backslash (so every
-/// string reads as it is written): the last `key` field's, as `JSON.parse` keeps it, or `""`
-/// when it is missing or not a string.
-pub fn key_field(text: &str) -> Option<&str> {
-    let mut cursor = Cursor::new(text);
-    cursor.skip_space();
-    cursor.expect(b'{')?;
-    let mut key = "";
-    loop {
-        cursor.skip_space();
-        match cursor.peek()? {
-            b'}' => return Some(key),
-            b',' => cursor.at += 1,
-            b'"' => {
-                let name = cursor.string()?;
-                cursor.skip_space();
-                cursor.expect(b':')?;
-                cursor.skip_space();
-                if &text[name] != "\"key\"" {
-                    cursor.skip_value()?;
-                } else if cursor.peek()? == b'"' {
-                    let value = cursor.string()?;
-                    key = &text[value.start + 1..value.end - 1];
-                } else {
-                    cursor.skip_value()?;
-                    key = "";
-                }
-            }
-            _ => return None,
-        }
-    }
-}
 
 /// Appends `text` (a JSON object) with `"id": id` added as its last field, pretty-printed
 /// as if nested `depth` levels deep (its first line is not indented). Gives up on what
@@ -156,41 +121,6 @@ impl<'a> Cursor<'a> {
             self.at += 1;
         }
         (self.at > start).then_some(start..self.at)
-    }
-
-    /// Skips the value here, whatever it is.
-    fn skip_value(&mut self) -> Option<()> {
-        let mut depth = 0;
-        loop {
-            self.skip_space();
-            match self.peek()? {
-                b'"' => {
-                    self.string()?;
-                }
-                b'[' | b'{' => {
-                    depth += 1;
-                    self.at += 1;
-                    if depth > MAX_DEPTH {
-                        return None;
-                    }
-                    continue;
-                }
-                b']' | b'}' => {
-                    depth -= 1;
-                    self.at += 1;
-                }
-                b',' | b':' if depth > 0 => {
-                    self.at += 1;
-                    continue;
-                }
-                _ => {
-                    self.scalar()?;
-                }
-            }
-            if depth == 0 {
-                return Some(());
-            }
-        }
     }
 }
 

@@ -109,16 +109,13 @@ impl RegistryClient {
     /// The HTTP client for requests to `url`.
     fn http_for(&self, url: &Url) -> Result<&reqwest::Client, RegistryError> {
         let transport = &self.options.transport;
-        let https_proxy = [&transport.proxy, &transport.env_http_proxy]
+        // Only a plain http:// proxy keeps a plain URL free of TLS; any other (https://,
+        // socks, or one that does not parse as a URL here) takes the full client.
+        let plain_proxies = [&transport.proxy, &transport.env_http_proxy]
             .into_iter()
             .flatten()
-            .any(|proxy| {
-                proxy
-                    .expose()
-                    .get(..8)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
-            });
-        if url.scheme() == "http" && !https_proxy {
+            .all(|proxy| Url::parse(proxy.expose()).is_ok_and(|p| p.scheme() == "http"));
+        if url.scheme() == "http" && plain_proxies {
             return Ok(&self.plain);
         }
         self.tls
@@ -710,24 +707,51 @@ struct Page {
 /// token's text as it is; anything unusual (a repeated field, a token that is not an object,
 /// a page of the wrong shape) takes the slower path that explains what is wrong.
 fn decode_page(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
-    #[derive(serde::Deserialize)]
-    struct Wire {
-        objects: Vec<Box<RawValue>>,
-        #[serde(default)]
-        urls: Option<Value>,
+    match serde_json::from_slice::<FastPage>(body) {
+        Ok(FastPage(page)) => Ok(page),
+        Err(_) => decode_page_slowly(body, url),
     }
-    // (A derived struct also accepts a list of its fields' values: only objects are pages.)
-    let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    if let Some(Ok(wire)) = is_object.then(|| serde_json::from_slice::<Wire>(body)) {
-        let objects: Option<Vec<Token>> = wire.objects.into_iter().map(Token::from_raw).collect();
-        if let Some(objects) = objects {
-            return Ok(Page {
-                objects,
-                next: next_link(wire.urls.as_ref()),
-            });
+}
+
+/// A page decoded in one pass that keeps each token's text as it is (and checks it as the
+/// slow path's decoding would, so that both accept the same pages). Repeated fields: the
+/// last wins, as in the slow path.
+struct FastPage(Page);
+
+impl<'de> serde::Deserialize<'de> for FastPage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, Visitor};
+        struct PageVisitor;
+        impl<'de> Visitor<'de> for PageVisitor {
+            type Value = FastPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a page of tokens")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastPage, A::Error> {
+                let mut objects = None;
+                let mut urls = None;
+                while let Some(name) = map.next_key::<String>()? {
+                    match name.as_str() {
+                        "objects" => objects = Some(map.next_value::<Vec<Box<RawValue>>>()?),
+                        "urls" => urls = Some(map.next_value::<Value>()?),
+                        _ => {
+                            map.next_value::<Value>()?;
+                        }
+                    }
+                }
+                let objects = objects
+                    .ok_or_else(|| A::Error::missing_field("objects"))?
+                    .into_iter()
+                    .map(|raw| Token::from_raw(raw).ok_or_else(|| A::Error::custom("a token")))
+                    .collect::<Result<_, _>>()?;
+                Ok(FastPage(Page {
+                    objects,
+                    next: next_link(urls.as_ref()),
+                }))
+            }
         }
+        deserializer.deserialize_map(PageVisitor)
     }
-    decode_page_slowly(body, url)
 }
 
 fn decode_page_slowly(body: &[u8], url: &Url) -> Result<Page, RegistryError> {

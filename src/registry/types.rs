@@ -6,10 +6,11 @@
 
 use std::fmt;
 
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::jsontext;
 use crate::secret::Secret;
 
 /// One token object from `GET /-/npm/v1/tokens`.
@@ -37,24 +38,7 @@ impl PartialEq for Token {
 impl Token {
     /// A token from the JSON text of one object; `None` if it is not an object.
     pub fn from_raw(raw: Box<RawValue>) -> Option<Token> {
-        let text = raw.get();
-        let fast = match memchr::memchr(b'\\', text.as_bytes()) {
-            None => jsontext::key_field(text),
-            Some(_) => None,
-        };
-        let key = match fast {
-            Some(key) => key.to_owned(),
-            // Escapes (rare): decode the whole object, which also checks every escape, so
-            // that `fields` can always decode it later.
-            None => {
-                let fields: Map<String, Value> = serde_json::from_str(text).ok()?;
-                fields
-                    .get("key")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned()
-            }
-        };
+        let KeyField(key) = serde_json::from_str(raw.get()).ok()?;
         Some(Token { raw, key })
     }
 
@@ -80,8 +64,133 @@ impl Token {
 
     /// Decodes every field, in the registry's order. Decode once per use, not per field.
     pub fn fields(&self) -> TokenFields {
-        // The text was checked to be a JSON object when the token was made.
+        // `from_raw` checked the text as this decoding checks it (and `from_map` made it).
         TokenFields(serde_json::from_str(self.raw.get()).unwrap_or_default())
+    }
+}
+
+/// One checked pass over a token object: its `key` (the last of repeated fields, as
+/// `JSON.parse` keeps it; empty when missing or not a string), and every name, string,
+/// number and level of nesting checked as serde_json's decoding checks them, so that
+/// `fields` can always decode the token later. (Capturing a token's text checks less:
+/// numbers out of range and lone surrogates in escapes pass it.)
+struct KeyField(String);
+
+/// Nesting deeper than this inside a token is refused here, leaving it to the decoding of
+/// the whole page (serde_json refuses 128 levels there, counting the page's own).
+const MAX_TOKEN_DEPTH: usize = 100;
+
+impl<'de> Deserialize<'de> for KeyField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = KeyField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a token object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeyField, A::Error> {
+                let mut key = String::new();
+                while let Some(IsKey(keep)) = map.next_key()? {
+                    let value = map.next_value_seed(Checked { depth: 1, keep })?;
+                    if keep {
+                        key = value.unwrap_or_default();
+                    }
+                }
+                Ok(KeyField(key))
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Whether a field's name is `key` (checked, not kept).
+struct IsKey(bool);
+
+impl<'de> Deserialize<'de> for IsKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+        impl Visitor<'_> for NameVisitor {
+            type Value = IsKey;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<IsKey, E> {
+                Ok(IsKey(name == "key"))
+            }
+        }
+        deserializer.deserialize_identifier(NameVisitor)
+    }
+}
+
+/// Checks one JSON value without building it: as deep as `MAX_TOKEN_DEPTH` at most. Gives
+/// back the value when it is a string and `keep` is set.
+#[derive(Clone, Copy)]
+pub(super) struct Checked {
+    pub depth: usize,
+    pub keep: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Checked {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Checked {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(self.keep.then(|| s.to_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let inner = self.nested::<A::Error>()?;
+        while seq.next_element_seed(inner)?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let inner = self.nested::<A::Error>()?;
+        while map.next_entry_seed(inner, inner)?.is_some() {}
+        Ok(None)
+    }
+}
+
+impl Checked {
+    fn nested<E: de::Error>(self) -> Result<Checked, E> {
+        if self.depth >= MAX_TOKEN_DEPTH {
+            return Err(E::custom("nested too deeply"));
+        }
+        Ok(Checked {
+            depth: self.depth + 1,
+            keep: false,
+        })
     }
 }
 
@@ -307,18 +416,26 @@ mod tests {
         ] {
             assert_eq!(listed(text).unwrap().key(), key, "{text}");
         }
-        let deep = format!(
-            r#"{{"a":{}1{},"key":"k"}}"#,
-            "[".repeat(120),
-            "]".repeat(120)
+        let nested = |n: usize| format!(r#"{{"a":{}1{},"key":"k"}}"#, "[".repeat(n), "]".repeat(n));
+        assert_eq!(listed(&nested(99)).unwrap().key(), "k");
+        // What the token's decoding would refuse is refused here, so that it never fails
+        // later; the page's own decoding then says what is wrong.
+        assert_eq!(listed(&nested(100)), None, "nested too deeply");
+        assert_eq!(
+            listed(r#"{"key":"k","n":1e400}"#),
+            None,
+            "number out of range"
         );
         assert_eq!(
-            listed(&deep).unwrap().key(),
-            "k",
-            "deep nesting takes the slow path"
+            listed(r#"{"key":"k","x":"\ud800"}"#),
+            None,
+            "lone surrogate"
         );
-        // serde_json refuses a lone surrogate, so `fields` could not decode it later.
-        assert_eq!(listed(r#"{"key":"k","x":"\ud800"}"#), None);
+        assert_eq!(
+            listed(r#"{"key":"k","\udc00":1}"#),
+            None,
+            "lone surrogate in a name"
+        );
         assert_eq!(listed("[]"), None);
         assert_eq!(listed("\"key\""), None);
         let from_map = Token::from_map(token(json!({"key": "k", "readonly": true})).0);

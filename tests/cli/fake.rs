@@ -311,7 +311,7 @@ async fn http_errors_each_get_one_clear_line() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn garbage_answers_are_reported_not_panicked_on() {
-    let cases: [(&[u8], &str); 4] = [
+    let cases: [(&[u8], &str); 6] = [
         (
             b"{\"objects\": [",
             "is not valid JSON: EOF while parsing a list at line 1 column 13",
@@ -327,6 +327,15 @@ async fn garbage_answers_are_reported_not_panicked_on() {
         (
             b"{\"objects\": 5}",
             "is not what the token API returns: `objects` is a number, not a list",
+        ),
+        // Valid-looking text that decoding refuses: never a token with its fields lost.
+        (
+            b"{\"objects\": [{\"key\": \"abcdef123\", \"token\": \"npm_x\", \"n\": 1e400}]}",
+            "is not valid JSON: number out of range at line 1 column 62",
+        ),
+        (
+            b"{\"objects\": [], \"note\": \"\\ud800\"}",
+            "is not valid JSON: unexpected end of hex escape at line 1 column 32",
         ),
     ];
     for (body, detail) in cases {
