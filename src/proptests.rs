@@ -172,9 +172,15 @@ proptest! {
         tokens in prop::collection::vec(json_text(), 0..4),
         other in json_text(),
     ) {
-        let body = format!("{{\"objects\": [{}], \"other\": {other}, \"urls\": {{}}}}", tokens.join(", "));
-        let [fast, slow] = crate::registry::decode_page_for_fuzzing(body.as_bytes());
-        prop_assert_eq!(fast, slow, "{}", body);
+        let objects = format!("\"objects\": [{}]", tokens.join(", "));
+        for body in [
+            format!("{{{objects}, \"other\": {other}, \"urls\": {{}}}}"),
+            format!("{{\"objects\": [{other}], {objects}}}"),
+            format!("{{{objects}, \"objects\": []}}"),
+        ] {
+            let [fast, slow] = crate::registry::decode_page_for_fuzzing(body.as_bytes());
+            prop_assert_eq!(fast, slow, "{}", body);
+        }
     }
 
     /// The byte-level fast path is only given valid JSON, but takes anything.

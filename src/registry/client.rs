@@ -732,6 +732,11 @@ impl<'de> serde::Deserialize<'de> for FastPage {
                 let mut urls = None;
                 while let Some(name) = map.next_key::<String>()? {
                     match name.as_str() {
+                        // Capturing text checks less than decoding it: an `objects` that
+                        // a repeat would hide from `from_raw` is left to the slow path.
+                        "objects" if objects.is_some() => {
+                            return Err(A::Error::custom("`objects` repeated"))
+                        }
                         "objects" => objects = Some(map.next_value::<Vec<Box<RawValue>>>()?),
                         "urls" => urls = Some(map.next_value::<Value>()?),
                         _ => {
@@ -800,18 +805,22 @@ fn next_link(urls: Option<&Value>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Page decoding, exposed to the property tests: the tokens' keys and decoded fields and
-/// the next link, by the usual path and by the slow one.
+/// Page decoding, exposed to the property tests: the tokens' keys and decoded fields (as
+/// JSON text, so that field order and the sign of zero count) and the next link, by the
+/// usual path and by the slow one.
 #[cfg(test)]
 #[allow(clippy::type_complexity)]
 pub fn decode_page_for_fuzzing(
     body: &[u8],
-) -> [Result<(Vec<(String, Map<String, Value>)>, Option<String>), String>; 2] {
+) -> [Result<(Vec<(String, String)>, Option<String>), String>; 2] {
     let url = Url::parse("http://fuzz/-/npm/v1/tokens").expect("a valid URL");
     [decode_page(body, &url), decode_page_slowly(body, &url)].map(|page| {
         page.map(|page| {
             let tokens = page.objects.iter();
-            let tokens = tokens.map(|t| (t.key().to_owned(), t.fields().0));
+            let tokens = tokens.map(|t| {
+                let fields = serde_json::to_string(&t.fields().0).expect("a map serializes");
+                (t.key().to_owned(), fields)
+            });
             (tokens.collect(), page.next)
         })
         .map_err(|e| e.to_string())
