@@ -87,8 +87,10 @@ impl RetryPolicy {
 
 pub struct RegistryClient {
     /// For `http://` URLs: no TLS set up, so no CA bundle is read and parsed (which takes
-    /// longer than listing a few tokens from a local registry).
-    plain: reqwest::Client,
+    /// longer than listing a few tokens from a local registry). `None` when a proxy that
+    /// may carry plain URLs is not itself plain `http://` (https, socks, or one that does
+    /// not parse as a URL here).
+    plain: Option<reqwest::Client>,
     /// For `https://` URLs (or any URL behind an `https://` proxy): built on first use.
     tls: OnceLock<Result<reqwest::Client, String>>,
     options: ClientOptions,
@@ -98,8 +100,17 @@ pub struct RegistryClient {
 
 impl RegistryClient {
     pub fn new(options: ClientOptions) -> Result<Self, RegistryError> {
+        let transport = &options.transport;
+        let plain_proxies = [&transport.proxy, &transport.env_http_proxy]
+            .into_iter()
+            .flatten()
+            .all(|proxy| Url::parse(proxy.expose()).is_ok_and(|p| p.scheme() == "http"));
         Ok(RegistryClient {
-            plain: build_http_client(&options, false)?,
+            plain: if plain_proxies {
+                Some(build_http_client(&options, false)?)
+            } else {
+                None
+            },
             tls: OnceLock::new(),
             otp: Mutex::new(options.otp.clone()),
             options,
@@ -108,15 +119,8 @@ impl RegistryClient {
 
     /// The HTTP client for requests to `url`.
     fn http_for(&self, url: &Url) -> Result<&reqwest::Client, RegistryError> {
-        let transport = &self.options.transport;
-        // Only a plain http:// proxy keeps a plain URL free of TLS; any other (https://,
-        // socks, or one that does not parse as a URL here) takes the full client.
-        let plain_proxies = [&transport.proxy, &transport.env_http_proxy]
-            .into_iter()
-            .flatten()
-            .all(|proxy| Url::parse(proxy.expose()).is_ok_and(|p| p.scheme() == "http"));
-        if url.scheme() == "http" && plain_proxies {
-            return Ok(&self.plain);
+        if let (Some(plain), "http") = (&self.plain, url.scheme()) {
+            return Ok(plain);
         }
         self.tls
             .get_or_init(|| {
@@ -704,8 +708,9 @@ struct Page {
 }
 
 /// Decodes one page of the token list. The usual page is decoded in one pass that keeps each
-/// token's text as it is; anything unusual (a repeated field, a token that is not an object,
-/// a page of the wrong shape) takes the slower path that explains what is wrong.
+/// token's text as it is; anything unusual (a page of the wrong shape, a token that is not an
+/// object or holds what decoding refuses, a repeated `objects`) takes the slower path, which
+/// explains what is wrong.
 fn decode_page(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
     match serde_json::from_slice::<FastPage>(body) {
         Ok(FastPage(page)) => Ok(page),

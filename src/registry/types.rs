@@ -1,8 +1,8 @@
 //! What the token API sends and receives. Listed tokens are kept as the JSON text the
-//! registry sent (field order included) so that `--json` passes them through untouched and
-//! a long list costs little memory; only the key, which every format needs, is decoded up
-//! front. The other formats decode a token's fields when they print it, and tolerate any of
-//! them missing (npm/cli#1695).
+//! registry sent (field order included), so that `--json` can print them as npm does and a
+//! long list costs little memory; only the key, which every format needs, is read up front.
+//! The other formats decode a token's fields when they print it, and tolerate any of them
+//! missing (npm/cli#1695).
 
 use std::fmt;
 
@@ -125,9 +125,9 @@ impl<'de> Deserialize<'de> for IsKey {
 /// Checks one JSON value without building it: as deep as `MAX_TOKEN_DEPTH` at most. Gives
 /// back the value when it is a string and `keep` is set.
 #[derive(Clone, Copy)]
-pub(super) struct Checked {
-    pub depth: usize,
-    pub keep: bool,
+struct Checked {
+    depth: usize,
+    keep: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Checked {
