@@ -45,27 +45,22 @@ if [ -n "${QUICK:-}" ]; then runs=(--warmup 1 --runs 3); slow_runs=(--warmup 0 -
 
 start_verdaccio "$work"
 password='bench-password-1'
-# npmrc ($1) for a user ($2) of the registry ($3) holding the token ($4).
-write_npmrc() {
-  local hostport=${3#http://}
-  printf 'registry=%s\n//%s:_authToken=%s\n' "$3" "${hostport%/}/" "$4" > "$1"
-}
 
 echo "Creating the tokens (6 for one user, 1000 for another)..." >&2
 token6=$(signup six "$password")
 # (The login token itself is not listed: Verdaccio lists only the tokens made by create.)
 node bench/registry.js seed "$VERDACCIO_URL" "$token6" "$password" 6
-write_npmrc "$work/six.npmrc" six "$VERDACCIO_URL" "$token6"
+write_npmrc "$work/six.npmrc" "$VERDACCIO_URL" "$token6"
 token1000=$(signup thousand "$password")
 node bench/registry.js seed "$VERDACCIO_URL" "$token1000" "$password" 1000
-write_npmrc "$work/thousand.npmrc" thousand "$VERDACCIO_URL" "$token1000"
+write_npmrc "$work/thousand.npmrc" "$VERDACCIO_URL" "$token1000"
 
 fake_token=bench-fake-token
 node bench/registry.js fake 10000 100 "$fake_token" > "$work/fake.url" &
 fake_pid=$!
 for _ in $(seq 100); do [ -s "$work/fake.url" ] && break; sleep 0.1; done
 fake_url=$(cat "$work/fake.url")
-write_npmrc "$work/fake.npmrc" fake "$fake_url" "$fake_token"
+write_npmrc "$work/fake.npmrc" "$fake_url" "$fake_token"
 
 # Every scenario: name, npmrc, bearer token, the URLs curl fetches.
 scenario() {

@@ -18,13 +18,11 @@ work=$(mktemp -d)
 cleanup() { stop_verdaccio; rm -rf "$work"; }
 trap cleanup EXIT
 start_verdaccio "$work"
-registry=$VERDACCIO_URL
-port=$VERDACCIO_PORT
 password='demo-password-1'
 token=$(signup demo "$password")
 
 # An isolated npm configuration, exactly as a user would have after `npm login`.
-printf 'registry=%s\n//127.0.0.1:%s/:_authToken=%s\n' "$registry" "$port" "$token" > "$work/npmrc"
+write_npmrc "$work/npmrc" "$VERDACCIO_URL" "$token"
 export NPM_CONFIG_USERCONFIG="$work/npmrc" NPM_CONFIG_GLOBALCONFIG="$work/no-global-npmrc"
 export npm_config_password="$password"
 

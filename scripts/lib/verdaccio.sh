@@ -76,3 +76,10 @@ signup() {
       console.log((await res.json()).token);
     })()'
 }
+
+# write_npmrc FILE REGISTRY TOKEN: an npm config as `npm login` leaves it: the registry and
+# its token under the registry's nerf dart (REGISTRY is http://host:port/).
+write_npmrc() {
+  local hostport=${2#http://}
+  printf 'registry=%s\n//%s:_authToken=%s\n' "$2" "${hostport%/}/" "$3" > "$1"
+}
