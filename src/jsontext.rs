@@ -35,11 +35,11 @@ pub fn object_with_id(out: &mut Vec<u8>, text: &str, id: &str, depth: usize) -> 
             b'}' => break,
             b',' => printer.cursor.at += 1,
             b'"' => {
-                let span = printer.cursor.string()?;
-                let name = &text.as_bytes()[span.clone()];
+                let (span, escaped) = printer.cursor.string()?;
+                let name = &text.as_bytes()[span];
                 if fields == MAX_FIELDS
                     || name == b"\"id\""
-                    || name.contains(&b'\\')
+                    || escaped
                     || names[..fields].contains(&name)
                 {
                     return None;
@@ -99,17 +99,19 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The span of the string literal here, quotes included.
-    fn string(&mut self) -> Option<Range<usize>> {
+    /// The span of the string literal here, quotes included, and whether it holds an escape.
+    fn string(&mut self) -> Option<(Range<usize>, bool)> {
         let start = self.at;
         self.expect(b'"')?;
+        let mut escaped = false;
         loop {
             let rest = self.input.get(self.at..)?;
             let found = memchr::memchr2(b'"', b'\\', rest)?;
             self.at += found + 1;
             if rest[found] == b'"' {
-                return Some(start..self.at);
+                return Some((start..self.at, escaped));
             }
+            escaped = true;
             self.at += 1; // the escaped character (`\uXXXX`'s digits need no care)
         }
     }
@@ -184,9 +186,9 @@ impl Printer<'_> {
     /// escapes only quotes, backslashes and control characters, none of which can appear
     /// unescaped in valid JSON); otherwise decoded and re-encoded.
     fn string(&mut self) -> Option<()> {
-        let span = self.cursor.string()?;
+        let (span, escaped) = self.cursor.string()?;
         let literal = &self.cursor.input[span];
-        if literal.contains(&b'\\') {
+        if escaped {
             let text: String = serde_json::from_slice(literal).ok()?;
             serde_json::to_writer(&mut *self.out, &text).ok()?;
         } else {
