@@ -13,8 +13,8 @@ pub const LEVELS: [&str; 8] = [
 
 pub const DEFAULT_LEVEL: &str = "notice";
 
-/// Messages for the `http` level use this target.
-pub const HTTP: &str = "http";
+/// Messages for the `http` level use the registry client's target.
+use crate::registry::HTTP_LOG_TARGET as HTTP;
 
 struct StderrLogger {
     /// Index into `LEVELS`: records at or below it are shown.

@@ -8,7 +8,6 @@ mod cli;
 mod commands;
 mod error;
 mod ids;
-mod jsontext;
 mod log;
 mod npmrc;
 mod output;

@@ -4,12 +4,9 @@
 use std::io::{self, Write};
 
 use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::jsontext;
-use crate::registry::{js_string, js_truthy, Token, TokenFields};
+use crate::registry::{js_string, js_stringify_pretty, js_truthy, Token, TokenFields};
 use crate::settings::OutputFormat;
 
 /// Colour as npm's chalk paints its output, or none.
@@ -70,19 +67,7 @@ pub fn write_token_list(
             for (n, (token, id)) in tokens.iter().zip(ids).enumerate() {
                 out.write_all(if n == 0 { b"[\n  " } else { b",\n  " })?;
                 text.clear();
-                let fast = jsontext::object_with_id(&mut text, token.raw_json(), id, 1).is_some();
-                if !fast {
-                    text.clear();
-                    let whole = serde_json::to_vec_pretty(&WithId { token, id })
-                        .expect("JSON values always serialize");
-                    // Nest it one level: indent every line after the first.
-                    for line in whole.split_inclusive(|&b| b == b'\n') {
-                        if !text.is_empty() {
-                            text.extend_from_slice(b"  ");
-                        }
-                        text.extend_from_slice(line);
-                    }
-                }
+                token.write_json_with_id(&mut text, id);
                 out.write_all(&text)?;
             }
             out.write_all(b"\n]\n")
@@ -172,33 +157,6 @@ pub fn write_token_list(
     }
 }
 
-/// A listed token as npm prints it under `--json`: its fields as `JSON.parse` reads them,
-/// plus its short `id` (in place if the registry sent an `id`, else last). Used for the
-/// tokens `pretty` leaves alone; it decodes the whole token first.
-struct WithId<'a> {
-    token: &'a Token,
-    id: &'a str,
-}
-
-impl Serialize for WithId<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = self.token.fields().0;
-        let has_id = fields.contains_key("id");
-        let mut map = serializer.serialize_map(Some(fields.len() + usize::from(!has_id)))?;
-        for (name, value) in &fields {
-            if name == "id" {
-                map.serialize_entry(name, self.id)?;
-            } else {
-                map.serialize_entry(name, value)?;
-            }
-        }
-        if !has_id {
-            map.serialize_entry("id", self.id)?;
-        }
-        map.end()
-    }
-}
-
 /// The answer to a create, with `key` and `updated` already removed.
 pub fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint) -> String {
     match format {
@@ -247,7 +205,7 @@ pub fn revoked(keys: &[String], format: OutputFormat) -> String {
 
 /// `JSON.stringify(value, null, 2)` plus the newline npm prints after it.
 fn pretty_json(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+    let mut text = js_stringify_pretty(value);
     text.push('\n');
     text
 }

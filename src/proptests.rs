@@ -186,7 +186,7 @@ proptest! {
     /// The byte-level fast path is only given valid JSON, but takes anything.
     #[test]
     fn json_text_fast_paths_take_any_text(text in "(?s)[{}\\[\\]\",: a-z0-9\\\\.-]{0,40}") {
-        let _ = crate::jsontext::object_with_id(&mut Vec::new(), &text, "id", 1);
+        let _ = crate::registry::jsontext::object_with_id(&mut Vec::new(), &text, "id", 1);
     }
 
     /// A listed token prints the same whether it is re-printed from the registry's text
@@ -224,7 +224,7 @@ proptest! {
             let flat = !map.values().any(holds_object);
             if flat && !map.contains_key("id") {
                 let mut out = Vec::new();
-                prop_assert!(crate::jsontext::object_with_id(&mut out, token.raw_json(), "id", 1).is_some());
+                prop_assert!(crate::registry::jsontext::object_with_id(&mut out, token.raw_json(), "id", 1).is_some());
             }
         }
         let from_fields: Vec<Token> = maps.into_iter().map(Token::from_map).collect();

@@ -125,7 +125,7 @@ impl Settings {
             (None, Some(key)) => key,
             (None, None) => {
                 return Err(ConfigError::NoCredentials {
-                    nerf: npmrc::nerf_dart(&registry),
+                    nerf: crate::registry::nerf_dart(&registry),
                     registry: display_url(&registry),
                     user_config: user_config
                         .as_ref()
@@ -241,7 +241,7 @@ fn color(config: &Config, env: &Env) -> (bool, bool) {
 /// The registry's `:certfile` and `:keyfile`, found by the nerf-dart walk.
 fn client_cert_files(config: &Config, registry: &Url) -> Option<(String, PathBuf, PathBuf)> {
     let tokens_url = registry.join("-/npm/v1/tokens").ok()?;
-    npmrc::nerf_dart_walk(&tokens_url).find_map(|dart| {
+    crate::registry::nerf_dart_walk(&tokens_url).find_map(|dart| {
         let cert = config.get_path_scoped(&format!("{dart}:certfile"))?;
         let key = config.get_path_scoped(&format!("{dart}:keyfile"))?;
         Some((dart, cert, key))
@@ -338,7 +338,7 @@ fn check_unscoped_auth(config: &Config) -> Result<(), ConfigError> {
         .get_str("registry")
         .and_then(|r| Url::parse(&r).ok())
         .unwrap_or_else(|| Url::parse(DEFAULT_REGISTRY).expect("the default registry is a URL"));
-    let nerfed = npmrc::nerf_dart(&registry);
+    let nerfed = crate::registry::nerf_dart(&registry);
     let mut problems = Vec::new();
     for layer in config.file_layers() {
         let where_ = layer.kind;

@@ -6,7 +6,6 @@ use std::fmt;
 
 use reqwest::Url;
 
-use crate::npmrc::nerf_dart_walk;
 use crate::secret::Secret;
 
 #[derive(Clone)]
@@ -66,9 +65,77 @@ impl Credentials {
     }
 }
 
+/// npm's "nerf dart" of a URL: `//host[:port]/path/`, the folder of the URL's path, without
+/// scheme, credentials, query or fragment. Credentials in npmrc files are keyed by it.
+pub fn nerf_dart(url: &Url) -> String {
+    let path = url.path();
+    let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+    let dir = if dir.is_empty() { "/" } else { dir };
+    format!("//{}{}", host_port(url), dir)
+}
+
+/// The keys npm tries, in order, for settings scoped to a request URL: `//host/full/path`,
+/// then one path segment (or trailing slash) less at a time, down to `//host`
+/// (npm-registry-fetch's `regFromURI`).
+pub fn nerf_dart_walk(url: &Url) -> impl Iterator<Item = String> {
+    let mut key = format!("//{}{}", host_port(url), url.path());
+    std::iter::from_fn(move || {
+        if key.len() <= 2 {
+            return None;
+        }
+        let current = key.clone();
+        // Drop the last segment, or the trailing slash: `([^/]+|\/)$`.
+        if key.ends_with('/') {
+            key.pop();
+        } else {
+            let cut = key.rfind('/').map_or(0, |i| i + 1);
+            key.truncate(cut);
+        }
+        Some(current)
+    })
+}
+
+/// `host[:port]`, the port only when it is not the scheme's default (as `URL.host`).
+pub fn host_port(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn nerf_darts() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert_eq!(
+            nerf_dart(&u("https://registry.npmjs.org/")),
+            "//registry.npmjs.org/"
+        );
+        assert_eq!(
+            nerf_dart(&u("https://r.example:8443/a/b")),
+            "//r.example:8443/a/"
+        );
+        assert_eq!(nerf_dart(&u("http://u:p@h:80/a/b/?q#f")), "//h/a/b/");
+    }
+
+    #[test]
+    fn nerf_dart_walk_drops_a_segment_at_a_time() {
+        let url = Url::parse("https://r.example:8443/a/b").unwrap();
+        let walk: Vec<String> = nerf_dart_walk(&url).collect();
+        assert_eq!(
+            walk,
+            [
+                "//r.example:8443/a/b",
+                "//r.example:8443/a/",
+                "//r.example:8443/a",
+                "//r.example:8443/",
+                "//r.example:8443"
+            ]
+        );
+    }
 
     fn creds(keys: &[&str]) -> Credentials {
         let mut c = Credentials::default();

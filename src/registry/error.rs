@@ -3,6 +3,12 @@
 
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::Url;
+use serde_json::Value;
+
+use super::display_url;
+
 /// Which kind of credential went with the failed request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SentAuth {
@@ -145,5 +151,162 @@ impl RegistryError {
             RegistryError::InvalidJson { .. } => "EJSONPARSE".into(),
             _ => "EBADRESPONSE".into(),
         }
+    }
+}
+
+/// The error for a response with a non-success status: npm's summary line, the body's
+/// message, and whether it is a one-time-password challenge (npm-registry-fetch's test: a
+/// 401 with an `otp` element in `www-authenticate`, or a body that mentions one).
+pub fn http_error(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    method: &str,
+    url: &Url,
+    sent: SentAuth,
+) -> HttpError {
+    let text = String::from_utf8_lossy(body);
+    let www_authenticate = headers.get(WWW_AUTHENTICATE).and_then(|v| v.to_str().ok());
+    let otp_required = status == 401
+        && (www_authenticate.is_some_and(|h| {
+            h.split(',')
+                .any(|part| part.trim().eq_ignore_ascii_case("otp"))
+        }) || text.contains("one-time pass"));
+    let web_auth = otp_required.then(|| web_auth(&text, url)).flatten();
+    HttpError {
+        status,
+        reason: reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("")
+            .to_owned(),
+        method: method.to_owned(),
+        url: display_url(url),
+        message: error_message(&text),
+        otp_required,
+        web_auth,
+        sent,
+        retry_after: headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs),
+    }
+}
+
+/// The web login of an OTP challenge: `authUrl` to open, `doneUrl` to poll.
+fn web_auth(text: &str, base: &Url) -> Option<WebAuth> {
+    let body: Value = serde_json::from_str(text).ok()?;
+    let url = |name: &str| {
+        let link = body.get(name)?.as_str()?;
+        base.join(link)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+    };
+    Some(WebAuth {
+        auth_url: url("authUrl")?,
+        done_url: url("doneUrl")?,
+    })
+}
+
+/// The `error` field of a JSON error body, else a short single-line text body; HTML pages
+/// and empty bodies give nothing.
+pub(super) fn error_message(text: &str) -> Option<String> {
+    let map = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Some(map),
+        Ok(Value::Null) => return None,
+        Ok(Value::String(s)) => return Some(one_line(&s)).filter(|s| !s.is_empty()),
+        _ => None,
+    };
+    if let Some(map) = map {
+        return match map.get("error") {
+            Some(Value::String(s)) if !s.is_empty() => Some(one_line(s)),
+            Some(Value::Null) | None => map
+                .get("message")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(one_line),
+            Some(other) => Some(one_line(&other.to_string())),
+        };
+    }
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.starts_with('<') {
+        return None;
+    }
+    Some(one_line(trimmed))
+}
+
+/// Makes server text safe for a one-line message: first line, control characters dropped,
+/// at most 200 characters.
+fn one_line(s: &str) -> String {
+    let first = s.lines().next().unwrap_or("");
+    let mut out: String = first
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    if first.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
+
+pub(super) fn parse_json(body: &[u8], method: &str, url: &Url) -> Result<Value, RegistryError> {
+    serde_json::from_slice(body).map_err(|e| RegistryError::InvalidJson {
+        method: method.to_owned(),
+        url: display_url(url),
+        detail: if body.is_empty() {
+            "the body is empty".to_owned()
+        } else {
+            e.to_string()
+        },
+    })
+}
+
+pub(super) fn shape_error(method: &str, url: &Url, detail: String) -> RegistryError {
+    RegistryError::UnexpectedShape {
+        method: method.to_owned(),
+        url: display_url(url),
+        detail,
+    }
+}
+
+pub(super) fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_are_short_and_clean() {
+        assert_eq!(
+            error_message(r#"{"error":"bad username/password, access denied"}"#).unwrap(),
+            "bad username/password, access denied"
+        );
+        assert_eq!(error_message(r#"{"message":"nope"}"#).unwrap(), "nope");
+        assert_eq!(error_message("<html>502</html>"), None);
+        assert_eq!(error_message(""), None);
+        assert_eq!(error_message("null"), None);
+        assert_eq!(
+            error_message("\"quota exceeded\""),
+            Some("quota exceeded".into())
+        );
+        assert_eq!(
+            error_message("upstream\ttimed out\nmore"),
+            Some("upstreamtimed out".into())
+        );
+        assert_eq!(
+            error_message(&"x".repeat(500)).unwrap().chars().count(),
+            201
+        );
     }
 }

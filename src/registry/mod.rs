@@ -1,17 +1,28 @@
-//! The npm registry's token API. Knows HTTP and JSON; knows nothing of terminals, prompts or
-//! output formats.
+//! The npm registry's token API. Knows HTTP and JSON; knows nothing of terminals, prompts,
+//! configuration files or output formats, and depends on nothing of the app but `secret`.
+//!
+//! - `client`: the token endpoints (list page by page, create, revoke, web login);
+//! - `http`: sending (credentials per origin, redirects, retries, proxies, TLS, body limits);
+//! - `page`: the token type, page decoding and its fast path, npm's `--json` re-printing;
+//! - `error`: what can go wrong, npm's summary lines, scraping error bodies, OTP challenges;
+//! - `auth`: which credential goes with which URL (npm's nerf-dart walk);
+//! - `spec`: what `create` sends.
 
 mod auth;
 mod client;
 mod error;
-mod types;
+mod http;
+mod page;
+mod spec;
 
-pub use auth::{Credential, Credentials};
-#[cfg(test)]
-pub use client::decode_page_for_fuzzing;
-pub use client::{ClientOptions, RegistryClient, RetryPolicy, Transport};
+pub use auth::{nerf_dart, nerf_dart_walk, Credential, Credentials};
+pub use client::RegistryClient;
 pub use error::{HttpError, RegistryError, SentAuth};
-pub use types::{js_string, js_truthy, CreateTokenRequest, Token, TokenFields, TokenSpec};
+pub use http::{ClientOptions, RetryPolicy, Transport, HTTP_LOG_TARGET};
+#[cfg(test)]
+pub use page::{decode_page_for_fuzzing, jsontext};
+pub use page::{js_string, js_stringify_pretty, js_truthy, Token, TokenFields};
+pub use spec::{CreateTokenRequest, TokenSpec};
 
 /// A URL as it may be shown: without any `user:password@`.
 pub fn display_url(url: &reqwest::Url) -> String {

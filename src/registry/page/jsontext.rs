@@ -1,12 +1,74 @@
-//! A fast path over the JSON text of listed tokens, which serde_json has already checked
-//! (when the page was read): re-printing a token in the layout of
-//! `serde_json::to_string_pretty` (which is `JSON.stringify(value, null, 2)`'s) with npm's
-//! `id` added last. It works on the bytes: strings without escapes and plain integers are
+//! npm's JSON output, `JSON.stringify(value, null, 2)`, byte for byte: `stringify` for any
+//! decoded value, and a fast path over the JSON text of listed tokens (which serde_json has
+//! already checked when the page was read) that re-prints a token with npm's `id` added
+//! last. The fast path works on the bytes: strings without escapes and plain integers are
 //! copied as they are, which is exactly what decoding and re-encoding them would print;
-//! anything else (escaped strings, other numbers) goes through serde_json. On anything it
-//! does not expect it gives up (`None`) and the caller decodes the token instead.
+//! anything else (escaped strings, other numbers) is decoded and printed as JavaScript
+//! prints it. On anything it does not expect it gives up (`None`) and the caller decodes the
+//! token instead.
 
 use std::ops::Range;
+
+use serde_json::Value;
+
+/// A number as JavaScript prints it (`String(n)`, and so `JSON.stringify`): `1e2` is
+/// `100`, `-0` is `0`, `1e21` is `1e+21`, and integers beyond 2⁵³ lose their last digits
+/// as they do in a JavaScript double.
+pub fn js_number(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) => {
+            let mut buffer = ryu_js::Buffer::new();
+            buffer.format(f).to_owned()
+        }
+        None => n.to_string(),
+    }
+}
+
+/// `JSON.stringify(value, null, 2)`, as if nested `depth` levels deep (its first line is
+/// not indented).
+pub fn stringify(out: &mut Vec<u8>, value: &Value, depth: usize) {
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        out.push(b'\n');
+        out.resize(out.len() + 2 * depth, b' ');
+    };
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Number(n) => out.extend_from_slice(js_number(n).as_bytes()),
+        // serde_json escapes what JSON.stringify escapes, the same way.
+        Value::String(s) => {
+            serde_json::to_writer(&mut *out, s).expect("a string always serializes")
+        }
+        Value::Array(items) if items.is_empty() => out.extend_from_slice(b"[]"),
+        Value::Object(map) if map.is_empty() => out.extend_from_slice(b"{}"),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                newline(out, depth + 1);
+                stringify(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            out.push(b'{');
+            for (n, (name, item)) in map.iter().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                newline(out, depth + 1);
+                serde_json::to_writer(&mut *out, name).expect("a string always serializes");
+                out.extend_from_slice(b": ");
+                stringify(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push(b'}');
+        }
+    }
+}
 
 /// Nesting deeper than this gives up (serde_json itself refuses 128 levels).
 const MAX_DEPTH: usize = 100;
@@ -197,22 +259,23 @@ impl Printer<'_> {
         Some(())
     }
 
-    /// `true`, `false`, `null` or a number. A short integer is copied; other numbers are
-    /// printed as serde_json prints what it parses (`1.50` as `1.5`, `1e2` as `100.0`).
+    /// `true`, `false`, `null` or a number. An integer of at most 15 digits (exact in a
+    /// JavaScript double) is copied; other numbers are
+    /// printed as JavaScript prints what it parses (`1.50` as `1.5`, `1e2` as `100`).
     fn scalar(&mut self) -> Option<()> {
         let span = self.cursor.scalar()?;
         let literal = &self.cursor.input[span];
         let digits = literal.strip_prefix(b"-").unwrap_or(literal);
         let copied = matches!(literal, b"true" | b"false" | b"null")
             || (!digits.is_empty()
-                && digits.len() <= 18
+                && digits.len() <= 15
                 && digits.iter().all(u8::is_ascii_digit)
                 && (digits[0] != b'0' || literal == b"0"));
         if copied {
             self.out.extend_from_slice(literal);
         } else {
-            let value: serde_json::Value = serde_json::from_slice(literal).ok()?;
-            serde_json::to_writer(&mut *self.out, &value).ok()?;
+            let value: serde_json::Number = serde_json::from_slice(literal).ok()?;
+            self.out.extend_from_slice(js_number(&value).as_bytes());
         }
         Some(())
     }
@@ -228,18 +291,48 @@ mod tests {
         Some(String::from_utf8(out).unwrap())
     }
 
-    /// What serde_json prints for the same object with the id added, nested one level.
+    /// What `stringify` prints for the same object with the id added, nested one level.
     fn expected(text: &str) -> String {
         let mut map: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(text).unwrap();
         map.insert("id".into(), "abc123".into());
-        serde_json::to_string_pretty(&[map]).unwrap()["[\n  ".len()..]
-            .trim_end_matches("\n]")
-            .to_owned()
+        let mut out = Vec::new();
+        stringify(&mut out, &Value::Object(map), 1);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// What node's own `JSON.stringify(value, null, 2)` prints, as the oracle.
+    fn node_stringify(text: &str) -> String {
+        let script = "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>\
+            process.stdout.write(JSON.stringify(JSON.parse(s),null,2)))";
+        let mut child = std::process::Command::new("node")
+            .args(["-e", script])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node is installed, as npm needs it");
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
     }
 
     #[test]
-    fn prints_what_serde_json_prints() {
+    fn stringify_prints_what_javascript_prints() {
+        let text = r#"{"n":[0,-0,7,-12,1.50,1e2,-1E-7,123456789012345678,1234567890123456789012,0.1,1e21,1e-6,5e-324,18446744073709551615],
+            "s":"tab\there \"quoted\" \u00e9 \/ \ud83d\ude00 \\ \u0001\u007f\u2028","e":[],"o":{},"d":{"a":[{"b":null}]},"t":true}"#;
+        let value: Value = serde_json::from_str(text).unwrap();
+        let mut out = Vec::new();
+        stringify(&mut out, &value, 0);
+        assert_eq!(String::from_utf8(out).unwrap(), node_stringify(text));
+    }
+
+    #[test]
+    fn prints_what_stringify_prints() {
         for text in [
             r#"{}"#,
             r#"{"token":"npm_ab...cd","key":"9f3a","cidr_whitelist":null,"readonly":false,"created":"2026-01-01T00:00:00.000Z"}"#,

@@ -1,17 +1,18 @@
-//! What the token API sends and receives. Listed tokens are kept as the JSON text the
-//! registry sent (field order included), so that `--json` can print them as npm does and a
-//! long list costs little memory; only the key, which every format needs, is read up front.
-//! The other formats decode a token's fields when they print it, and tolerate any of them
-//! missing (npm/cli#1695).
+//! A page of the token list: the token type (kept as the registry's JSON text), decoding a
+//! page (a fast path and a slow one that explains what is wrong), and re-printing a token
+//! as npm's `--json` prints it.
+
+pub mod jsontext;
 
 use std::fmt;
 
+use reqwest::Url;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::secret::Secret;
+use super::error::{kind, parse_json, shape_error, RegistryError};
 
 /// One token object from `GET /-/npm/v1/tokens`.
 #[derive(Clone)]
@@ -60,6 +61,20 @@ impl Token {
     /// The object's JSON text, exactly as the registry sent it.
     pub fn raw_json(&self) -> &str {
         self.raw.get()
+    }
+
+    /// Appends this token as npm's `list --json` prints it, nested one level: its fields as
+    /// `JSON.parse` reads them, with the short `id` put in place of a registry's `id` field,
+    /// else last.
+    pub fn write_json_with_id(&self, out: &mut Vec<u8>, id: &str) {
+        let start = out.len();
+        if jsontext::object_with_id(out, self.raw_json(), id, 1).is_some() {
+            return;
+        }
+        out.truncate(start);
+        let mut fields = self.fields().0;
+        fields.insert("id".to_owned(), Value::String(id.to_owned()));
+        jsontext::stringify(out, &Value::Object(fields), 1);
     }
 
     /// Decodes every field, in the registry's order. Decode once per use, not per field.
@@ -248,7 +263,7 @@ pub fn js_string(value: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => js_number(n),
+        Value::Number(n) => jsontext::js_number(n),
         Value::Array(items) => items
             .iter()
             .map(|v| match v {
@@ -261,18 +276,11 @@ pub fn js_string(value: &Value) -> String {
     }
 }
 
-fn js_number(n: &serde_json::Number) -> String {
-    if let Some(i) = n.as_i64() {
-        return i.to_string();
-    }
-    if let Some(u) = n.as_u64() {
-        return u.to_string();
-    }
-    match n.as_f64() {
-        Some(f) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
-        Some(f) => f.to_string(),
-        None => n.to_string(),
-    }
+/// `JSON.stringify(value, null, 2)`, as npm prints its JSON output.
+pub fn js_stringify_pretty(value: &Value) -> String {
+    let mut out = Vec::new();
+    jsontext::stringify(&mut out, value, 0);
+    String::from_utf8(out).expect("JSON text is UTF-8")
 }
 
 /// JavaScript truthiness of a JSON value.
@@ -286,91 +294,134 @@ pub fn js_truthy(value: &Value) -> bool {
     }
 }
 
-/// What a new token may do: everything `create` asks for except the password.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TokenSpec {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub packages: Vec<String>,
-    pub packages_all: bool,
-    pub scopes: Vec<String>,
-    pub orgs: Vec<String>,
-    pub packages_and_scopes_permission: Option<String>,
-    pub orgs_permission: Option<String>,
-    pub expires_days: Option<u32>,
-    /// Validated IPv4 networks.
-    pub cidr_whitelist: Vec<String>,
-    pub bypass_2fa: bool,
-    pub readonly: bool,
+pub struct Page {
+    pub objects: Vec<Token>,
+    pub next: Option<String>,
 }
 
-/// The body of `POST /-/npm/v1/tokens`, field for field as npm 11 sends it, plus
-/// `readonly` when asked for (npm 11 drops `--read-only`; npm ≤ 10 sent it).
-pub struct CreateTokenRequest {
-    pub password: Secret,
-    pub spec: TokenSpec,
-}
-
-impl fmt::Debug for CreateTokenRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreateTokenRequest")
-            .field("password", &self.password)
-            .field("spec", &self.spec)
-            .finish()
+/// Decodes one page of the token list. The usual page is decoded in one pass that keeps each
+/// token's text as it is; anything unusual (a page of the wrong shape, a token that is not an
+/// object or holds what decoding refuses, a repeated `objects`) takes the slower path, which
+/// explains what is wrong.
+pub fn decode_page(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
+    match serde_json::from_slice::<FastPage>(body) {
+        Ok(FastPage(page)) => Ok(page),
+        Err(_) => decode_page_slowly(body, url),
     }
 }
 
-impl CreateTokenRequest {
-    /// The JSON body. Holds the password: send it, never log it.
-    pub fn to_json(&self) -> Vec<u8> {
-        let spec = &self.spec;
-        let mut body = Map::new();
-        body.insert(
-            "name".into(),
-            spec.name.clone().map_or(Value::Null, Value::String),
-        );
-        body.insert(
-            "password".into(),
-            Value::String(self.password.expose().to_owned()),
-        );
-        if let Some(d) = spec.description.as_ref().filter(|d| !d.is_empty()) {
-            body.insert("description".into(), Value::String(d.clone()));
-        }
-        fn put_list(body: &mut Map<String, Value>, name: &str, list: &[String]) {
-            if !list.is_empty() {
-                body.insert(
-                    name.into(),
-                    list.iter().cloned().map(Value::String).collect(),
-                );
+/// A page decoded in one pass that keeps each token's text as it is (and checks it as the
+/// slow path's decoding would, so that both accept the same pages). Repeated fields: the
+/// last wins, as in the slow path.
+struct FastPage(Page);
+
+impl<'de> serde::Deserialize<'de> for FastPage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, Visitor};
+        struct PageVisitor;
+        impl<'de> Visitor<'de> for PageVisitor {
+            type Value = FastPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a page of tokens")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastPage, A::Error> {
+                let mut objects = None;
+                let mut urls = None;
+                while let Some(name) = map.next_key::<String>()? {
+                    match name.as_str() {
+                        // Capturing text checks less than decoding it: an `objects` that
+                        // a repeat would hide from `from_raw` is left to the slow path.
+                        "objects" if objects.is_some() => {
+                            return Err(A::Error::custom("`objects` repeated"))
+                        }
+                        "objects" => objects = Some(map.next_value::<Vec<Box<RawValue>>>()?),
+                        "urls" => urls = Some(map.next_value::<Value>()?),
+                        _ => {
+                            map.next_value::<Value>()?;
+                        }
+                    }
+                }
+                let objects = objects
+                    .ok_or_else(|| A::Error::missing_field("objects"))?
+                    .into_iter()
+                    .map(|raw| Token::from_raw(raw).ok_or_else(|| A::Error::custom("a token")))
+                    .collect::<Result<_, _>>()?;
+                Ok(FastPage(Page {
+                    objects,
+                    next: next_link(urls.as_ref()),
+                }))
             }
         }
-        put_list(&mut body, "packages", &spec.packages);
-        if spec.packages_all {
-            body.insert("packages_all".into(), Value::Bool(true));
-        }
-        put_list(&mut body, "scopes", &spec.scopes);
-        put_list(&mut body, "orgs", &spec.orgs);
-        if let Some(p) = &spec.packages_and_scopes_permission {
-            body.insert(
-                "packages_and_scopes_permission".into(),
-                Value::String(p.clone()),
-            );
-        }
-        if let Some(p) = &spec.orgs_permission {
-            body.insert("orgs_permission".into(), Value::String(p.clone()));
-        }
-        if let Some(days) = spec.expires_days {
-            body.insert("expires".into(), Value::from(days));
-        }
-        put_list(&mut body, "cidr_whitelist", &spec.cidr_whitelist);
-        if spec.bypass_2fa {
-            body.insert("bypass_2fa".into(), Value::Bool(true));
-        }
-        if spec.readonly {
-            body.insert("readonly".into(), Value::Bool(true));
-        }
-        serde_json::to_vec(&Value::Object(body)).expect("a JSON map always serializes")
+        deserializer.deserialize_map(PageVisitor)
     }
+}
+
+fn decode_page_slowly(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
+    let value = parse_json(body, "GET", url)?;
+    let Value::Object(mut map) = value else {
+        return Err(shape_error(
+            "GET",
+            url,
+            format!("expected an object, got {}", kind(&value)),
+        ));
+    };
+    let objects = match map.remove("objects") {
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return Err(shape_error(
+                "GET",
+                url,
+                format!("`objects` is {}, not a list", kind(&other)),
+            ))
+        }
+        None => return Err(shape_error("GET", url, "it has no `objects` list".into())),
+    };
+    let objects = objects
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Object(fields) => Ok(Token::from_map(fields)),
+            other => Err(shape_error(
+                "GET",
+                url,
+                format!("token {} is {}, not an object", i + 1, kind(&other)),
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page {
+        objects,
+        next: next_link(map.get("urls")),
+    })
+}
+
+/// `urls.next`, when it is a non-blank string.
+fn next_link(urls: Option<&Value>) -> Option<String> {
+    urls.and_then(|urls| urls.get("next"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned)
+}
+
+/// Page decoding, exposed to the property tests: the tokens' keys and decoded fields (as
+/// JSON text, so that field order and the sign of zero count) and the next link, by the
+/// usual path and by the slow one.
+#[cfg(test)]
+#[allow(clippy::type_complexity)]
+pub fn decode_page_for_fuzzing(
+    body: &[u8],
+) -> [Result<(Vec<(String, String)>, Option<String>), String>; 2] {
+    let url = Url::parse("http://fuzz/-/npm/v1/tokens").expect("a valid URL");
+    [decode_page(body, &url), decode_page_slowly(body, &url)].map(|page| {
+        page.map(|page| {
+            let tokens = page.objects.iter();
+            let tokens = tokens.map(|t| {
+                let fields = serde_json::to_string(&t.fields().0).expect("a map serializes");
+                (t.key().to_owned(), fields)
+            });
+            (tokens.collect(), page.next)
+        })
+        .map_err(|e| e.to_string())
+    })
 }
 
 #[cfg(test)]
@@ -478,31 +529,34 @@ mod tests {
     }
 
     #[test]
-    fn create_body_is_npm_11_plus_readonly() {
-        let mut req = CreateTokenRequest {
-            password: Secret::new("pw"),
-            spec: TokenSpec::default(),
-        };
-        assert_eq!(
-            String::from_utf8(req.to_json()).unwrap(),
-            r#"{"name":null,"password":"pw"}"#
-        );
-        req.spec.name = Some("ci".into());
-        req.spec.description = Some("for CI".into());
-        req.spec.packages = vec!["a".into()];
-        req.spec.packages_all = true;
-        req.spec.scopes = vec!["@s".into()];
-        req.spec.orgs = vec!["o".into()];
-        req.spec.packages_and_scopes_permission = Some("read-only".into());
-        req.spec.orgs_permission = Some("no-access".into());
-        req.spec.expires_days = Some(30);
-        req.spec.cidr_whitelist = vec!["10.0.0.0/8".into()];
-        req.spec.bypass_2fa = true;
-        req.spec.readonly = true;
-        assert_eq!(
-            String::from_utf8(req.to_json()).unwrap(),
-            r#"{"name":"ci","password":"pw","description":"for CI","packages":["a"],"packages_all":true,"scopes":["@s"],"orgs":["o"],"packages_and_scopes_permission":"read-only","orgs_permission":"no-access","expires":30,"cidr_whitelist":["10.0.0.0/8"],"bypass_2fa":true,"readonly":true}"#
-        );
-        assert!(!format!("{req:?}").contains("pw\""));
+    fn pages_decode_leniently_but_not_blindly() {
+        let url = Url::parse("http://r/-/npm/v1/tokens").unwrap();
+        let page = decode_page(br#"{"objects":[{"key":"a"}],"urls":{"next":""}}"#, &url).unwrap();
+        assert_eq!(page.objects.len(), 1);
+        assert!(page.next.is_none());
+        let page = decode_page(br#"{"objects":[]}"#, &url).unwrap();
+        assert!(page.next.is_none());
+        let page = decode_page(br#"{"objects":[],"urls":{"next":"/p2"}}"#, &url).unwrap();
+        assert_eq!(page.next.as_deref(), Some("/p2"));
+        assert!(matches!(
+            decode_page(b"{}", &url),
+            Err(RegistryError::UnexpectedShape { .. })
+        ));
+        assert!(matches!(
+            decode_page(b"[]", &url),
+            Err(RegistryError::UnexpectedShape { .. })
+        ));
+        assert!(matches!(
+            decode_page(br#"{"objects":[1]}"#, &url),
+            Err(RegistryError::UnexpectedShape { .. })
+        ));
+        assert!(matches!(
+            decode_page(b"{\"objects\":[", &url),
+            Err(RegistryError::InvalidJson { .. })
+        ));
+        assert!(matches!(
+            decode_page(b"\xff\xfe", &url),
+            Err(RegistryError::InvalidJson { .. })
+        ));
     }
 }

@@ -1,0 +1,618 @@
+//! Sending requests: credentials and the one-time password on the right origin only,
+//! redirects followed by hand, GETs retried as npm retries them, proxies and TLS from npm's
+//! settings, and response bodies read within limits.
+
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER,
+};
+use reqwest::{Method, Url};
+
+use super::auth::{Credential, Credentials};
+use super::display_url;
+use super::error::{http_error, RegistryError, SentAuth};
+use crate::secret::Secret;
+
+/// The `log` target of one line per request, shown at npm's `http` level.
+pub const HTTP_LOG_TARGET: &str = "http";
+
+/// Redirects followed for one request.
+const MAX_REDIRECTS: usize = 10;
+
+/// Error bodies are only read this far: they are for a one-line message.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// How to reach the registry: proxies and TLS, from npm's settings.
+#[derive(Clone, Debug, Default)]
+pub struct Transport {
+    /// `https-proxy` or `proxy`: every request goes through it.
+    pub proxy: Option<Secret>,
+    /// Without one: `HTTPS_PROXY`/`HTTP_PROXY` from the environment, by the request's scheme.
+    pub env_https_proxy: Option<Secret>,
+    pub env_http_proxy: Option<Secret>,
+    /// `noproxy` or `NO_PROXY`: hosts reached directly.
+    pub no_proxy: Option<String>,
+    /// `strict-ssl=false` accepts any certificate.
+    pub strict_ssl: bool,
+    /// `ca` / `cafile`: PEM certificates to trust instead of the built-in roots.
+    pub ca: Vec<String>,
+    /// `cert` + `key`, or the registry's `:certfile` + `:keyfile`: a PEM client
+    /// certificate followed by its key, for mutual TLS.
+    pub client_identity: Option<Secret>,
+}
+
+pub struct ClientOptions {
+    /// The registry base URL, ending in `/` (any path prefix kept).
+    pub registry: Url,
+    pub credentials: Credentials,
+    pub otp: Option<Secret>,
+    /// npm's `auth-type` config, sent as `npm-auth-type`.
+    pub auth_type: String,
+    /// npm's `fetch-timeout`; `None` waits for ever (`fetch-timeout=0`).
+    pub timeout: Option<Duration>,
+    pub user_agent: String,
+    /// The largest response body accepted.
+    pub max_body_bytes: usize,
+    pub retry: RetryPolicy,
+    pub transport: Transport,
+}
+
+/// npm's `fetch-retries`, `fetch-retry-factor`, `fetch-retry-mintimeout` and
+/// `fetch-retry-maxtimeout`: the wait before retry n (from 0) is min × factorⁿ, at most max.
+/// A `Retry-After` from the registry is honoured, also capped at max. GETs only.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    pub retries: u32,
+    pub factor: u32,
+    pub min_timeout: Duration,
+    pub max_timeout: Duration,
+}
+
+impl RetryPolicy {
+    fn delay(&self, retry: u32, error: &RegistryError) -> Duration {
+        let backoff = self
+            .min_timeout
+            .saturating_mul(self.factor.saturating_pow(retry));
+        error.retry_after().unwrap_or(backoff).min(self.max_timeout)
+    }
+}
+
+/// An answer to a poll: its status, its `Retry-After`, and its body (within the limit).
+pub struct Polled {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    pub body: Vec<u8>,
+}
+
+/// Sends requests as npm's settings describe.
+pub struct Http {
+    /// For `http://` URLs: no TLS set up, so no CA bundle is read and parsed (which takes
+    /// longer than listing a few tokens from a local registry). `None` when a proxy that
+    /// may carry plain URLs is not itself plain `http://` (https, socks, or one that does
+    /// not parse as a URL here).
+    plain: Option<reqwest::Client>,
+    /// For `https://` URLs (or any URL behind an `https://` proxy): built on first use.
+    tls: OnceLock<Result<reqwest::Client, String>>,
+    options: ClientOptions,
+    /// `--otp`, or one obtained after a challenge; sent with every credentialed request.
+    otp: Mutex<Option<Secret>>,
+}
+
+impl Http {
+    pub fn new(options: ClientOptions) -> Result<Self, RegistryError> {
+        let transport = &options.transport;
+        let plain_proxies = [&transport.proxy, &transport.env_http_proxy]
+            .into_iter()
+            .flatten()
+            .all(|proxy| Url::parse(proxy.expose()).is_ok_and(|p| p.scheme() == "http"));
+        Ok(Http {
+            plain: if plain_proxies {
+                Some(build_http_client(&options, false)?)
+            } else {
+                None
+            },
+            tls: OnceLock::new(),
+            otp: Mutex::new(options.otp.clone()),
+            options,
+        })
+    }
+
+    /// The HTTP client for requests to `url`.
+    fn http_for(&self, url: &Url) -> Result<&reqwest::Client, RegistryError> {
+        if let (Some(plain), "http") = (&self.plain, url.scheme()) {
+            return Ok(plain);
+        }
+        self.tls
+            .get_or_init(|| {
+                build_http_client(&self.options, true).map_err(|e| match e {
+                    RegistryError::Client(message) => message,
+                    other => other.to_string(),
+                })
+            })
+            .as_ref()
+            .map_err(|e| RegistryError::Client(e.clone()))
+    }
+
+    /// The registry base URL, ending in `/`.
+    pub fn registry(&self) -> &Url {
+        &self.options.registry
+    }
+
+    /// The fetch timeout, if any (`fetch-timeout=0` waits for ever).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.options.timeout
+    }
+
+    /// Sends this one-time password with every credentialed request from now on.
+    pub fn set_otp(&self, otp: Secret) {
+        *self.otp.lock().unwrap_or_else(|e| e.into_inner()) = Some(otp);
+    }
+
+    /// One GET that is neither retried nor redirected, for polling: any status comes back
+    /// as it is, with a body read within the usual limit.
+    pub async fn poll(&self, url: &Url) -> Result<Polled, RegistryError> {
+        let (headers, _) = self.headers_for(&Method::GET, url)?;
+        let shown = display_url(url);
+        let mut response = self
+            .http_for(url)?
+            .get(url.clone())
+            .headers(headers)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&Method::GET, &shown, e))?;
+        let status = response.status().as_u16();
+        let retry_after = retry_after(&response);
+        let limit = self.options.max_body_bytes;
+        let body = read_body(&mut response, limit, false)
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge => RegistryError::TooLarge {
+                    method: "GET".into(),
+                    url: shown.clone(),
+                    limit,
+                },
+                BodyError::Transport(e) => self.transport_error(&Method::GET, &shown, e),
+            })?;
+        Ok(Polled {
+            status,
+            retry_after,
+            body,
+        })
+    }
+
+    /// Sends a request; GETs are retried on transient failures as npm retries them. POST and
+    /// DELETE never are: repeating them could create or revoke twice.
+    pub async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let policy = self.options.retry;
+        let retries = if method == Method::GET {
+            policy.retries
+        } else {
+            0
+        };
+        let mut retry = 0;
+        loop {
+            match self
+                .send_once(method.clone(), url.clone(), body.clone())
+                .await
+            {
+                Err(e) if retry < retries && e.is_transient() => {
+                    let delay = policy.delay(retry, &e);
+                    // Shown by default: a wait of up to a minute must not look like a hang.
+                    log::warn!(
+                        "retrying {method} {} in {:.1}s ({}/{retries}): {e}",
+                        display_url(&url),
+                        delay.as_secs_f64(),
+                        retry + 1
+                    );
+                    tokio::time::sleep(delay).await;
+                    retry += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// The headers for a request to `url`: credentials by npm's nerf-dart walk limited to
+    /// their origin, and the one-time password only where credentials go.
+    fn headers_for(
+        &self,
+        method: &Method,
+        url: &Url,
+    ) -> Result<(HeaderMap, SentAuth), RegistryError> {
+        let credential = self
+            .options
+            .credentials
+            .for_url(url, &self.options.registry);
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert("npm-command", HeaderValue::from_static("token"));
+        if let Ok(v) = HeaderValue::from_str(&self.options.auth_type) {
+            headers.insert("npm-auth-type", v);
+        }
+        let shown = display_url(url);
+        let Some((nerf, credential)) = credential else {
+            log::debug!("{method} {shown}: no credential for this origin");
+            return Ok((headers, SentAuth::None));
+        };
+        log::debug!("{method} {shown}: using the credential for {nerf}");
+        let sent = match credential {
+            Credential::Bearer(token) => {
+                headers.insert(
+                    AUTHORIZATION,
+                    sensitive(&format!("Bearer {}", token.expose()))?,
+                );
+                SentAuth::Bearer
+            }
+            Credential::Basic(auth) => {
+                headers.insert(
+                    AUTHORIZATION,
+                    sensitive(&format!("Basic {}", auth.expose()))?,
+                );
+                SentAuth::Basic
+            }
+        };
+        if let Some(otp) = self.otp.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            headers.insert("npm-otp", sensitive(otp.expose())?);
+        }
+        Ok((headers, sent))
+    }
+
+    /// One request, following redirects itself (reqwest's automatic redirects would carry
+    async fn send_once(
+        &self,
+        mut method: Method,
+        mut url: Url,
+        mut body: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let started = Instant::now();
+        let mut hops = 0;
+        let (mut response, sent) = loop {
+            let (headers, sent) = self.headers_for(&method, &url)?;
+            let mut request = self
+                .http_for(&url)?
+                .request(method.clone(), url.clone())
+                .headers(headers);
+            if let Some(body) = &body {
+                request = request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let response = request
+                .send()
+                .await
+                .map_err(|e| self.transport_error(&method, &display_url(&url), e))?;
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .filter(|_| response.status().is_redirection());
+            let Some(location) = location else {
+                break (response, sent);
+            };
+            let next = url
+                .join(location)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| RegistryError::BadRedirect {
+                    url: display_url(&url),
+                    location: location.chars().take(200).collect(),
+                })?;
+            hops += 1;
+            if hops > MAX_REDIRECTS {
+                return Err(RegistryError::TooManyRedirects {
+                    url: display_url(&url),
+                    limit: MAX_REDIRECTS,
+                });
+            }
+            log::info!(
+                target: HTTP_LOG_TARGET,
+                "fetch {method} {} {} redirected to {}",
+                response.status().as_u16(),
+                display_url(&url),
+                display_url(&next)
+            );
+            // As browsers and fetch do: 303, and 301/302 after a POST, continue as a GET.
+            let status = response.status().as_u16();
+            if status == 303 || (matches!(status, 301 | 302) && method == Method::POST) {
+                method = Method::GET;
+                body = None;
+            }
+            url = next;
+        };
+
+        let shown = display_url(&url);
+        let status = response.status();
+        let limit = if status.is_success() {
+            self.options.max_body_bytes
+        } else {
+            MAX_ERROR_BODY
+        };
+        let body = read_body(&mut response, limit, !status.is_success())
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge => RegistryError::TooLarge {
+                    method: method.to_string(),
+                    url: shown.clone(),
+                    limit,
+                },
+                BodyError::Transport(e) => self.transport_error(&method, &shown, e),
+            });
+        log::info!(
+            target: HTTP_LOG_TARGET,
+            "fetch {method} {} {shown} {}ms",
+            status.as_u16(),
+            started.elapsed().as_millis()
+        );
+        let body = match body {
+            Ok(body) => body,
+            // An error status whose body broke off still gets its status reported.
+            Err(_) if !status.is_success() => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        if status.is_success() {
+            return Ok(body);
+        }
+
+        Err(RegistryError::Http(Box::new(http_error(
+            status.as_u16(),
+            response.headers(),
+            &body,
+            method.as_str(),
+            &url,
+            sent,
+        ))))
+    }
+
+    fn transport_error(&self, method: &Method, url: &str, error: reqwest::Error) -> RegistryError {
+        if error.is_timeout() {
+            return RegistryError::Timeout {
+                method: method.to_string(),
+                url: url.to_owned(),
+                after: self.options.timeout.unwrap_or_default(),
+            };
+        }
+        let (code, reason) = describe_transport_error(&error);
+        RegistryError::Network {
+            method: method.to_string(),
+            url: url.to_owned(),
+            code,
+            reason,
+        }
+    }
+}
+
+/// An HTTP client as npm's settings describe it; with `tls`, also its certificates.
+fn build_http_client(options: &ClientOptions, tls: bool) -> Result<reqwest::Client, RegistryError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(options.user_agent.clone())
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(timeout) = options.timeout {
+        builder = builder.timeout(timeout);
+    }
+    builder = configure_proxies(builder, &options.transport)?;
+    if tls {
+        builder = configure_tls(builder, &options.transport)?;
+    } else {
+        builder = builder.tls_built_in_root_certs(false).https_only(false);
+    }
+    builder
+        .build()
+        .map_err(|e| RegistryError::Client(e.without_url().to_string()))
+}
+
+fn configure_proxies(
+    mut builder: reqwest::ClientBuilder,
+    transport: &Transport,
+) -> Result<reqwest::ClientBuilder, RegistryError> {
+    use reqwest::{NoProxy, Proxy};
+    let no_proxy = || transport.no_proxy.as_deref().and_then(NoProxy::from_string);
+    let proxy_error = |e: reqwest::Error| {
+        RegistryError::Client(format!("invalid proxy URL: {}", e.without_url()))
+    };
+    // Proxies come only from npm's settings as resolved, not from reqwest's own reading of
+    // the environment, so that `noproxy` applies to both.
+    builder = builder.no_proxy();
+    if let Some(proxy) = &transport.proxy {
+        builder = builder.proxy(
+            Proxy::all(proxy.expose())
+                .map_err(proxy_error)?
+                .no_proxy(no_proxy()),
+        );
+    } else {
+        if let Some(proxy) = &transport.env_https_proxy {
+            builder = builder.proxy(
+                Proxy::https(proxy.expose())
+                    .map_err(proxy_error)?
+                    .no_proxy(no_proxy()),
+            );
+        }
+        if let Some(proxy) = &transport.env_http_proxy {
+            builder = builder.proxy(
+                Proxy::http(proxy.expose())
+                    .map_err(proxy_error)?
+                    .no_proxy(no_proxy()),
+            );
+        }
+    }
+    Ok(builder)
+}
+
+fn configure_tls(
+    mut builder: reqwest::ClientBuilder,
+    transport: &Transport,
+) -> Result<reqwest::ClientBuilder, RegistryError> {
+    use reqwest::{Certificate, Identity};
+    if !transport.ca.is_empty() {
+        builder = builder.tls_built_in_root_certs(false);
+        for pem in &transport.ca {
+            let certs = Certificate::from_pem_bundle(pem.as_bytes())
+                .ok()
+                .filter(|certs| !certs.is_empty())
+                .ok_or_else(|| {
+                    RegistryError::Client(
+                        "the `ca` / `cafile` setting holds no readable PEM certificate".into(),
+                    )
+                })?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+    }
+    if !transport.strict_ssl {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    if let Some(identity) = &transport.client_identity {
+        let identity = Identity::from_pem(identity.expose().as_bytes()).map_err(|_| {
+            RegistryError::Client(
+                "the client certificate (`cert`/`key`, or `certfile`/`keyfile`) is not a readable PEM certificate and key".into(),
+            )
+        })?;
+        builder = builder.identity(identity);
+    }
+    Ok(builder)
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored).
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+fn sensitive(value: &str) -> Result<HeaderValue, RegistryError> {
+    let mut v = HeaderValue::from_str(value).map_err(|_| {
+        RegistryError::Client(
+            "a configured credential or one-time password contains characters that cannot be sent in an HTTP header".into(),
+        )
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+enum BodyError {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+/// Reads a body up to `limit` bytes: past it, the body is cut there when `truncate` (an
+/// error body only feeds a one-line message), else it is an error.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: usize,
+    truncate: bool,
+) -> Result<Vec<u8>, BodyError> {
+    if !truncate && response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::with_capacity(
+        response
+            .content_length()
+            .map_or(8 * 1024, |n| n.min(limit as u64) as usize),
+    );
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > limit {
+            if truncate {
+                body.extend_from_slice(&chunk[..limit - body.len()]);
+                break;
+            }
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// npm's code and a short reason for a failure below HTTP, from the innermost cause.
+/// A TLS failure is `ECERT` whatever carried it (rustls errors arrive inside io errors).
+fn describe_transport_error(error: &reqwest::Error) -> (&'static str, String) {
+    let mut reason = String::new();
+    let mut from_io = None;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            from_io = match io.kind() {
+                ConnectionRefused => Some("ECONNREFUSED"),
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
+                    Some("ECONNRESET")
+                }
+                TimedOut => Some("ETIMEDOUT"),
+                AddrNotAvailable | NotFound => Some("ENOTFOUND"),
+                _ => from_io,
+            };
+        }
+        reason = err.to_string();
+        source = err.source();
+    }
+    let lower = reason.to_ascii_lowercase();
+    let tls = ["certificate", "tls", "handshake", "alert"]
+        .iter()
+        .any(|m| lower.contains(m));
+    let dns = ["dns", "failed to lookup", "name or service not known"]
+        .iter()
+        .any(|m| lower.contains(m));
+    let code = if tls {
+        "ECERT"
+    } else if dns {
+        "ENOTFOUND"
+    } else if let Some(code) = from_io {
+        code
+    } else if error.is_connect() {
+        "ECONNREFUSED"
+    } else {
+        "ECONNRESET"
+    };
+    if reason.is_empty() {
+        reason = "the connection failed".to_owned();
+    }
+    (code, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::error::HttpError;
+    use super::*;
+
+    #[test]
+    fn retry_delays_follow_npm_and_cap_retry_after() {
+        let policy = RetryPolicy {
+            retries: 2,
+            factor: 10,
+            min_timeout: Duration::from_secs(10),
+            max_timeout: Duration::from_secs(60),
+        };
+        let plain = RegistryError::Timeout {
+            method: "GET".into(),
+            url: "u".into(),
+            after: Duration::ZERO,
+        };
+        assert_eq!(policy.delay(0, &plain), Duration::from_secs(10));
+        assert_eq!(policy.delay(1, &plain), Duration::from_secs(60));
+        assert_eq!(policy.delay(40, &plain), Duration::from_secs(60));
+        let limited = |secs| {
+            RegistryError::Http(Box::new(HttpError {
+                status: 429,
+                reason: String::new(),
+                method: "GET".into(),
+                url: "u".into(),
+                message: None,
+                otp_required: false,
+                web_auth: None,
+                sent: SentAuth::Bearer,
+                retry_after: Some(Duration::from_secs(secs)),
+            }))
+        };
+        assert_eq!(policy.delay(0, &limited(3)), Duration::from_secs(3));
+        assert_eq!(policy.delay(0, &limited(86_400)), Duration::from_secs(60));
+    }
+}
