@@ -20,29 +20,11 @@ start_verdaccio() {
   local dir=$1
   VERDACCIO_PORT=$(free_port)
   VERDACCIO_URL="http://127.0.0.1:$VERDACCIO_PORT/"
-  cat > "$dir/config.yaml" <<YAML
-storage: ./storage
-auth:
-  htpasswd:
-    file: ./htpasswd
-    algorithm: bcrypt
-    rounds: 4
-uplinks: {}
-packages:
-  '**':
-    access: \$authenticated
-    publish: \$authenticated
-web:
-  enable: false
-userRateLimit:
-  windowMs: 1000
-  max: 1000000
-listen: 127.0.0.1:$VERDACCIO_PORT
-log: {type: stdout, level: warn}
-YAML
+  # Storage and htpasswd are relative to the config file: a copy in DIR.
+  cp "$root/tests/registry/config.yaml" "$dir/config.yaml"
   echo "Starting Verdaccio on 127.0.0.1:$VERDACCIO_PORT..." >&2
   NODE_ENV=production "$root/tests/registry/node_modules/.bin/verdaccio" --config "$dir/config.yaml" \
-    > "$dir/verdaccio.log" 2>&1 &
+    --listen "127.0.0.1:$VERDACCIO_PORT" > "$dir/verdaccio.log" 2>&1 &
   VERDACCIO_PID=$!
   REGISTRY="$VERDACCIO_URL" node -e '
     (async () => {

@@ -65,36 +65,14 @@ fn start_verdaccio() -> Result<Registry, String> {
         .map_err(|e| e.to_string())?
         .keep();
     let port = free_port();
-    std::fs::write(
-        dir.join("config.yaml"),
-        format!(
-            "storage: ./storage
-auth:
-  htpasswd:
-    file: ./htpasswd
-    algorithm: bcrypt
-    rounds: 4
-uplinks: {{}}
-packages:
-  '**':
-    access: $authenticated
-    publish: $authenticated
-web:
-  enable: false
-userRateLimit:
-  windowMs: 1000
-  max: 1000000
-listen: 127.0.0.1:{port}
-log: {{type: stdout, level: warn}}
-"
-        ),
-    )
-    .map_err(|e| e.to_string())?;
+    // Storage and htpasswd are relative to the config file: a copy in the throwaway folder.
+    std::fs::copy(registry_dir().join("config.yaml"), dir.join("config.yaml"))
+        .map_err(|e| e.to_string())?;
     let verdaccio = registry_dir().join("node_modules/.bin/verdaccio");
     // A watchdog shell: stops Verdaccio (and removes its files) when this test process ends,
     // however it ends; libtest has no global teardown.
     let script = format!(
-        "{v} --config {d}/config.yaml > {d}/verdaccio.log 2>&1 & v=$!
+        "{v} --config {d}/config.yaml --listen 127.0.0.1:{port} > {d}/verdaccio.log 2>&1 & v=$!
          while kill -0 {pid} 2>/dev/null && kill -0 $v 2>/dev/null; do sleep 0.5; done
          kill $v 2>/dev/null; wait $v 2>/dev/null; rm -rf {d}",
         v = verdaccio.display(),
