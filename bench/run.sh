@@ -11,6 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# shellcheck source=scripts/lib/cargo.sh
+source scripts/lib/cargo.sh
 # shellcheck source=scripts/lib/verdaccio.sh
 source scripts/lib/verdaccio.sh
 
@@ -28,8 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "Building npm-token (release)..." >&2
-cargo build --release --locked --quiet
-bin=$root/target/release/npm-token
+bin=$(build_npm_token --release)
 ensure_verdaccio
 
 work=$(mktemp -d)

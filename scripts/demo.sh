@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Builds npm-token, starts a throwaway local Verdaccio with one user, and runs
-# list / create / revoke against it. Needs only cargo, node and npm; cleans up after itself.
+# Builds npm-token, starts a throwaway local Verdaccio with one user, and runs create / list /
+# revoke against it. Needs only cargo, node and npm; never reads stdin; cleans up after itself.
+# Every npm-token command gets the demo's registry and npmrc as flags, and none sees an
+# npm_config_* variable from your environment, so your own npm setup cannot change the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# shellcheck source=scripts/lib/cargo.sh
+source scripts/lib/cargo.sh
 # shellcheck source=scripts/lib/verdaccio.sh
 source scripts/lib/verdaccio.sh
 
-say() { printf '\n\033[1m$ %s\033[0m\n' "$*" >&2; }
+if [ -t 2 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
+say() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain" >&2; }
 
-echo "Building npm-token (release)..." >&2
-cargo build --release --locked --quiet
-bin=$root/target/release/npm-token
+echo "Building npm-token..." >&2
+bin=$(build_npm_token)
 
 ensure_verdaccio
 work=$(mktemp -d)
@@ -21,23 +25,26 @@ start_verdaccio "$work"
 password='demo-password-1'
 token=$(signup demo "$password")
 
-# An isolated npm configuration, exactly as a user would have after `npm login`.
+# An npm configuration as `npm login` leaves it, in the demo's own folder.
 write_npmrc "$work/npmrc" "$VERDACCIO_URL" "$token"
-export NPM_CONFIG_USERCONFIG="$work/npmrc" NPM_CONFIG_GLOBALCONFIG="$work/no-global-npmrc"
-export npm_config_password="$password"
+echo "Each command below runs in $work with --registry $VERDACCIO_URL --userconfig $work/npmrc" >&2
+npm_token() {
+  (cd "$work" && without_npm_config "$bin" --registry "$VERDACCIO_URL" --userconfig "$work/npmrc" \
+    --globalconfig "$work/no-global-npmrc" "$@" < /dev/null)
+}
 
-say npm-token create
-"$bin" create
-say npm-token create --read-only --cidr 192.0.2.0/24
-"$bin" create --read-only --cidr 192.0.2.0/24
+say npm-token create --password "$password"
+npm_token create --password "$password"
+say npm-token create --password "$password" --read-only --cidr 192.0.2.0/24
+npm_token create --password "$password" --read-only --cidr 192.0.2.0/24
 say npm-token list --table
-"$bin" list --table
-say npm-token list
-"$bin" list
+npm_token list --table
+say "npm-token list | cat   # piped: npm's own line format"
+npm_token list | cat
 say npm-token list --json
-"$bin" list --json
-id=$("$bin" list --parseable | awk -F'\t' 'NR==2 {print $3}')
+npm_token list --json
+id=$(npm_token list --parseable | awk -F'\t' 'NR==2 {print $3}')
 say npm-token revoke "$id"
-"$bin" revoke "$id"
+npm_token revoke "$id"
 say npm-token list --parseable
-"$bin" list --parseable
+npm_token list --parseable

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs the pinned Verdaccio the integration tests start (npm ci from the
-# committed lockfile), then `cargo test`. Works on a clean clone with cargo, node and npm.
+# committed lockfile), then `cargo test`, then the demo as a newcomer might run it. Works on a
+# clean clone with cargo, node and npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x tests/registry/node_modules/.bin/verdaccio ]; then
@@ -8,3 +9,14 @@ if [ ! -x tests/registry/node_modules/.bin/verdaccio ]; then
 fi
 # Two cores: two test threads, one build.
 cargo test --locked -- --test-threads=2
+
+# The demo must find the binary wherever cargo puts it (here a link to ./target, so nothing
+# is built twice), keep to its own registry whatever npm_config_* says, and never wait on
+# stdin.
+elsewhere=$(mktemp -d)
+trap 'rm -rf "$elsewhere"' EXIT
+ln -s "$PWD/target" "$elsewhere/target"
+echo "Running scripts/demo.sh with CARGO_TARGET_DIR=$elsewhere/target and a bogus npm_config_registry" >&2
+CARGO_TARGET_DIR="$elsewhere/target" npm_config_registry=http://127.0.0.1:9/ \
+  bash scripts/demo.sh < /dev/null ||
+  { echo "scripts/demo.sh failed" >&2; exit 1; }

@@ -1,5 +1,6 @@
 # Shared by scripts/demo.sh and bench/run.sh (sourced, not run): install the pinned
-# Verdaccio, start a throwaway instance, sign users up. Needs only node and npm.
+# Verdaccio, start a throwaway instance, sign users up, keep npm's configuration to what the
+# script writes. Needs only node and npm.
 
 # Installs the Verdaccio pinned in tests/registry (npm ci from the committed lockfile).
 ensure_verdaccio() {
@@ -20,29 +21,11 @@ start_verdaccio() {
   local dir=$1
   VERDACCIO_PORT=$(free_port)
   VERDACCIO_URL="http://127.0.0.1:$VERDACCIO_PORT/"
-  cat > "$dir/config.yaml" <<YAML
-storage: ./storage
-auth:
-  htpasswd:
-    file: ./htpasswd
-    algorithm: bcrypt
-    rounds: 4
-uplinks: {}
-packages:
-  '**':
-    access: \$authenticated
-    publish: \$authenticated
-web:
-  enable: false
-userRateLimit:
-  windowMs: 1000
-  max: 1000000
-listen: 127.0.0.1:$VERDACCIO_PORT
-log: {type: stdout, level: warn}
-YAML
+  # Storage and htpasswd are relative to the config file: a copy in DIR.
+  cp "$root/tests/registry/config.yaml" "$dir/config.yaml"
   echo "Starting Verdaccio on 127.0.0.1:$VERDACCIO_PORT..." >&2
   NODE_ENV=production "$root/tests/registry/node_modules/.bin/verdaccio" --config "$dir/config.yaml" \
-    > "$dir/verdaccio.log" 2>&1 &
+    --listen "127.0.0.1:$VERDACCIO_PORT" > "$dir/verdaccio.log" 2>&1 &
   VERDACCIO_PID=$!
   REGISTRY="$VERDACCIO_URL" node -e '
     (async () => {
@@ -82,4 +65,15 @@ signup() {
 write_npmrc() {
   local hostport=${2#http://}
   printf 'registry=%s\n//%s:_authToken=%s\n' "$2" "${hostport%/}/" "$3" > "$1"
+}
+
+# without_npm_config CMD [ARGS...]: runs CMD with no npm_config_* variable in its environment,
+# in any letter case (npm reads them so), including names bash cannot see or unset, such as
+# npm_config_//host/:_authToken.
+without_npm_config() {
+  local names=() name
+  while IFS= read -r name; do
+    names+=(-u "$name")
+  done < <(env | sed -n 's/^\([Nn][Pp][Mm]_[Cc][Oo][Nn][Ff][Ii][Gg]_[^=]*\)=.*/\1/p')
+  env ${names[@]+"${names[@]}"} "$@"
 }

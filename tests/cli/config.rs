@@ -1,11 +1,11 @@
 //! npm's configuration layers, end to end: the binary reads what npm reads.
 
-use crate::support::{in_terminal, Run, User, BIN};
+use crate::support::{Run, Sandbox, User, BIN};
 
 /// A user whose token is only in the given place; the user npmrc names just the registry.
 fn user_without_token_in_npmrc() -> User {
     let user = User::new();
-    std::fs::write(user.npmrc(), format!("registry={}\n", user.registry.url)).unwrap();
+    user.write_npmrc(&format!("registry={}\n", user.registry.url));
     user.create_via_login_token();
     user
 }
@@ -34,7 +34,7 @@ impl User {
 #[test]
 fn project_npmrc_next_to_package_json_is_read() {
     let user = user_without_token_in_npmrc();
-    let project = user.home.path().join("project");
+    let project = user.home().join("project");
     let deep = project.join("src/deep");
     std::fs::create_dir_all(&deep).unwrap();
     std::fs::write(project.join("package.json"), "{}").unwrap();
@@ -52,7 +52,7 @@ fn project_npmrc_next_to_package_json_is_read() {
 #[test]
 fn userconfig_flag_env_expansion_and_global_config() {
     let user = user_without_token_in_npmrc();
-    let other = user.home.path().join("other.npmrc");
+    let other = user.home().join("other.npmrc");
     // `${VAR}` in the value, as people keep tokens out of files.
     std::fs::write(
         &other,
@@ -71,7 +71,7 @@ fn userconfig_flag_env_expansion_and_global_config() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.starts_with("Token "), "{run:?}");
 
-    let global = user.home.path().join("global.npmrc");
+    let global = user.home().join("global.npmrc");
     std::fs::write(&global, user.auth_line()).unwrap();
     let run = Run::of(
         user.cmd()
@@ -103,14 +103,10 @@ fn npm_config_environment_variables_work_like_flags() {
 #[test]
 fn unscoped_auth_token_is_refused_with_npms_explanation() {
     let user = User::new();
-    std::fs::write(
-        user.npmrc(),
-        format!(
-            "registry={}\n_authToken={}\n",
-            user.registry.url, user.token
-        ),
-    )
-    .unwrap();
+    user.write_npmrc(&format!(
+        "registry={}\n_authToken={}\n",
+        user.registry.url, user.token
+    ));
     let run = user.run(&["list"]);
     run.assert_error(&format!(
         "Invalid auth configuration found: `_authToken` must be renamed to `//127.0.0.1:{}/:_authToken` in user config ({}). \
@@ -123,7 +119,7 @@ fn unscoped_auth_token_is_refused_with_npms_explanation() {
 #[test]
 fn no_credentials_is_refused_before_any_request() {
     let user = User::new();
-    std::fs::write(user.npmrc(), format!("registry={}\n", user.registry.url)).unwrap();
+    user.write_npmrc(&format!("registry={}\n", user.registry.url));
     user.run(&["list"]).assert_error(&format!(
         "no credentials for //127.0.0.1:{port}/ (registry {url}); log in with `npm login --registry={url}`, \
          or add a line `//127.0.0.1:{port}/:_authToken=<token>` to {npmrc}",
@@ -135,7 +131,7 @@ fn no_credentials_is_refused_before_any_request() {
 
 #[test]
 fn unknown_subcommand_is_a_usage_error() {
-    let run = Run::of(std::process::Command::new(BIN).arg("bogus"));
+    let run = Sandbox::empty().run(&["bogus"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
@@ -147,8 +143,7 @@ fn unknown_subcommand_is_a_usage_error() {
 #[test]
 fn a_terminal_gets_a_table_and_a_silent_password_prompt() {
     let user = User::new();
-    let run = in_terminal(
-        &user.cmd(),
+    let run = user.in_terminal(
         &format!("{BIN} create"),
         Some("npm password: "),
         &format!("{}\n", user.password),
@@ -161,7 +156,7 @@ fn a_terminal_gets_a_table_and_a_silent_password_prompt() {
     );
     assert!(run.stdout.contains("Created token "), "{run:?}");
 
-    let run = in_terminal(&user.cmd(), BIN, None, "");
+    let run = user.in_terminal(BIN, None, "");
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         run.stdout.contains(" id ") && run.stdout.contains("┆"),
@@ -172,13 +167,10 @@ fn a_terminal_gets_a_table_and_a_silent_password_prompt() {
 
 #[test]
 fn completions_and_man_page_need_no_configuration() {
-    let bare = || {
-        let mut cmd = std::process::Command::new(BIN);
-        cmd.env_clear().env("HOME", "/nonexistent").current_dir("/");
-        cmd
-    };
+    // No npmrc anywhere, no registry, no credentials.
+    let bare = Sandbox::empty();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let run = Run::of(bare().args(["completions", shell]));
+        let run = bare.run(&["completions", shell]);
         assert_eq!(run.code, 0, "{shell}: {run:?}");
         // Option names without dashes: fish writes `-l read-only`.
         for word in [
@@ -192,7 +184,7 @@ fn completions_and_man_page_need_no_configuration() {
             assert!(run.stdout.contains(word), "{shell} completions lack {word}");
         }
     }
-    let man = Run::of(bare().arg("man"));
+    let man = bare.run(&["man"]);
     assert_eq!(man.code, 0, "{man:?}");
     assert!(man.stdout.contains(".TH npm-token 1"), "{man:?}");
     for word in ["create", "revoke", "\\-\\-registry"] {

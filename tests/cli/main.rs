@@ -3,6 +3,7 @@
 
 mod config;
 mod fake;
+mod msrv;
 mod network;
 mod support;
 mod verdaccio;

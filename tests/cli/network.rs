@@ -14,7 +14,7 @@ use tokio_rustls::rustls::{
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{Run, BIN};
+use crate::support::{Run, Sandbox};
 
 const TOKEN: &str = "network-secret-token-42";
 
@@ -64,39 +64,6 @@ fn forward_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
     (port, seen)
 }
 
-struct Home(tempfile::TempDir);
-
-impl Home {
-    fn new(npmrc: &str) -> Home {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("npmrc"), npmrc).unwrap();
-        Home(dir)
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.0.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    }
-
-    fn cmd(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(BIN);
-        cmd.env_clear()
-            .env("HOME", self.0.path())
-            .env("NPM_CONFIG_USERCONFIG", self.0.path().join("npmrc"))
-            .env("NPM_CONFIG_GLOBALCONFIG", self.0.path().join("none"))
-            .current_dir(self.0.path());
-        cmd
-    }
-
-    async fn run(&self, cmd: std::process::Command) -> Run {
-        let mut cmd = cmd;
-        tokio::task::spawn_blocking(move || Run::of(&mut cmd))
-            .await
-            .unwrap()
-    }
-}
-
 async fn registry() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -113,12 +80,12 @@ async fn the_proxy_setting_carries_the_traffic_and_noproxy_bypasses_it() {
     let (proxy_port, seen) = forward_proxy();
     let base =
         format!("registry=http://127.0.0.1:{port}/\n//127.0.0.1:{port}/:_authToken={TOKEN}\n");
-    let home = Home::new(&format!(
+    let home = Sandbox::new(&format!(
         "{base}proxy=http://proxyuser:proxy-pass-99@127.0.0.1:{proxy_port}/\n"
     ));
     let mut cmd = home.cmd();
     cmd.args(["list", "--json", "--loglevel", "silly"]);
-    let run = home.run(cmd).await;
+    let run = Run::of_async(cmd).await;
     assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{run:?}");
     assert!(
         !run.stderr.contains("proxy-pass-99"),
@@ -141,26 +108,26 @@ async fn the_proxy_setting_carries_the_traffic_and_noproxy_bypasses_it() {
         );
     }
 
-    let home = Home::new(&format!(
+    let home = Sandbox::new(&format!(
         "{base}proxy=http://127.0.0.1:{proxy_port}/\nnoproxy=127.0.0.1\n"
     ));
     let mut cmd = home.cmd();
     cmd.args(["list", "--json"]);
-    assert_eq!(home.run(cmd).await.code, 0);
+    assert_eq!(Run::of_async(cmd).await.code, 0);
     assert_eq!(seen.lock().unwrap().len(), 1, "noproxy was not honoured");
 
     // The usual environment variables, when npm's settings name no proxy.
-    let home = Home::new(&base);
+    let home = Sandbox::new(&base);
     let mut cmd = home.cmd();
     cmd.args(["list", "--json"])
         .env("HTTP_PROXY", format!("http://127.0.0.1:{proxy_port}"));
-    assert_eq!(home.run(cmd).await.code, 0);
+    assert_eq!(Run::of_async(cmd).await.code, 0);
     assert_eq!(seen.lock().unwrap().len(), 2, "HTTP_PROXY was not honoured");
     let mut cmd = home.cmd();
     cmd.args(["list", "--json"])
         .env("HTTP_PROXY", format!("http://127.0.0.1:{proxy_port}"))
         .env("NO_PROXY", "127.0.0.1");
-    assert_eq!(home.run(cmd).await.code, 0);
+    assert_eq!(Run::of_async(cmd).await.code, 0);
     assert_eq!(seen.lock().unwrap().len(), 2, "NO_PROXY was not honoured");
 }
 
@@ -263,30 +230,26 @@ async fn a_private_ca_works_with_cafile_or_ca_and_fails_clearly_without() {
     let base =
         format!("registry=https://127.0.0.1:{port}/\n//127.0.0.1:{port}/:_authToken={TOKEN}\n");
 
-    let home = Home::new(&base);
+    let home = Sandbox::new(&base);
     let cafile = home.file("ca.pem", &pki.ca_pem());
-    std::fs::write(
-        home.0.path().join("npmrc"),
-        format!("{base}cafile={cafile}\n"),
-    )
-    .unwrap();
+    home.write_npmrc(&format!("{base}cafile={cafile}\n"));
     let mut cmd = home.cmd();
     cmd.args(["list", "--json"]);
-    let run = home.run(cmd).await;
+    let run = Run::of_async(cmd).await;
     assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{run:?}");
 
     // Inline, as a JSON-quoted npmrc value.
     let inline = serde_json::to_string(&pki.ca_pem()).unwrap();
-    let home = Home::new(&format!("{base}ca={inline}\n"));
+    let home = Sandbox::new(&format!("{base}ca={inline}\n"));
     let mut cmd = home.cmd();
     cmd.args(["list", "--json"]);
-    let run = home.run(cmd).await;
+    let run = Run::of_async(cmd).await;
     assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{run:?}");
 
-    let home = Home::new(&base);
+    let home = Sandbox::new(&base);
     let mut cmd = home.cmd();
     cmd.args(["list"]);
-    let run = home.run(cmd).await;
+    let run = Run::of_async(cmd).await;
     assert_eq!((run.code, run.stdout.as_str()), (1, ""), "{run:?}");
     assert_eq!(
         run.stderr.lines().count(),
@@ -307,15 +270,15 @@ async fn a_private_ca_works_with_cafile_or_ca_and_fails_clearly_without() {
         "{run:?}"
     );
 
-    let home = Home::new(&format!("{base}strict-ssl=false\n"));
+    let home = Sandbox::new(&format!("{base}strict-ssl=false\n"));
     let mut cmd = home.cmd();
     cmd.args(["list", "--json"]);
-    assert_eq!(home.run(cmd).await.code, 0);
+    assert_eq!(Run::of_async(cmd).await.code, 0);
 
-    let home = Home::new(&format!("{base}cafile=/nonexistent/ca.pem\n"));
+    let home = Sandbox::new(&format!("{base}cafile=/nonexistent/ca.pem\n"));
     let mut cmd = home.cmd();
     cmd.arg("list");
-    let run = home.run(cmd).await;
+    let run = Run::of_async(cmd).await;
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
@@ -334,19 +297,19 @@ async fn certificates_are_read_only_for_tls() {
         server.uri(),
         server.address()
     );
-    let home = Home::new(&plain);
+    let home = Sandbox::new(&plain);
     let mut cmd = home.cmd();
     cmd.args(["list", "--json"]);
-    let run = home.run(cmd).await;
+    let run = Run::of_async(cmd).await;
     assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{run:?}");
 
-    let home = Home::new(&format!(
+    let home = Sandbox::new(&format!(
         "registry=https://{0}/\n//{0}/:_authToken={TOKEN}\nca=not a certificate\n",
         server.address()
     ));
     let mut cmd = home.cmd();
     cmd.arg("list");
-    let run = home.run(cmd).await;
+    let run = Run::of_async(cmd).await;
     assert_eq!(
         (run.code, run.stderr.as_str()),
         (
@@ -373,31 +336,27 @@ async fn mutual_tls_with_the_registry_certfile_and_keyfile() {
     )
     .await;
     let client = pki.leaf(&["npm-token client"]);
-    let home = Home::new("");
+    let home = Sandbox::new("");
     let cafile = home.file("ca.pem", &pki.ca_pem());
     let certfile = home.file("client.pem", &client.pem);
     let keyfile = home.file("client.key", &client.key_pem);
     // No token: for npm as for us, a client certificate is credential enough.
     let base = format!("registry=https://127.0.0.1:{port}/\ncafile={cafile}\n");
-    std::fs::write(
-        home.0.path().join("npmrc"),
-        format!("{base}//127.0.0.1:{port}/:certfile={certfile}\n//127.0.0.1:{port}/:keyfile={keyfile}\n"),
-    )
-    .unwrap();
+    home.write_npmrc(&format!(
+        "{base}//127.0.0.1:{port}/:certfile={certfile}\n//127.0.0.1:{port}/:keyfile={keyfile}\n"
+    ));
     let mut cmd = home.cmd();
     cmd.args(["list", "--json"]);
-    let run = home.run(cmd).await;
+    let run = Run::of_async(cmd).await;
     assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"), "{run:?}");
 
     // Without the client certificate the server refuses the handshake.
-    std::fs::write(
-        home.0.path().join("npmrc"),
-        format!("{base}//127.0.0.1:{port}/:_authToken={TOKEN}\nfetch-retries=0\n"),
-    )
-    .unwrap();
+    home.write_npmrc(&format!(
+        "{base}//127.0.0.1:{port}/:_authToken={TOKEN}\nfetch-retries=0\n"
+    ));
     let mut cmd = home.cmd();
     cmd.arg("list");
-    let run = home.run(cmd).await;
+    let run = Run::of_async(cmd).await;
     assert_eq!((run.code, run.stdout.as_str()), (1, ""), "{run:?}");
     assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
 }

@@ -1,6 +1,7 @@
-//! Test support: a real Verdaccio started once for this test binary, users on it, and
-//! helpers to run `npm-token` and real `npm` with an isolated configuration.
+//! Test support: the sandbox every test runs `npm-token` (and real `npm`) in, a real
+//! Verdaccio started once for this test binary, and users on it.
 
+use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -65,36 +66,14 @@ fn start_verdaccio() -> Result<Registry, String> {
         .map_err(|e| e.to_string())?
         .keep();
     let port = free_port();
-    std::fs::write(
-        dir.join("config.yaml"),
-        format!(
-            "storage: ./storage
-auth:
-  htpasswd:
-    file: ./htpasswd
-    algorithm: bcrypt
-    rounds: 4
-uplinks: {{}}
-packages:
-  '**':
-    access: $authenticated
-    publish: $authenticated
-web:
-  enable: false
-userRateLimit:
-  windowMs: 1000
-  max: 1000000
-listen: 127.0.0.1:{port}
-log: {{type: stdout, level: warn}}
-"
-        ),
-    )
-    .map_err(|e| e.to_string())?;
+    // Storage and htpasswd are relative to the config file: a copy in the throwaway folder.
+    std::fs::copy(registry_dir().join("config.yaml"), dir.join("config.yaml"))
+        .map_err(|e| e.to_string())?;
     let verdaccio = registry_dir().join("node_modules/.bin/verdaccio");
     // A watchdog shell: stops Verdaccio (and removes its files) when this test process ends,
     // however it ends; libtest has no global teardown.
     let script = format!(
-        "{v} --config {d}/config.yaml > {d}/verdaccio.log 2>&1 & v=$!
+        "{v} --config {d}/config.yaml --listen 127.0.0.1:{port} > {d}/verdaccio.log 2>&1 & v=$!
          while kill -0 {pid} 2>/dev/null && kill -0 $v 2>/dev/null; do sleep 0.5; done
          kill $v 2>/dev/null; wait $v 2>/dev/null; rm -rf {d}",
         v = verdaccio.display(),
@@ -158,13 +137,123 @@ pub fn http(
     Ok((status, body))
 }
 
-/// A user with its own token list on the shared registry, and its own home and npmrc.
+/// One test's own npm world: a temporary home holding its user npmrc, where commands run
+/// with nothing of the developer's environment but `PATH` (no `npm_config_*`, `NO_COLOR`,
+/// `TERM`, proxies or tokens), with stdin closed.
+pub struct Sandbox {
+    home: tempfile::TempDir,
+}
+
+impl Sandbox {
+    /// A sandbox with no npmrc at all.
+    pub fn empty() -> Sandbox {
+        Sandbox {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A sandbox whose user npmrc holds `npmrc`.
+    pub fn new(npmrc: &str) -> Sandbox {
+        let sandbox = Sandbox::empty();
+        sandbox.write_npmrc(npmrc);
+        sandbox
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// The user npmrc (`NPM_CONFIG_USERCONFIG`).
+    pub fn npmrc(&self) -> PathBuf {
+        self.home().join("npmrc")
+    }
+
+    pub fn write_npmrc(&self, text: &str) {
+        std::fs::write(self.npmrc(), text).unwrap();
+    }
+
+    /// Adds lines to the user npmrc.
+    pub fn append_npmrc(&self, lines: &str) {
+        let mut text = std::fs::read_to_string(self.npmrc()).unwrap_or_default();
+        text.push_str(lines);
+        self.write_npmrc(&text);
+    }
+
+    /// Writes a file in the home folder; returns its path.
+    pub fn file(&self, name: &str, text: &str) -> String {
+        let path = self.home().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+
+    /// `program`, run in the home folder with the sandbox's environment.
+    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("NPM_CONFIG_USERCONFIG", self.npmrc())
+            .env(
+                "NPM_CONFIG_GLOBALCONFIG",
+                self.home().join("no-global-npmrc"),
+            )
+            .current_dir(self.home())
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// `npm-token`.
+    pub fn cmd(&self) -> Command {
+        self.command(BIN)
+    }
+
+    /// Real `npm`, quiet, with its cache in the sandbox.
+    pub fn npm(&self) -> Command {
+        let mut cmd = self.command("npm");
+        cmd.env("npm_config_cache", self.home().join(".npm-cache"))
+            .env("npm_config_update_notifier", "false")
+            .env("npm_config_fund", "false")
+            .env("npm_config_audit", "false");
+        cmd
+    }
+
+    /// `bash -c script`, with `$0` set to the `npm-token` binary.
+    pub fn shell(&self, script: &str) -> Command {
+        let mut cmd = self.command("bash");
+        cmd.args(["-c", script, BIN]);
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::of(self.cmd().args(args))
+    }
+
+    pub fn run_npm(&self, args: &[&str]) -> Run {
+        Run::of(self.npm().args(args))
+    }
+
+    /// Runs a shell command line in a pseudo-terminal (see [`in_terminal`]).
+    pub fn in_terminal(&self, command: &str, prompt: Option<&str>, input: &str) -> Run {
+        in_terminal(&self.cmd(), command, prompt, input)
+    }
+}
+
+/// A user with its own token list on the shared registry, in its own sandbox.
 pub struct User {
     pub name: String,
     pub password: String,
     pub token: String,
-    pub home: tempfile::TempDir,
+    pub sandbox: Sandbox,
     pub registry: &'static Registry,
+}
+
+/// A user's commands are its sandbox's: `user.run(..)`, `user.npmrc()`.
+impl std::ops::Deref for User {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.sandbox
+    }
 }
 
 impl User {
@@ -194,66 +283,19 @@ impl User {
             name,
             password,
             token,
-            home: tempfile::tempdir().unwrap(),
+            sandbox: Sandbox::empty(),
             registry,
         };
-        user.write_npmrc(&user.token);
+        user.use_token(&user.token);
         user
     }
 
-    pub fn npmrc(&self) -> PathBuf {
-        self.home.path().join("user.npmrc")
-    }
-
     /// Points the user's npmrc at the registry with this token.
-    pub fn write_npmrc(&self, token: &str) {
-        std::fs::write(
-            self.npmrc(),
-            format!(
-                "registry={}\n//127.0.0.1:{}/:_authToken={token}\n",
-                self.registry.url, self.registry.port
-            ),
-        )
-        .unwrap();
-    }
-
-    fn isolate(&self, cmd: &mut Command) {
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("NPM_CONFIG_USERCONFIG", self.npmrc())
-            .env(
-                "NPM_CONFIG_GLOBALCONFIG",
-                self.home.path().join("no-global-npmrc"),
-            )
-            .current_dir(self.home.path())
-            .stdin(Stdio::null());
-    }
-
-    /// `npm-token` with this user's configuration.
-    pub fn cmd(&self) -> Command {
-        let mut cmd = Command::new(BIN);
-        self.isolate(&mut cmd);
-        cmd
-    }
-
-    /// Real `npm` with this user's configuration.
-    pub fn npm(&self) -> Command {
-        let mut cmd = Command::new("npm");
-        self.isolate(&mut cmd);
-        cmd.env("npm_config_cache", self.home.path().join(".npm-cache"))
-            .env("npm_config_update_notifier", "false")
-            .env("npm_config_fund", "false")
-            .env("npm_config_audit", "false");
-        cmd
-    }
-
-    pub fn run(&self, args: &[&str]) -> Run {
-        Run::of(self.cmd().args(args))
-    }
-
-    pub fn run_npm(&self, args: &[&str]) -> Run {
-        Run::of(self.npm().args(args))
+    pub fn use_token(&self, token: &str) {
+        self.write_npmrc(&format!(
+            "registry={}\n//127.0.0.1:{}/:_authToken={token}\n",
+            self.registry.url, self.registry.port
+        ));
     }
 
     /// Creates a token with `npm-token create --json` and returns the answer.
@@ -281,6 +323,13 @@ pub struct Run {
 }
 
 impl Run {
+    /// Runs `cmd` on tokio's blocking threads, so that an async test's servers keep answering.
+    pub async fn of_async(mut cmd: Command) -> Run {
+        tokio::task::spawn_blocking(move || Run::of(&mut cmd))
+            .await
+            .unwrap()
+    }
+
     pub fn of(cmd: &mut Command) -> Run {
         let out = cmd.output().expect("the command runs");
         Run {

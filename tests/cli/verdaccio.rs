@@ -3,20 +3,20 @@
 use crate::support::{Run, User};
 
 fn publish(user: &User, token: &str, package: &str) -> Run {
-    let dir = user.home.path().join(package);
+    let dir = user.home().join(package);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("package.json"),
         format!(r#"{{"name":"{package}","version":"1.0.0"}}"#),
     )
     .unwrap();
-    user.write_npmrc(token);
+    user.use_token(token);
     let run = Run::of(
         user.npm()
             .args(["publish", "--registry", &user.registry.url])
             .current_dir(&dir),
     );
-    user.write_npmrc(&user.token);
+    user.use_token(&user.token);
     run
 }
 
@@ -135,7 +135,7 @@ fn cidr_token_shows_its_networks_everywhere() {
     );
 
     // The registry enforces it: this machine is not in 192.0.2.0/24.
-    user.write_npmrc(cidr_token_value(&run.stdout));
+    user.use_token(cidr_token_value(&run.stdout));
     let refused = user.run(&["list"]);
     assert_eq!(
         refused.code, 1,
@@ -164,9 +164,9 @@ fn revoked_token_no_longer_authenticates() {
     let id = doomed_entry["id"].as_str().unwrap();
 
     // The doomed token works before...
-    user.write_npmrc(&doomed_token);
+    user.use_token(&doomed_token);
     assert_eq!(user.run(&["list", "--json"]).code, 0);
-    user.write_npmrc(&user.token);
+    user.use_token(&user.token);
 
     let run = user.run(&["revoke", id]);
     assert_eq!(
@@ -177,7 +177,7 @@ fn revoked_token_no_longer_authenticates() {
     assert_eq!(user.list().len(), listed.len() - 1);
 
     // ...and not after.
-    user.write_npmrc(&doomed_token);
+    user.use_token(&doomed_token);
     let refused = user.run(&["list"]);
     assert_eq!(refused.code, 1, "{refused:?}");
     // Verdaccio answers 403 to a revoked token (the npm registry, 401).

@@ -1,0 +1,171 @@
+//! One-time passwords: the flag, the prompt on a terminal, the web login.
+
+use serde_json::json;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use super::{otp_challenge, page, Fake};
+use crate::support::BIN;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn otp_challenge_without_a_terminal_names_the_flag() {
+    for challenge in [
+        otp_challenge(),
+        // No www-authenticate: npm's heuristic on the body.
+        ResponseTemplate::new(401)
+            .set_body_json(json!({"error": "a one-time password is required"})),
+    ] {
+        let fake = Fake::start().await;
+        Mock::given(method("POST"))
+            .respond_with(challenge)
+            .mount(&fake.server)
+            .await;
+        fake.run(&["create", "--password", "pw-123456"]).await.assert_error(
+            "This operation requires a one-time password from your authenticator. You can provide a one-time \
+             password by passing --otp=<code> to the command you ran. If you already provided one, it was \
+             mistyped or has expired: try again.",
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn otp_flag_is_sent_with_every_request() {
+    let fake = Fake::start().await;
+    Mock::given(header("npm-otp", "654321"))
+        .and(method("GET"))
+        .respond_with(page(json!([{"key": "aaaaaaaa01"}]), ""))
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(header("npm-otp", "654321"))
+        .and(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["revoke", "aaaa", "--otp", "654321"]).await;
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "Removed 1 token\n"),
+        "{run:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn otp_prompt_in_a_terminal_retries_once_with_the_code() {
+    let fake = Fake::start().await;
+    fake.create_needs_otp("123456", otp_challenge()).await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} create --password pw-123456"),
+            Some("Enter OTP: "),
+            "123 456\n".into(),
+        )
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("This operation requires a one-time password.\nEnter OTP: "),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.ends_with("Created token npm_NEWTOKEN\n"),
+        "{run:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn web_login_is_polled_then_its_token_used_as_otp() {
+    let fake = Fake::start().await;
+    let challenge = otp_challenge().set_body_json(json!({
+        "authUrl": fake.url("/auth/abc"), "doneUrl": fake.url("/auth/abc/done"),
+    }));
+    fake.create_needs_otp("web-otp-token", challenge).await;
+    Mock::given(method("GET"))
+        .and(path("/auth/abc/done"))
+        .respond_with(ResponseTemplate::new(202).insert_header("retry-after", "0"))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/auth/abc/done"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "web-otp-token"})))
+        .with_priority(2)
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} create --password pw-123456 --json"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "Authenticate your account at:\n{}\n",
+            fake.url("/auth/abc")
+        )),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("\"token\": \"npm_NEWTOKEN\""),
+        "{run:?}"
+    );
+    let polls = fake
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/auth/abc/done")
+        .count();
+    assert_eq!(polls, 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unfinished_web_login_gives_up_in_bounded_time() {
+    let fake = Fake::start().await;
+    fake.configure("fetch-timeout=1500\n");
+    Mock::given(method("POST"))
+        .respond_with(otp_challenge().set_body_json(json!({
+            "authUrl": fake.url("/auth/x"), "doneUrl": fake.url("/auth/x/done"),
+        })))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/auth/x/done"))
+        .respond_with(ResponseTemplate::new(202).insert_header("retry-after", "1"))
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} create --password pw-123456"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.ends_with(
+            // A terminal: the label is red.
+            "npm-token \x1b[31merror\x1b[39m the web login was not completed within 1.5 seconds; run the command again, or pass --otp=<code>\n"
+        ),
+        "{run:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_at_the_otp_prompt_exits_130() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .respond_with(otp_challenge())
+        .mount(&fake.server)
+        .await;
+    let command = format!("bash -c '{BIN} create --password pw-123456; echo \"exit=$?\"'");
+    let run = fake
+        .run_in_terminal(command, Some("Enter OTP: "), "\u{3}".into())
+        .await;
+    assert!(run.stdout.contains("exit=130"), "{run:?}");
+}
