@@ -1,13 +1,18 @@
 //! The command-line interface: what can be typed, and nothing else. Every flag becomes a
-//! value in the highest config layer (see `to_layer`), so flags, `npm_config_*` variables and
+//! value in the highest config layer (see `parse`), so flags, `npm_config_*` variables and
 //! npmrc files resolve through one mechanism, exactly as in npm.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::log::LogLevel;
 use crate::npmrc::{Layer, LayerKind, Value};
+use crate::output::Color;
+use crate::registry::Permission;
 
 /// The three everyday uses, shown in every help page.
 macro_rules! everyday_uses {
@@ -34,8 +39,6 @@ More:
 Everything npm reads is read too: .npmrc files (project, user, global), npm_config_*
 environment variables, and these flags, highest priority last."
 );
-
-const PERMISSIONS: [&str; 3] = ["read-only", "read-write", "no-access"];
 
 #[derive(Parser)]
 #[command(
@@ -123,9 +126,13 @@ Every argument is checked against your token list before anything is revoked.
     everyday_uses!()
 );
 
+/// Flags every command takes. Each flag's long name is the npm config key it sets: flags
+/// are the highest config layer (see `parse`), so a flag, an `npm_config_*` variable and an
+/// npmrc line are one setting, read in one place (`Config`'s typed getters).
 #[derive(Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// The registry to talk to [config: registry; default: https://registry.npmjs.org/]
+    /// The registry to talk to [default: https://registry.npmjs.org/]
     #[arg(long, global = true, value_name = "URL")]
     pub registry: Option<String>,
 
@@ -149,9 +156,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub lines: bool,
 
-    /// When to use colour [config: color; default: auto, or never when NO_COLOR is set]
-    #[arg(long, global = true, value_name = "WHEN", value_parser = ["auto", "always", "never"])]
-    pub color: Option<String>,
+    /// When to use colour (`--no-color` is never) [default: auto, or never when NO_COLOR is set]
+    #[arg(long, global = true, value_name = "WHEN")]
+    pub color: Option<Color>,
 
     /// The user config file [default: ~/.npmrc]
     #[arg(long, global = true, value_name = "PATH")]
@@ -162,8 +169,65 @@ pub struct GlobalArgs {
     pub globalconfig: Option<PathBuf>,
 
     /// How much to log on stderr; `http` logs every request [default: notice]
-    #[arg(long, global = true, value_name = "LEVEL", value_parser = crate::log::LEVELS)]
-    pub loglevel: Option<String>,
+    /// (npm's shorthands: -s/--silent, -q/--quiet, -d for info, --verbose)
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub loglevel: Option<LogLevel>,
+
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// npm's network settings, as flags.
+#[derive(Args)]
+#[command(next_help_heading = "Network options")]
+pub struct NetworkArgs {
+    /// Milliseconds to wait for the registry (0: for ever) [default: 300000]
+    #[arg(long, global = true, value_name = "MS")]
+    pub fetch_timeout: Option<u64>,
+
+    /// How many times to retry a failed GET [default: 2]
+    #[arg(long, global = true, value_name = "N")]
+    pub fetch_retries: Option<u64>,
+
+    /// The growth factor of the wait between retries [default: 10]
+    #[arg(long, global = true, value_name = "N")]
+    pub fetch_retry_factor: Option<u64>,
+
+    /// The first wait before a retry, in milliseconds [default: 10000]
+    #[arg(long, global = true, value_name = "MS")]
+    pub fetch_retry_mintimeout: Option<u64>,
+
+    /// The longest wait before a retry, in milliseconds [default: 60000]
+    #[arg(long, global = true, value_name = "MS")]
+    pub fetch_retry_maxtimeout: Option<u64>,
+
+    /// A proxy for every request [default: HTTP_PROXY]
+    #[arg(long, global = true, value_name = "URL")]
+    pub proxy: Option<String>,
+
+    /// A proxy for https requests, before `proxy` [default: HTTPS_PROXY]
+    #[arg(long, global = true, value_name = "URL")]
+    pub https_proxy: Option<String>,
+
+    /// Hosts to reach without a proxy, comma-separated [default: NO_PROXY]
+    #[arg(long, global = true, value_name = "HOSTS")]
+    pub noproxy: Option<String>,
+
+    /// Check the registry's TLS certificate, as is the default (`--no-strict-ssl`: do not)
+    #[arg(long, global = true)]
+    pub strict_ssl: bool,
+
+    /// A file of PEM certificates to trust instead of the built-in ones
+    #[arg(long, global = true, value_name = "PATH")]
+    pub cafile: Option<PathBuf>,
+
+    /// The folder whose etc/npmrc is the global config [default: as npm finds it]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub prefix: Option<PathBuf>,
+
+    /// npm's `auth-type`, sent to the registry as `npm-auth-type` [default: web]
+    #[arg(long, global = true, value_name = "TYPE")]
+    pub auth_type: Option<String>,
 }
 
 #[derive(Args)]
@@ -197,12 +261,12 @@ pub struct CreateArgs {
     pub orgs: Vec<String>,
 
     /// Permission on the packages and scopes
-    #[arg(long, value_name = "PERMISSION", value_parser = PERMISSIONS)]
-    pub packages_and_scopes_permission: Option<String>,
+    #[arg(long, value_name = "PERMISSION")]
+    pub packages_and_scopes_permission: Option<Permission>,
 
     /// Permission on the organizations
-    #[arg(long, value_name = "PERMISSION", value_parser = PERMISSIONS)]
-    pub orgs_permission: Option<String>,
+    #[arg(long, value_name = "PERMISSION")]
+    pub orgs_permission: Option<Permission>,
 
     /// Allow the token only from these IPv4 networks (repeatable, or comma-separated)
     #[arg(long, value_name = "CIDR")]
@@ -228,87 +292,156 @@ pub struct RevokeArgs {
     pub ids: Vec<String>,
 }
 
-impl Cli {
-    /// The flags the user typed, as npm config keys in the highest-priority layer.
-    pub fn to_layer(&self) -> Layer {
-        let mut values = BTreeMap::new();
-        let mut set = |key: &str, value: Value| {
-            values.insert(key.to_owned(), value);
-        };
-        let g = &self.global;
-        let strings = [
-            ("registry", &g.registry),
-            ("otp", &g.otp),
-            ("loglevel", &g.loglevel),
-        ];
-        for (key, value) in strings {
-            if let Some(v) = value {
-                set(key, Value::Str(v.clone()));
-            }
-        }
-        // npm's `color` config: true (only on a terminal), false, or "always".
-        if let Some(when) = &g.color {
-            let value = match when.as_str() {
-                "always" => Value::Str("always".into()),
-                "never" => Value::Bool(false),
-                _ => Value::Bool(true),
-            };
-            set("color", value);
-        }
-        if let Some(path) = &g.globalconfig {
-            set("globalconfig", Value::Str(path.display().to_string()));
-        }
-        if let Some(path) = &g.userconfig {
-            set("userconfig", Value::Str(path.display().to_string()));
-        }
-        for (key, on) in [("json", g.json), ("parseable", g.parseable)] {
-            if on {
-                set(key, Value::Bool(true));
-            }
-        }
-        if let Some(Command::Create(c)) = &self.command {
-            let strings = [
-                ("name", &c.name),
-                ("token-description", &c.token_description),
-                (
-                    "packages-and-scopes-permission",
-                    &c.packages_and_scopes_permission,
-                ),
-                ("orgs-permission", &c.orgs_permission),
-                ("password", &c.password),
-            ];
-            for (key, value) in strings {
-                if let Some(v) = value {
-                    set(key, Value::Str(v.clone()));
-                }
-            }
-            if let Some(days) = c.expires {
-                set("expires", Value::Str(days.to_string()));
-            }
-            let lists = [
-                ("packages", &c.packages),
-                ("scopes", &c.scopes),
-                ("orgs", &c.orgs),
-                ("cidr", &c.cidr),
-            ];
-            for (key, list) in lists {
-                if !list.is_empty() {
-                    set(key, Value::List(list.clone()));
-                }
-            }
-            let flags = [
-                ("packages-all", c.packages_all),
-                ("bypass-2fa", c.bypass_2fa),
-                ("read-only", c.read_only),
-            ];
-            for (key, on) in flags {
-                if on {
-                    set(key, Value::Bool(true));
-                }
-            }
-        }
-        Layer::new(LayerKind::Cli, None, values)
+impl clap::ValueEnum for Permission {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Permission::ALL
     }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+/// What a command line asks for: a job against the registry, or text made from the clap
+/// tree alone (no configuration, no network).
+pub enum Request {
+    Registry(Job),
+    Completions(clap_complete::Shell),
+    Man,
+}
+
+/// A job against the registry.
+#[derive(Debug)]
+pub enum Job {
+    List,
+    Create,
+    Revoke { ids: Vec<String> },
+}
+
+impl Cli {
+    pub fn request(&self) -> Request {
+        match &self.command {
+            None | Some(Command::List) => Request::Registry(Job::List),
+            Some(Command::Create(_)) => Request::Registry(Job::Create),
+            Some(Command::Revoke(args)) => Request::Registry(Job::Revoke {
+                ids: args.ids.clone(),
+            }),
+            Some(Command::Completions { shell }) => Request::Completions(*shell),
+            Some(Command::Man) => Request::Man,
+        }
+    }
+}
+
+/// npm's shorthands (`nopt`'s), expanded before parsing as npm expands them; `color` is
+/// not a plain boolean (`always` is its third value), so its negation is spelled here.
+const SHORTHANDS: [(&str, &str); 7] = [
+    ("-s", "--loglevel=silent"),
+    ("--silent", "--loglevel=silent"),
+    ("-q", "--loglevel=warn"),
+    ("--quiet", "--loglevel=warn"),
+    ("-d", "--loglevel=info"),
+    ("--verbose", "--loglevel=verbose"),
+    ("--no-color", "--color=never"),
+];
+
+/// What was typed: the command, and the config layer the flags make.
+pub struct Parsed {
+    pub cli: Cli,
+    pub layer: Layer,
+}
+
+/// Parses the command line as npm reads its own: every flag is the config key of its long
+/// name; a boolean flag also takes `--no-<flag>` and `--<flag>=true|false`; npm's
+/// shorthands (`-s`, `--silent`, `-q`, `-d`, `--verbose`) set the log level. An unknown
+/// flag stays clap's error, with its suggestion.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::Error> {
+    let command = Cli::command();
+    let booleans = boolean_flags(&command);
+    let mut negated = Vec::new();
+    let mut argv = Vec::new();
+    for (n, arg) in args.into_iter().enumerate() {
+        let Some(text) = arg.to_str().filter(|_| n > 0) else {
+            argv.push(arg);
+            continue;
+        };
+        if text == "--" {
+            argv.push(arg);
+            break;
+        }
+        if let Some((_, long)) = SHORTHANDS.iter().find(|(short, _)| *short == text) {
+            argv.push(OsString::from(long));
+            continue;
+        }
+        let negation = text
+            .strip_prefix("--no-")
+            .filter(|name| booleans.contains(name))
+            .map(|name| (name, false));
+        let assignment = text.strip_prefix("--").and_then(|rest| {
+            let (name, value) = rest.split_once('=')?;
+            let on = match value {
+                "true" => true,
+                "false" => false,
+                _ => return None,
+            };
+            booleans.contains(&name).then_some((name, on))
+        });
+        match negation.or(assignment) {
+            Some((name, false)) => negated.push(name.to_owned()),
+            Some((name, true)) => argv.push(OsString::from(format!("--{name}"))),
+            None => argv.push(arg),
+        }
+    }
+    let matches = command.try_get_matches_from(argv)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    let mut values = BTreeMap::new();
+    let mut scopes = vec![(Cli::command(), &matches)];
+    if let Some((name, sub)) = matches.subcommand() {
+        if let Some(sub_command) = Cli::command().find_subcommand(name) {
+            scopes.push((sub_command.clone(), sub));
+        }
+    }
+    for (command, matches) in &scopes {
+        for arg in command.get_arguments() {
+            let (Some(key), id) = (arg.get_long(), arg.get_id().as_str()) else {
+                continue;
+            };
+            if matches.value_source(id) != Some(ValueSource::CommandLine) {
+                continue;
+            }
+            let Ok(Some(raw)) = matches.try_get_raw(id) else {
+                continue;
+            };
+            let mut raw: Vec<String> = raw.map(|v| v.to_string_lossy().into_owned()).collect();
+            let value = match arg.get_action() {
+                ArgAction::SetTrue => Value::Bool(true),
+                ArgAction::Append => Value::List(raw),
+                _ => Value::Str(raw.pop().unwrap_or_default()),
+            };
+            values.insert(key.to_owned(), value);
+        }
+    }
+    for key in negated {
+        values.insert(key, Value::Bool(false));
+    }
+    Ok(Parsed {
+        cli,
+        layer: Layer::new(LayerKind::Cli, None, values),
+    })
+}
+
+/// The long names of the flags that are booleans (with `--no-` forms), in any subcommand.
+fn boolean_flags(command: &clap::Command) -> Vec<&str> {
+    let mut names = Vec::new();
+    let commands = std::iter::once(command).chain(command.get_subcommands());
+    for command in commands {
+        for arg in command.get_arguments() {
+            let boolean = matches!(arg.get_action(), ArgAction::SetTrue);
+            if let (true, Some(long)) = (boolean, arg.get_long()) {
+                names.push(long);
+            }
+        }
+    }
+    names
 }
 
 #[cfg(test)]
@@ -321,10 +454,14 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    fn layer(args: &[&str]) -> Layer {
+        let args = std::iter::once("npm-token").chain(args.iter().copied());
+        parse(args.map(OsString::from)).unwrap().layer
+    }
+
     #[test]
     fn flags_become_the_cli_layer() {
-        let cli = Cli::try_parse_from([
-            "npm-token",
+        let layer = layer(&[
             "create",
             "--cidr",
             "10.0.0.0/8",
@@ -336,9 +473,8 @@ mod tests {
             "30",
             "--registry",
             "http://r/",
-        ])
-        .unwrap();
-        let layer = cli.to_layer();
+            "--fetch-retries=0",
+        ]);
         assert!(layer.get("read-only") == Some(&Value::Bool(true)));
         assert!(layer.get("json") == Some(&Value::Bool(true)));
         assert!(layer.get("expires") == Some(&Value::Str("30".into())));
@@ -350,7 +486,36 @@ mod tests {
                 ]))
         );
         assert!(layer.get("registry") == Some(&Value::Str("http://r/".into())));
+        assert!(layer.get("fetch-retries") == Some(&Value::Str("0".into())));
         assert!(layer.get("parseable").is_none());
+    }
+
+    #[test]
+    fn booleans_negate_and_shorthands_expand_as_in_npm() {
+        let flags = layer(&["--no-json", "--parseable=true", "-s", "--strict-ssl=false"]);
+        assert!(flags.get("json") == Some(&Value::Bool(false)));
+        assert!(flags.get("parseable") == Some(&Value::Bool(true)));
+        assert!(flags.get("loglevel") == Some(&Value::Str("silent".into())));
+        assert!(flags.get("strict-ssl") == Some(&Value::Bool(false)));
+        let flags = layer(&["ls", "--no-color", "--no-strict-ssl", "--verbose"]);
+        assert!(flags.get("color") == Some(&Value::Str("never".into())));
+        assert!(flags.get("strict-ssl") == Some(&Value::Bool(false)));
+        assert!(flags.get("loglevel") == Some(&Value::Str("verbose".into())));
+        let flags = layer(&["--color=false", "create", "--no-bypass-2fa"]);
+        assert!(flags.get("color") == Some(&Value::Str("false".into())));
+        assert!(flags.get("bypass-2fa") == Some(&Value::Bool(false)));
+        // Not a boolean: left to clap, which names the flag it knows.
+        let parse = |args: &[&str]| {
+            let args = std::iter::once("npm-token").chain(args.iter().copied());
+            parse(args.map(OsString::from)).err().map(|e| e.to_string())
+        };
+        let err = parse(&["--no-registry"]).unwrap();
+        assert!(err.contains("unexpected argument '--no-registry'"), "{err}");
+        let err = parse(&["--jsn"]).unwrap();
+        assert!(
+            err.contains("tip: a similar argument exists: '--json'"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The errors a user sees, each one line saying what failed and what to do about it.
 
 use crate::registry::{display_url, HttpError, RegistryError, SentAuth};
-use crate::settings::ConfigError;
+use crate::settings::{AuthContext, ConfigError};
 
 #[derive(Debug)]
 pub enum AppError {
@@ -69,15 +69,9 @@ pub enum Operation {
     Revoke,
 }
 
-/// Where the credential came from, for advice on fixing it.
-pub struct AuthContext<'a> {
-    pub registry: &'a str,
-    pub credential_key: &'a str,
-}
-
 /// Turns a registry failure into the one line the user reads: npm's wording where npm has
 /// one, plus the advice npm leaves out.
-pub fn explain(error: RegistryError, op: Operation, ctx: &AuthContext<'_>) -> AppError {
+pub fn explain(error: RegistryError, op: Operation, ctx: &AuthContext) -> AppError {
     let code = Some(error.code());
     let message = match &error {
         RegistryError::Http(http) => explain_http(http, op, ctx),
@@ -111,7 +105,7 @@ pub fn explain(error: RegistryError, op: Operation, ctx: &AuthContext<'_>) -> Ap
     AppError::Failed { code, message }
 }
 
-fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext<'_>) -> String {
+fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext) -> String {
     let summary = http.summary();
     let login = format!("npm login --registry={}", ctx.registry);
     match http.status {

@@ -7,30 +7,62 @@ use crate::output::Paint;
 use crate::secret::Redactor;
 
 /// npm's `--loglevel` values, quietest first.
-pub const LEVELS: [&str; 8] = [
-    "silent", "error", "warn", "notice", "http", "info", "verbose", "silly",
-];
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum LogLevel {
+    Silent,
+    Error,
+    Warn,
+    #[default]
+    Notice,
+    Http,
+    Info,
+    Verbose,
+    Silly,
+}
 
-pub const DEFAULT_LEVEL: &str = "notice";
+impl LogLevel {
+    fn name(self) -> &'static str {
+        match self {
+            LogLevel::Silent => "silent",
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Notice => "notice",
+            LogLevel::Http => "http",
+            LogLevel::Info => "info",
+            LogLevel::Verbose => "verbose",
+            LogLevel::Silly => "silly",
+        }
+    }
+}
+
+impl std::str::FromStr for LogLevel {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        <LogLevel as clap::ValueEnum>::from_str(s, false).map_err(|_| {
+            "expected one of silent, error, warn, notice, http, info, verbose, silly".to_owned()
+        })
+    }
+}
 
 /// Messages for the `http` level use the registry client's target.
 use crate::registry::HTTP_LOG_TARGET as HTTP;
 
 struct StderrLogger {
-    /// Index into `LEVELS`: records at or below it are shown.
-    max: usize,
+    /// Records at or below this level are shown.
+    max: LogLevel,
     redactor: Redactor,
     paint: Paint,
 }
 
-fn npm_level(record: &log::Metadata<'_>) -> usize {
+fn npm_level(record: &log::Metadata<'_>) -> LogLevel {
     match record.level() {
-        log::Level::Error => 1,
-        log::Level::Warn => 2,
-        log::Level::Info if record.target() == HTTP => 4,
-        log::Level::Info => 5,
-        log::Level::Debug => 6,
-        log::Level::Trace => 7,
+        log::Level::Error => LogLevel::Error,
+        log::Level::Warn => LogLevel::Warn,
+        log::Level::Info if record.target() == HTTP => LogLevel::Http,
+        log::Level::Info => LogLevel::Info,
+        log::Level::Debug => LogLevel::Verbose,
+        log::Level::Trace => LogLevel::Silly,
     }
 }
 
@@ -47,7 +79,7 @@ impl log::Log for StderrLogger {
         let label = match record.level() {
             log::Level::Error => self.paint.red("error"),
             log::Level::Warn => self.paint.yellow("warn"),
-            _ => LEVELS[npm_level(record.metadata())].to_owned(),
+            _ => npm_level(record.metadata()).name().to_owned(),
         };
         let line = self
             .redactor
@@ -59,17 +91,15 @@ impl log::Log for StderrLogger {
     fn flush(&self) {}
 }
 
-/// Installs the logger; `level` is one of `LEVELS` (settings fall back to `DEFAULT_LEVEL`
-/// for anything else, which `notice` here matches).
-pub fn init(level: &str, redactor: Redactor, paint: Paint) {
-    let max = LEVELS.iter().position(|l| *l == level).unwrap_or(3);
+/// Installs the logger.
+pub fn init(max: LogLevel, redactor: Redactor, paint: Paint) {
     let filter = match max {
-        0 => log::LevelFilter::Off,
-        1 => log::LevelFilter::Error,
-        2 | 3 => log::LevelFilter::Warn,
-        4 | 5 => log::LevelFilter::Info,
-        6 => log::LevelFilter::Debug,
-        _ => log::LevelFilter::Trace,
+        LogLevel::Silent => log::LevelFilter::Off,
+        LogLevel::Error => log::LevelFilter::Error,
+        LogLevel::Warn | LogLevel::Notice => log::LevelFilter::Warn,
+        LogLevel::Http | LogLevel::Info => log::LevelFilter::Info,
+        LogLevel::Verbose => log::LevelFilter::Debug,
+        LogLevel::Silly => log::LevelFilter::Trace,
     };
     if log::set_boxed_logger(Box::new(StderrLogger {
         max,

@@ -17,110 +17,134 @@ mod proptests;
 mod registry;
 mod secret;
 mod settings;
+mod terminal;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
-use cli::{Cli, Command};
+use cli::{Cli, Job, Request};
 use commands::Context;
-use error::AppError;
+use error::{AppError, Operation};
+use npmrc::Env;
+use output::Paint;
 use registry::RegistryClient;
-use settings::Settings;
-
-/// Whether stderr gets colour: settings decide once resolved; before that (an error in the
-/// settings themselves), a terminal that NO_COLOR does not forbid.
-static STDERR_COLOR: AtomicBool = AtomicBool::new(false);
+use settings::{CommandSettings, Loaded, Settings};
+use terminal::Terminal;
 
 fn main() -> ExitCode {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty() && v != "0");
-    STDERR_COLOR.store(
-        std::io::stderr().is_terminal()
-            && !no_color
-            && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
-        Ordering::Relaxed,
-    );
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let terminal = Terminal::detect();
+    let env = Env::from_process();
+    // Until settings say otherwise (an error in the settings themselves): colour on a
+    // terminal that NO_COLOR and TERM=dumb do not forbid.
+    let mut paint = settings::paint(None, &env, &terminal).1;
+    let parsed = match cli::parse(std::env::args_os()) {
+        Ok(parsed) => parsed,
         Err(e) => return clap_error(e),
     };
-    let json = cli.global.json;
-    match run(cli) {
+    let job = match parsed.cli.request() {
+        Request::Registry(job) => job,
+        Request::Completions(shell) => {
+            return offline(|out| {
+                clap_complete::generate(shell, &mut Cli::command(), "npm-token", out);
+                Ok(())
+            })
+        }
+        Request::Man => return offline(|out| clap_mangen::Man::new(Cli::command()).render(out)),
+    };
+    // npm's usage error comes before anything is read.
+    if let Job::Revoke { ids } = &job {
+        if let Err(e) = commands::revoke::check_args(ids) {
+            report(&e, false, paint);
+            return ExitCode::FAILURE;
+        }
+    }
+    let loaded = Loaded::new(parsed.layer, &env);
+    let json = loaded.json;
+    let result = Settings::resolve(job, loaded, &env, &terminal)
+        .map_err(AppError::from)
+        .and_then(|settings| {
+            paint = settings.paint_stderr;
+            run(settings)
+        });
+    match result {
         Ok(()) | Err(AppError::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
-            report(&e, json);
+            report(&e, json, paint);
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), AppError> {
-    match &cli.command {
-        Some(Command::Revoke(args)) => commands::revoke::check_args(&args.ids)?,
-        // Generated from the clap tree alone: no configuration, no network.
-        Some(Command::Completions { shell }) => {
-            let mut out = std::io::stdout().lock();
-            clap_complete::generate(*shell, &mut Cli::command(), "npm-token", &mut out);
-            return Ok(out.flush()?);
-        }
-        Some(Command::Man) => {
-            let mut out = std::io::stdout().lock();
-            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-            return Ok(out.flush()?);
-        }
-        _ => {}
+/// Prints what the clap tree alone makes: no configuration, no network.
+fn offline(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => match AppError::from(e) {
+            AppError::BrokenPipe => ExitCode::SUCCESS,
+            e => {
+                report(&e, false, Paint(false));
+                ExitCode::FAILURE
+            }
+        },
     }
-    let env = npmrc::Env::from_process();
-    let settings = Settings::resolve(&cli, &env)?;
-    STDERR_COLOR.store(settings.color_stderr, Ordering::Relaxed);
+}
+
+fn run(settings: Settings) -> Result<(), AppError> {
     log::init(
-        &settings.loglevel,
+        settings.loglevel,
         settings.redactor.clone(),
-        output::Paint(settings.color_stderr),
+        settings.paint_stderr,
     );
     for warning in &settings.warnings {
         ::log::warn!("{warning}");
     }
-    let result = execute(cli.command, &settings);
+    let redactor = settings.redactor.clone();
+    let result = execute(settings);
     // Last line of defence: no configured secret leaves in an error message.
     result.map_err(|e| match e {
         AppError::Failed { code, message } => AppError::Failed {
             code,
-            message: settings.redactor.redact(&message),
+            message: redactor.redact(&message),
         },
-        AppError::Usage(message) => AppError::Usage(settings.redactor.redact(&message)),
+        AppError::Usage(message) => AppError::Usage(redactor.redact(&message)),
         other => other,
     })
 }
 
-fn execute(command: Option<Command>, settings: &Settings) -> Result<(), AppError> {
-    let client = RegistryClient::new(settings.client_options())
-        .map_err(|e| AppError::failed(e.to_string()))?;
-    let ctx = Context::new(settings);
-    let ui = commands::Ui {
-        format: settings.format,
-        paint: output::Paint(settings.color),
-        progress: std::io::stderr().is_terminal() && settings.loglevel != "silent",
+fn execute(settings: Settings) -> Result<(), AppError> {
+    let Settings {
+        client,
+        printer,
+        command,
+        auth,
+        interactive,
+        ..
+    } = settings;
+    let ctx = Context { auth, interactive };
+    let operation = match command {
+        CommandSettings::List => Operation::List,
+        CommandSettings::Create(_) => Operation::Create,
+        CommandSettings::Revoke { .. } => Operation::Revoke,
     };
+    let client =
+        RegistryClient::new(client).map_err(|e| error::explain(e, operation, &ctx.auth))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| AppError::failed(format!("could not start the async runtime: {e}")))?;
     let mut out = std::io::stdout().lock();
     runtime.block_on(async {
-        match command {
-            None | Some(Command::List) => commands::list::run(&client, &ui, &ctx, &mut out).await,
-            Some(Command::Create(_)) => {
-                commands::create::run(&client, &settings.create, &ui, &ctx, &mut out).await
+        match &command {
+            CommandSettings::List => commands::list::run(&client, &printer, &ctx, &mut out).await,
+            CommandSettings::Create(create) => {
+                commands::create::run(&client, create, &printer, &ctx, &mut out).await
             }
-            Some(Command::Revoke(args)) => {
-                commands::revoke::run(&client, &args.ids, &ui, &ctx, &mut out).await
-            }
-            Some(Command::Completions { .. } | Command::Man) => {
-                unreachable!("handled before settings are resolved")
+            CommandSettings::Revoke { ids } => {
+                commands::revoke::run(&client, ids, &printer, &ctx, &mut out).await
             }
         }
     })?;
@@ -129,7 +153,7 @@ fn execute(command: Option<Command>, settings: &Settings) -> Result<(), AppError
 }
 
 /// One line on stderr, in npm's style; with `--json`, also npm's JSON error object on stdout.
-fn report(error: &AppError, json: bool) {
+fn report(error: &AppError, json: bool, paint: Paint) {
     let (code, message) = match error {
         AppError::Usage(message) => (Some("EUSAGE"), message.as_str()),
         AppError::Failed { code, message } => (code.as_deref(), message.as_str()),
@@ -139,10 +163,13 @@ fn report(error: &AppError, json: bool) {
         let body = serde_json::json!({
             "error": { "code": code, "summary": message, "detail": "" }
         });
-        let text = serde_json::to_string_pretty(&body).unwrap_or_default();
-        let _ = writeln!(std::io::stdout(), "{text}");
+        let _ = writeln!(
+            std::io::stdout(),
+            "{}",
+            registry::js_stringify_pretty(&body)
+        );
     }
-    let label = output::Paint(STDERR_COLOR.load(Ordering::Relaxed)).red("error");
+    let label = paint.red("error");
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "npm-token {label} {message}");
     if matches!(error, AppError::Usage(_)) {
@@ -152,7 +179,6 @@ fn report(error: &AppError, json: bool) {
         );
     }
 }
-
 /// Help and version print normally; usage errors exit 1 as in npm, with npm's wording for an
 /// unknown subcommand.
 fn clap_error(e: clap::Error) -> ExitCode {

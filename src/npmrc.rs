@@ -10,6 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod typed;
+pub use typed::InvalidValue;
+
 /// One configuration value, as npm's ini decoder produces it.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Value {

@@ -7,7 +7,69 @@ use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
 use serde_json::{Map, Value};
 
 use crate::registry::{js_string, js_stringify_pretty, js_truthy, Token, TokenFields};
-use crate::settings::OutputFormat;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Json,
+    Parseable,
+    /// A table, for people at a terminal.
+    Table,
+    /// npm's human lines, which scripts written against `npm token` parse.
+    Lines,
+}
+
+/// npm's `color` setting: `always`, `true` (only on a terminal) or `false`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    // On terminals: npm's `true`.
+    #[value(alias = "true")]
+    Auto,
+    Always,
+    // npm's `false`.
+    #[value(alias = "false")]
+    Never,
+}
+
+impl std::str::FromStr for Color {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        <Color as clap::ValueEnum>::from_str(s, false)
+            .map_err(|_| "expected auto, always or never (or true, false)".to_owned())
+    }
+}
+
+/// How results are shown: the format, colour, the terminal's width, and whether to show
+/// progress on stderr. Commands print through it and nothing else.
+#[derive(Clone, Copy, Debug)]
+pub struct Printer {
+    pub format: OutputFormat,
+    pub paint: Paint,
+    /// Page-by-page progress on stderr (a terminal, and not `--loglevel silent`).
+    pub progress: bool,
+    /// The terminal's width, for the table.
+    pub width: Option<u16>,
+}
+
+impl Printer {
+    /// Writes the token list; see `write_token_list`.
+    pub fn token_list(
+        &self,
+        out: &mut impl Write,
+        tokens: &[Token],
+        ids: &[String],
+    ) -> io::Result<()> {
+        write_token_list(out, tokens, ids, self.format, self.paint, self.width)
+    }
+
+    pub fn created_token(&self, result: &Map<String, Value>) -> String {
+        created_token(result, self.format, self.paint)
+    }
+
+    pub fn revoked(&self, keys: &[String]) -> String {
+        revoked(keys, self.format)
+    }
+}
 
 /// Colour as npm's chalk paints its output, or none.
 #[derive(Clone, Copy, Debug)]
@@ -56,6 +118,7 @@ pub fn write_token_list(
     ids: &[String],
     format: OutputFormat,
     paint: Paint,
+    width: Option<u16>,
 ) -> io::Result<()> {
     match format {
         OutputFormat::Json => {
@@ -115,8 +178,11 @@ pub fn write_token_list(
             let mut table = Table::new();
             // Fit the terminal's width, unless it reports a width no table fits in (some
             // pseudo-terminals say 0): then lay the table out at its natural width.
-            let arrangement = match table.width() {
-                Some(width) if width >= 40 => ContentArrangement::Dynamic,
+            let arrangement = match width {
+                Some(width) if width >= 40 => {
+                    table.set_width(width);
+                    ContentArrangement::Dynamic
+                }
                 _ => ContentArrangement::Disabled,
             };
             let header =
@@ -158,7 +224,7 @@ pub fn write_token_list(
 }
 
 /// The answer to a create, with `key` and `updated` already removed.
-pub fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint) -> String {
+fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint) -> String {
     match format {
         OutputFormat::Json => pretty_json(&Value::Object(result.clone())),
         OutputFormat::Parseable => result
@@ -192,7 +258,7 @@ pub fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: P
 }
 
 /// The keys of revoked tokens.
-pub fn revoked(keys: &[String], format: OutputFormat) -> String {
+fn revoked(keys: &[String], format: OutputFormat) -> String {
     match format {
         OutputFormat::Json => pretty_json(&Value::from(keys.to_vec())),
         OutputFormat::Parseable => format!("{}\n", keys.join("\t")),
@@ -255,7 +321,7 @@ mod tests {
 
     fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat, paint: Paint) -> String {
         let mut out = Vec::new();
-        write_token_list(&mut out, tokens, ids, format, paint).unwrap();
+        write_token_list(&mut out, tokens, ids, format, paint, None).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -1,30 +1,22 @@
-//! Interactive prompts. They run only when a person is there (stdin is a terminal);
-//! otherwise the caller gets an error naming the flag to pass instead.
+//! Interactive prompts. Callers ask them only when a person is there (stdin is a terminal,
+//! as `Terminal` found at start-up); otherwise they fail with an error naming the flag to
+//! pass instead.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 
 use crate::secret::Secret;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PromptError {
-    #[error("not a terminal")]
-    NoTerminal,
     #[error("no input (end of file)")]
     Eof,
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
-pub fn can_prompt() -> bool {
-    std::io::stdin().is_terminal()
-}
-
 /// Asks for a secret without echo, as npm's `npm password: ` prompt, again until it is
 /// not empty.
 pub fn secret(prompt: &str) -> Result<Secret, PromptError> {
-    if !can_prompt() {
-        return Err(PromptError::NoTerminal);
-    }
     interrupt::restore_terminal_on_ctrl_c();
     // rpassword writes the prompt before it turns echo off: anything typed or pasted in
     // between would show. Turn echo off first; it is restored when this returns.
@@ -44,9 +36,6 @@ pub fn secret(prompt: &str) -> Result<Secret, PromptError> {
 /// npm's OTP prompt: asks until the answer is digits (spaces allowed, then removed) or a
 /// 64-character hex recovery code. The prompt goes to stderr, so stdout stays clean.
 pub fn otp() -> Result<Secret, PromptError> {
-    if !can_prompt() {
-        return Err(PromptError::NoTerminal);
-    }
     interrupt::restore_terminal_on_ctrl_c();
     let stdin = std::io::stdin();
     let mut first = true;

@@ -11,8 +11,8 @@ use serde_json::Value;
 use crate::cidr::parse_cidr_list;
 use crate::npmrc::{env_replace, parse_ini, Value as IniValue};
 use crate::output;
+use crate::output::OutputFormat;
 use crate::registry::Token;
-use crate::settings::OutputFormat;
 
 /// JSON *text*, a few levels deep, with what a `Value` never holds: numbers out of range,
 /// lone surrogates, control characters, repeated names, odd spacing, and deep nesting.
@@ -234,8 +234,8 @@ proptest! {
         for format in FORMATS {
             let mut a = Vec::new();
             let mut b = Vec::new();
-            output::write_token_list(&mut a, &from_text, &ids, format, output::Paint(false)).unwrap();
-            output::write_token_list(&mut b, &from_fields, &ids, format, output::Paint(false)).unwrap();
+            output::write_token_list(&mut a, &from_text, &ids, format, output::Paint(false), None).unwrap();
+            output::write_token_list(&mut b, &from_fields, &ids, format, output::Paint(false), None).unwrap();
             prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
         }
     }
@@ -255,9 +255,10 @@ proptest! {
         let ids = crate::ids::shortest_unique_ids(&keys, 6);
         for format in FORMATS {
             for paint in [output::Paint(false), output::Paint(true)] {
-                output::write_token_list(&mut Vec::new(), &tokens, &ids, format, paint).unwrap();
+                let printer = output::Printer { format, paint, progress: false, width: Some(50) };
+                printer.token_list(&mut Vec::new(), &tokens, &ids).unwrap();
                 for token in &tokens {
-                    output::created_token(&token.fields().0, format, paint);
+                    printer.created_token(&token.fields().0);
                 }
             }
         }

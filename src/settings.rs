@@ -1,6 +1,7 @@
 //! Flags, environment and npmrc layers, resolved once into the settings the commands use.
+//! Resolving is a pure function of what was typed, the environment and the terminal, so that
+//! every rule here is unit-tested without touching the process.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -8,28 +9,21 @@ use base64::Engine;
 use reqwest::Url;
 
 use crate::cidr::{parse_cidr_list, CidrError};
-use crate::cli::{Cli, Command};
-use crate::npmrc::{self, Config, Env, LoadWarning, Value};
+use crate::cli::Job;
+use crate::log::LogLevel;
+use crate::npmrc::{Config, Env, InvalidValue, Layer, LoadWarning, Value};
+use crate::output::{Color, OutputFormat, Paint, Printer};
 use crate::registry::{
-    display_url, ClientOptions, Credential, Credentials, RetryPolicy, TokenSpec, Transport,
+    display_url, nerf_dart, nerf_dart_walk, ClientOptions, Credential, Credentials, RetryPolicy,
+    TokenSpec, Transport,
 };
 use crate::secret::{Redactor, Secret};
+use crate::terminal::Terminal;
 
 pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
 const DEFAULT_FETCH_TIMEOUT_MS: u64 = 5 * 60 * 1000;
 /// A token list page is kilobytes; even 100 000 tokens in one page fit in this.
 const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
-const PERMISSIONS: [&str; 3] = ["read-only", "read-write", "no-access"];
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputFormat {
-    Json,
-    Parseable,
-    /// A table, for people at a terminal.
-    Table,
-    /// npm's human lines, which scripts written against `npm token` parse.
-    Lines,
-}
 
 /// What `create` sends, before the password is known.
 #[derive(Debug, Default)]
@@ -38,23 +32,34 @@ pub struct CreateSettings {
     pub password: Option<Secret>,
 }
 
+/// What the chosen command needs beyond the shared settings.
 #[derive(Debug)]
-pub struct Settings {
-    pub registry: Url,
-    pub credentials: Credentials,
+pub enum CommandSettings {
+    List,
+    Create(CreateSettings),
+    Revoke { ids: Vec<String> },
+}
+
+/// The registry and the credential in use, to explain failures in the user's terms.
+#[derive(Clone, Debug)]
+pub struct AuthContext {
+    /// The registry as it may be shown.
+    pub registry: String,
     /// The nerf dart of the credential used for the registry, e.g. `//registry.npmjs.org/`.
     pub credential_key: String,
-    pub otp: Option<Secret>,
-    pub auth_type: String,
-    pub fetch_timeout: Option<Duration>,
-    pub retry: RetryPolicy,
-    pub transport: Transport,
-    pub format: OutputFormat,
-    /// Colour on stdout, and on stderr.
-    pub color: bool,
-    pub color_stderr: bool,
-    pub loglevel: String,
-    pub create: CreateSettings,
+}
+
+#[derive(Debug)]
+pub struct Settings {
+    pub client: ClientOptions,
+    pub printer: Printer,
+    pub command: CommandSettings,
+    pub auth: AuthContext,
+    /// A person can answer prompts.
+    pub interactive: bool,
+    /// Colour on stderr.
+    pub paint_stderr: Paint,
+    pub loglevel: LogLevel,
     /// Every secret configured, to scrub from anything printed on stderr.
     pub redactor: Redactor,
     /// Problems worth a warning that did not stop anything.
@@ -74,7 +79,7 @@ pub enum ConfigError {
         key: &'static str,
         value: String,
         source_name: String,
-        expected: &'static str,
+        expected: String,
     },
 
     #[error(transparent)]
@@ -95,37 +100,77 @@ pub enum ConfigError {
     },
 }
 
-impl Settings {
-    pub fn resolve(cli: &Cli, env: &Env) -> Result<Settings, ConfigError> {
-        let mut load_warnings = Vec::new();
-        let config = Config::load(cli.to_layer(), env, &mut load_warnings);
-        let mut warnings: Vec<String> = load_warnings.into_iter().map(|LoadWarning(w)| w).collect();
+impl From<InvalidValue> for ConfigError {
+    fn from(e: InvalidValue) -> Self {
+        ConfigError::InvalidValue {
+            key: e.key,
+            value: e.value,
+            source_name: e.source,
+            expected: e.expected,
+        }
+    }
+}
 
-        check_unscoped_auth(&config)?;
-        let registry = registry_url(&config)?;
+/// The configuration layers, loaded once; `json` is known from here on, so that even an error
+/// in the rest of the settings is reported in npm's JSON when `json` is configured.
+pub struct Loaded {
+    config: Config,
+    warnings: Vec<String>,
+    pub json: bool,
+}
+
+impl Loaded {
+    pub fn new(flags: Layer, env: &Env) -> Loaded {
+        let mut load_warnings = Vec::new();
+        let config = Config::load(flags, env, &mut load_warnings);
+        let mut warnings: Vec<String> = load_warnings.into_iter().map(|LoadWarning(w)| w).collect();
+        let json = config.bool("json", &mut warnings);
+        Loaded {
+            config,
+            warnings,
+            json,
+        }
+    }
+}
+
+impl Settings {
+    /// Settings for a job from the loaded configuration, the environment and the terminal.
+    pub fn resolve(
+        job: Job,
+        loaded: Loaded,
+        env: &Env,
+        terminal: &Terminal,
+    ) -> Result<Settings, ConfigError> {
+        let Loaded {
+            config,
+            mut warnings,
+            json,
+        } = loaded;
+        let config = &config;
+        check_unscoped_auth(config)?;
+        let registry = registry_url(config)?;
         // What the user typed is checked before anything about the registry: a bad CIDR is
         // reported as such even where no credentials are configured.
-        let (color, color_stderr) = color(&config, env);
-        let create = if matches!(cli.command, Some(Command::Create(_))) {
-            create_settings(&config, &mut warnings)?
-        } else {
-            CreateSettings::default()
+        let command = match job {
+            Job::List => CommandSettings::List,
+            Job::Create => CommandSettings::Create(create_settings(config, &mut warnings)?),
+            Job::Revoke { ids } => CommandSettings::Revoke { ids },
         };
         let mut redactor = Redactor::default();
-        let credentials = collect_credentials(&config, &mut redactor, &mut warnings);
+        let credentials = collect_credentials(config, &mut redactor, &mut warnings);
         let tokens_url = registry
             .join("-/npm/v1/tokens")
             .expect("a fixed relative path joins onto any http(s) base");
         let user_config = config.user_config_path();
-        let transport = transport(&config, env, &registry, &mut redactor)?;
-        let client_cert_key = client_cert_files(&config, &registry).map(|(key, _, _)| key);
+        let transport = transport(config, env, &registry, &mut redactor)?;
+        let client_cert_key = client_cert_files(config, &registry).map(|(key, _, _)| key);
         let credential_key = match (credentials.for_url(&tokens_url, &registry), client_cert_key) {
             (Some((key, _)), _) => key.to_owned(),
             // A client certificate is credential enough, as for npm.
             (None, Some(key)) => key,
             (None, None) => {
                 return Err(ConfigError::NoCredentials {
-                    nerf: crate::registry::nerf_dart(&registry),
+                    nerf: nerf_dart(&registry),
                     registry: display_url(&registry),
                     user_config: user_config
                         .as_ref()
@@ -135,25 +180,15 @@ impl Settings {
         };
 
         let otp = config.get_str("otp").map(Secret::new);
-        let loglevel = match config.get_str("loglevel") {
-            Some(level) if crate::log::LEVELS.contains(&level.as_str()) => level,
-            Some(level) => {
-                warnings.push(format!(
-                    "ignoring loglevel \"{level}\": expected one of {}",
-                    crate::log::LEVELS.join(", ")
-                ));
-                crate::log::DEFAULT_LEVEL.to_owned()
-            }
-            None => crate::log::DEFAULT_LEVEL.to_owned(),
-        };
-        let fetch_timeout = match get_number(&config, "fetch-timeout", &mut warnings) {
+        let loglevel = config
+            .parsed_or_warn::<LogLevel>("loglevel", &mut warnings)
+            .unwrap_or_default();
+        let fetch_timeout = match config.number("fetch-timeout", &mut warnings) {
             Some(0) => None,
             Some(ms) => Some(Duration::from_millis(ms)),
             None => Some(Duration::from_millis(DEFAULT_FETCH_TIMEOUT_MS)),
         };
-
-        let mut number =
-            |key, default: u64| get_number(&config, key, &mut warnings).unwrap_or(default);
+        let mut number = |key, default: u64| config.number(key, &mut warnings).unwrap_or(default);
         let retry = RetryPolicy {
             retries: number("fetch-retries", 2).min(u32::MAX.into()) as u32,
             factor: number("fetch-retry-factor", 10).min(u32::MAX.into()) as u32,
@@ -161,15 +196,19 @@ impl Settings {
             max_timeout: Duration::from_millis(number("fetch-retry-maxtimeout", 60_000)),
         };
 
-        let format = if get_bool(&config, "json", &mut warnings) {
+        let format = if json {
             OutputFormat::Json
-        } else if get_bool(&config, "parseable", &mut warnings) {
+        } else if config.bool("parseable", &mut warnings) {
             OutputFormat::Parseable
-        } else if cli.global.table || (!cli.global.lines && std::io::stdout().is_terminal()) {
+        } else if config.bool("table", &mut warnings)
+            || (!config.bool("lines", &mut warnings) && terminal.stdout)
+        {
             OutputFormat::Table
         } else {
             OutputFormat::Lines
         };
+        let color = config.parsed_or_warn::<Color>("color", &mut warnings);
+        let (paint_stdout, paint_stderr) = paint(color, env, terminal);
 
         // Every configured secret, whatever the command: a registry may echo anything.
         let password = config.get_str("password").map(Secret::new);
@@ -178,70 +217,66 @@ impl Settings {
         }
 
         Ok(Settings {
-            registry,
-            credentials,
-            credential_key,
-            otp,
-            auth_type: config
-                .get_str("auth-type")
-                .unwrap_or_else(|| "web".to_owned()),
-            fetch_timeout,
-            retry,
-            transport,
-            format,
-            color,
-            color_stderr,
+            client: ClientOptions {
+                registry: registry.clone(),
+                credentials,
+                otp,
+                auth_type: config
+                    .get_str("auth-type")
+                    .unwrap_or_else(|| "web".to_owned()),
+                timeout: fetch_timeout,
+                user_agent: format!(
+                    "npm-token/{} ({} {})",
+                    env!("CARGO_PKG_VERSION"),
+                    std::env::consts::OS,
+                    std::env::consts::ARCH
+                ),
+                max_body_bytes: MAX_BODY_BYTES,
+                retry,
+                transport,
+            },
+            printer: Printer {
+                format,
+                paint: paint_stdout,
+                progress: terminal.stderr && loglevel != LogLevel::Silent,
+                width: terminal.width,
+            },
+            command,
+            auth: AuthContext {
+                registry: display_url(&registry),
+                credential_key,
+            },
+            interactive: terminal.stdin,
+            paint_stderr,
             loglevel,
-            create,
             redactor,
             warnings,
         })
     }
-
-    pub fn client_options(&self) -> ClientOptions {
-        ClientOptions {
-            registry: self.registry.clone(),
-            credentials: self.credentials.clone(),
-            otp: self.otp.clone(),
-            auth_type: self.auth_type.clone(),
-            timeout: self.fetch_timeout,
-            user_agent: format!(
-                "npm-token/{} ({} {})",
-                env!("CARGO_PKG_VERSION"),
-                std::env::consts::OS,
-                std::env::consts::ARCH
-            ),
-            max_body_bytes: MAX_BODY_BYTES,
-            retry: self.retry,
-            transport: self.transport.clone(),
-        }
-    }
 }
 
-/// npm's `color`: `always`, false, or true (the default unless NO_COLOR is set to something
-/// other than `0`), which colours only terminals (and not `TERM=dumb` ones).
-fn color(config: &Config, env: &Env) -> (bool, bool) {
+/// Whether stdout and stderr get colour: npm's `color` (`always`; `false`; else only on
+/// terminals, and not `TERM=dumb` ones), or when unset, never if NO_COLOR is set to
+/// something other than `0`.
+pub fn paint(color: Option<Color>, env: &Env, terminal: &Terminal) -> (Paint, Paint) {
     let no_color = env
         .var("NO_COLOR")
         .is_some_and(|v| !v.is_empty() && v != "0");
-    let setting = match config.get("color") {
-        Some(Value::Str(s)) if s == "always" => return (true, true),
-        Some(Value::Bool(false)) => false,
-        Some(Value::Str(s)) if s == "false" => false,
-        Some(_) => true,
+    let allowed = match color {
+        Some(Color::Always) => return (Paint(true), Paint(true)),
+        Some(Color::Never) => false,
+        Some(Color::Auto) => true,
         None => !no_color,
     };
-    let capable = |terminal: bool| setting && terminal && env.var("TERM") != Some("dumb");
-    (
-        capable(std::io::stdout().is_terminal()),
-        capable(std::io::stderr().is_terminal()),
-    )
+    let capable =
+        |is_terminal: bool| Paint(allowed && is_terminal && env.var("TERM") != Some("dumb"));
+    (capable(terminal.stdout), capable(terminal.stderr))
 }
 
 /// The registry's `:certfile` and `:keyfile`, found by the nerf-dart walk.
 fn client_cert_files(config: &Config, registry: &Url) -> Option<(String, PathBuf, PathBuf)> {
     let tokens_url = registry.join("-/npm/v1/tokens").ok()?;
-    crate::registry::nerf_dart_walk(&tokens_url).find_map(|dart| {
+    nerf_dart_walk(&tokens_url).find_map(|dart| {
         let cert = config.get_path_scoped(&format!("{dart}:certfile"))?;
         let key = config.get_path_scoped(&format!("{dart}:keyfile"))?;
         Some((dart, cert, key))
@@ -269,7 +304,7 @@ fn transport(
                 key,
                 value: "(not shown)".into(),
                 source_name: "your configuration".into(),
-                expected: "expected a proxy URL such as http://proxy.example:8080",
+                expected: "expected a proxy URL such as http://proxy.example:8080".into(),
             })?;
             if let Some(password) = url.password() {
                 redactor.add(&Secret::new(password));
@@ -338,7 +373,7 @@ fn check_unscoped_auth(config: &Config) -> Result<(), ConfigError> {
         .get_str("registry")
         .and_then(|r| Url::parse(&r).ok())
         .unwrap_or_else(|| Url::parse(DEFAULT_REGISTRY).expect("the default registry is a URL"));
-    let nerfed = crate::registry::nerf_dart(&registry);
+    let nerfed = nerf_dart(&registry);
     let mut problems = Vec::new();
     for layer in config.file_layers() {
         let where_ = layer.kind;
@@ -473,57 +508,16 @@ fn decode_base64_lenient(s: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// A boolean setting; a value that is not a boolean is ignored with a warning, as npm does.
-fn get_bool(config: &Config, key: &'static str, warnings: &mut Vec<String>) -> bool {
-    match config.get_with_layer(key) {
-        None => false,
-        Some((Value::Bool(b), _)) => b,
-        Some((Value::Null, _)) => false,
-        Some((Value::Str(s), layer)) => match s.as_str() {
-            "true" | "" => true,
-            "false" => false,
-            other => {
-                warnings.push(format!(
-                    "ignoring {key} \"{other}\" in {}: expected true or false",
-                    layer.describe()
-                ));
-                false
-            }
-        },
-        Some((Value::List(_), layer)) => {
-            warnings.push(format!(
-                "ignoring {key} in {}: expected true or false",
-                layer.describe()
-            ));
-            false
-        }
-    }
-}
+/// A number of days, as `expires` takes it.
+struct Days(u32);
 
-/// A whole-number setting; anything else is ignored with a warning.
-fn get_number(config: &Config, key: &'static str, warnings: &mut Vec<String>) -> Option<u64> {
-    let (value, layer) = config.get_with_layer(key)?;
-    match &value {
-        Value::Str(s) if s.trim().parse::<u64>().is_ok() => s.trim().parse().ok(),
-        Value::Null => None,
-        _ => {
-            warnings.push(format!(
-                "ignoring {key} \"{}\" in {}: expected a whole number",
-                npmrc::value_to_string(&value),
-                layer.describe()
-            ));
-            None
-        }
-    }
-}
+impl std::str::FromStr for Days {
+    type Err = String;
 
-/// A list setting: an ini array, or one value (from the environment, entries are separated
-/// by blank lines, as npm puts lists there).
-fn get_list(config: &Config, key: &str) -> Vec<String> {
-    match config.get(key) {
-        Some(Value::List(items)) => items,
-        Some(Value::Str(s)) if !s.is_empty() => s.split("\n\n").map(str::to_owned).collect(),
-        _ => Vec::new(),
+    fn from_str(s: &str) -> Result<Self, String> {
+        s.parse()
+            .map(Days)
+            .map_err(|_| "expected a whole number of days".to_owned())
     }
 }
 
@@ -533,51 +527,24 @@ fn create_settings(
     config: &Config,
     warnings: &mut Vec<String>,
 ) -> Result<CreateSettings, ConfigError> {
-    let permission = |key: &'static str| -> Result<Option<String>, ConfigError> {
-        match config.get_with_layer(key) {
-            Some((Value::Str(s), _)) if PERMISSIONS.contains(&s.as_str()) => Ok(Some(s)),
-            Some((Value::Null, _)) | None => Ok(None),
-            Some((Value::Str(s), _)) if s.is_empty() => Ok(None),
-            Some((value, layer)) => Err(ConfigError::InvalidValue {
-                key,
-                value: npmrc::value_to_string(&value),
-                source_name: layer.describe(),
-                expected: "expected read-only, read-write or no-access",
-            }),
-        }
-    };
-    let expires_days = match config.get_with_layer("expires") {
-        None | Some((Value::Null, _)) => None,
-        Some((value, layer)) => {
-            let text = npmrc::value_to_string(&value);
-            match text.trim().parse::<u32>() {
-                Ok(0) => None,
-                Ok(days) => Some(days),
-                Err(_) => {
-                    return Err(ConfigError::InvalidValue {
-                        key: "expires",
-                        value: text,
-                        source_name: layer.describe(),
-                        expected: "expected a whole number of days",
-                    })
-                }
-            }
-        }
+    let expires_days = match config.parsed::<Days>("expires")? {
+        Some(Days(0)) | None => None,
+        Some(Days(days)) => Some(days),
     };
     Ok(CreateSettings {
         spec: TokenSpec {
             name: config.get_str("name"),
             description: config.get_str("token-description"),
-            packages: get_list(config, "packages"),
-            packages_all: get_bool(config, "packages-all", warnings),
-            scopes: get_list(config, "scopes"),
-            orgs: get_list(config, "orgs"),
-            packages_and_scopes_permission: permission("packages-and-scopes-permission")?,
-            orgs_permission: permission("orgs-permission")?,
+            packages: config.list("packages"),
+            packages_all: config.bool("packages-all", warnings),
+            scopes: config.list("scopes"),
+            orgs: config.list("orgs"),
+            packages_and_scopes_permission: config.parsed("packages-and-scopes-permission")?,
+            orgs_permission: config.parsed("orgs-permission")?,
             expires_days,
-            cidr_whitelist: parse_cidr_list(&get_list(config, "cidr"))?,
-            bypass_2fa: get_bool(config, "bypass-2fa", warnings),
-            readonly: get_bool(config, "read-only", warnings),
+            cidr_whitelist: parse_cidr_list(&config.list("cidr"))?,
+            bypass_2fa: config.bool("bypass-2fa", warnings),
+            readonly: config.bool("read-only", warnings),
         },
         password: config.get_str("password").map(Secret::new),
     })
@@ -586,7 +553,7 @@ fn create_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
+    use crate::cli::Request;
     use std::collections::HashMap;
 
     struct Fixture {
@@ -619,9 +586,29 @@ mod tests {
         }
 
         fn resolve(&self, args: &[&str], vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-            let mut argv = vec!["npm-token"];
-            argv.extend_from_slice(args);
-            Settings::resolve(&Cli::try_parse_from(argv).unwrap(), &self.env(vars))
+            self.resolve_in(args, vars, &Terminal::default())
+        }
+
+        fn resolve_in(
+            &self,
+            args: &[&str],
+            vars: &[(&str, &str)],
+            terminal: &Terminal,
+        ) -> Result<Settings, ConfigError> {
+            let argv = std::iter::once("npm-token").chain(args.iter().copied());
+            let parsed = crate::cli::parse(argv.map(std::ffi::OsString::from)).unwrap();
+            let Request::Registry(job) = parsed.cli.request() else {
+                panic!("not a registry job: {args:?}");
+            };
+            let env = self.env(vars);
+            Settings::resolve(job, Loaded::new(parsed.layer, &env), &env, terminal)
+        }
+    }
+
+    fn create(s: &Settings) -> &CreateSettings {
+        match &s.command {
+            CommandSettings::Create(create) => create,
+            other => panic!("not create: {other:?}"),
         }
     }
 
@@ -631,8 +618,8 @@ mod tests {
             "registry=http://127.0.0.1:4873/prefix\n//127.0.0.1:4873/prefix/:_authToken=t0k3n\n",
         );
         let s = f.resolve(&["list"], &[]).unwrap();
-        assert_eq!(s.registry.as_str(), "http://127.0.0.1:4873/prefix/");
-        assert_eq!(s.credential_key, "//127.0.0.1:4873/prefix/");
+        assert_eq!(s.auth.registry.as_str(), "http://127.0.0.1:4873/prefix/");
+        assert_eq!(s.auth.credential_key, "//127.0.0.1:4873/prefix/");
         assert_eq!(s.redactor.redact("x t0k3n y"), "x *** y");
     }
 
@@ -642,15 +629,15 @@ mod tests {
         let s = f
             .resolve(&[], &[("npm_config_registry", "http://env/")])
             .unwrap();
-        assert_eq!(s.registry.as_str(), "http://env/");
-        assert_eq!(s.format, OutputFormat::Json);
+        assert_eq!(s.auth.registry.as_str(), "http://env/");
+        assert_eq!(s.printer.format, OutputFormat::Json);
         let s = f
             .resolve(
                 &["--registry", "http://flag/"],
                 &[("npm_config_registry", "http://env/")],
             )
             .unwrap();
-        assert_eq!(s.registry.as_str(), "http://flag/");
+        assert_eq!(s.auth.registry.as_str(), "http://flag/");
     }
 
     #[test]
@@ -660,7 +647,11 @@ mod tests {
             Fixture::new("//r/:username=bob\n//r/:_password=cGFzcyB3b3Jk\nregistry=http://r/\n");
         let s = f.resolve(&[], &[]).unwrap();
         let url = Url::parse("http://r/-/npm/v1/tokens").unwrap();
-        let (_, cred) = s.credentials.for_url(&url, &s.registry).unwrap();
+        let (_, cred) = s
+            .client
+            .credentials
+            .for_url(&url, &s.client.registry)
+            .unwrap();
         match cred {
             Credential::Basic(b) => assert_eq!(b.expose(), "Ym9iOnBhc3Mgd29yZA=="),
             other => panic!("{other:?}"),
@@ -705,10 +696,13 @@ mod tests {
                 &[("npm_config_password", "hunter22")],
             )
             .unwrap();
-        assert_eq!(s.create.spec.cidr_whitelist, ["10.0.0.0/8", "192.0.2.0/24"]);
-        assert!(s.create.spec.readonly);
-        assert_eq!(s.create.spec.name.as_deref(), Some("ci"));
-        assert_eq!(s.create.password.as_ref().unwrap().expose(), "hunter22");
+        assert_eq!(
+            create(&s).spec.cidr_whitelist,
+            ["10.0.0.0/8", "192.0.2.0/24"]
+        );
+        assert!(create(&s).spec.readonly);
+        assert_eq!(create(&s).spec.name.as_deref(), Some("ci"));
+        assert_eq!(create(&s).password.as_ref().unwrap().expose(), "hunter22");
         assert_eq!(s.redactor.redact("hunter22"), "***");
     }
 
@@ -726,7 +720,7 @@ mod tests {
     fn odd_booleans_warn_and_are_ignored() {
         let f = Fixture::new("//r/:_authToken=x\nregistry=http://r/\njson=banana\n");
         let s = f.resolve(&["--lines"], &[]).unwrap();
-        assert_eq!(s.format, OutputFormat::Lines);
+        assert_eq!(s.printer.format, OutputFormat::Lines);
         assert!(
             s.warnings[0].starts_with("ignoring json \"banana\""),
             "{:?}",

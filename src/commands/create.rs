@@ -1,8 +1,8 @@
 use std::io::Write;
 
-use super::{otplease, Context, Ui};
+use super::{otplease, Context};
 use crate::error::{AppError, Operation};
-use crate::output;
+use crate::output::Printer;
 use crate::prompt::{self, PromptError};
 use crate::registry::{CreateTokenRequest, RegistryClient};
 use crate::settings::CreateSettings;
@@ -10,23 +10,24 @@ use crate::settings::CreateSettings;
 pub async fn run(
     client: &RegistryClient,
     options: &CreateSettings,
-    ui: &Ui,
+    printer: &Printer,
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
-    let password = match &options.password {
-        Some(p) => p.clone(),
-        None => prompt::secret("npm password: ").map_err(|e| match e {
-            PromptError::NoTerminal => AppError::failed(
+    let password =
+        match &options.password {
+            Some(p) => p.clone(),
+            None if !ctx.interactive => return Err(AppError::failed(
                 "creating a token needs your password, and there is no terminal to ask for it: \
                  pass --password <password> or set npm_config_password",
-            ),
-            PromptError::Eof => {
-                AppError::failed("no password given; creating a token needs your password")
-            }
-            PromptError::Io(e) => AppError::failed(format!("could not read the password: {e}")),
-        })?,
-    };
+            )),
+            None => prompt::secret("npm password: ").map_err(|e| match e {
+                PromptError::Eof => {
+                    AppError::failed("no password given; creating a token needs your password")
+                }
+                PromptError::Io(e) => AppError::failed(format!("could not read the password: {e}")),
+            })?,
+        };
     let request = CreateTokenRequest {
         password,
         spec: options.spec.clone(),
@@ -38,6 +39,6 @@ pub async fn run(
     .await?;
     result.shift_remove("key");
     result.shift_remove("updated");
-    out.write_all(output::created_token(&result, ui.format, ui.paint).as_bytes())?;
+    out.write_all(printer.created_token(&result).as_bytes())?;
     Ok(())
 }

@@ -8,20 +8,11 @@ use std::future::Future;
 
 use std::io::Write;
 
-use crate::error::{explain, AppError, AuthContext, Operation};
-use crate::output::Paint;
+use crate::error::{explain, AppError, Operation};
+use crate::output::Printer;
 use crate::prompt::{self, PromptError};
 use crate::registry::{display_url, RegistryClient, RegistryError};
-use crate::settings::{OutputFormat, Settings};
-
-/// How results are shown: the output format, colour, and whether to show progress.
-#[derive(Clone, Copy, Debug)]
-pub struct Ui {
-    pub format: OutputFormat,
-    pub paint: Paint,
-    /// Page-by-page progress on stderr (a terminal, and not `--loglevel silent`).
-    pub progress: bool,
-}
+use crate::settings::AuthContext;
 
 /// Shows `Fetching tokens: page N (M so far)…` on stderr while a multi-page list loads,
 /// and clears it when dropped.
@@ -31,9 +22,9 @@ pub struct PageProgress {
 }
 
 impl PageProgress {
-    pub fn new(ui: &Ui) -> Self {
+    pub fn new(printer: &Printer) -> Self {
         PageProgress {
-            enabled: ui.progress,
+            enabled: printer.progress,
             shown: std::cell::Cell::new(false),
         }
     }
@@ -61,26 +52,11 @@ impl Drop for PageProgress {
     }
 }
 
-/// Where the credential in use came from, for error advice.
+/// What every command needs besides its printer: the registry and credential in use, to
+/// explain failures, and whether a person can answer prompts.
 pub struct Context {
-    registry: String,
-    credential_key: String,
-}
-
-impl Context {
-    pub fn new(settings: &Settings) -> Self {
-        Context {
-            registry: display_url(&settings.registry),
-            credential_key: settings.credential_key.clone(),
-        }
-    }
-
-    pub fn auth(&self) -> AuthContext<'_> {
-        AuthContext {
-            registry: &self.registry,
-            credential_key: &self.credential_key,
-        }
-    }
+    pub auth: AuthContext,
+    pub interactive: bool,
 }
 
 /// npm's `otplease`: runs `request`; if the registry answers with a one-time-password
@@ -97,9 +73,9 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, RegistryError>>,
 {
-    let fail = |e| explain(e, op, &ctx.auth());
+    let fail = |e| explain(e, op, &ctx.auth);
     let challenge = match request().await {
-        Err(RegistryError::Http(http)) if http.otp_required && prompt::can_prompt() => http,
+        Err(RegistryError::Http(http)) if http.otp_required && ctx.interactive => http,
         other => return other.map_err(fail),
     };
     let otp = match &challenge.web_auth {
@@ -114,9 +90,7 @@ where
                 .map_err(fail)?
         }
         None => prompt::otp().map_err(|e| match e {
-            PromptError::Eof | PromptError::NoTerminal => {
-                AppError::failed("no one-time password given; pass --otp=<code>")
-            }
+            PromptError::Eof => AppError::failed("no one-time password given; pass --otp=<code>"),
             PromptError::Io(e) => {
                 AppError::failed(format!("could not read the one-time password: {e}"))
             }

@@ -1,8 +1,8 @@
 use std::io::Write;
 
-use super::{otplease, Context, PageProgress, Ui};
+use super::{otplease, Context, PageProgress};
 use crate::error::{AppError, Operation};
-use crate::output;
+use crate::output::Printer;
 use crate::registry::{RegistryClient, Token};
 
 /// Checks the arguments before anything else happens (npm's usage error comes first).
@@ -28,12 +28,12 @@ pub struct Target {
 pub async fn run(
     client: &RegistryClient,
     args: &[String],
-    ui: &Ui,
+    printer: &Printer,
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
     log::info!("getting the token list to resolve {} id(s)", args.len());
-    let progress = PageProgress::new(ui);
+    let progress = PageProgress::new(printer);
     let on_page = |pages, n| progress.page_done(pages, n);
     let tokens = otplease(client, Operation::Revoke, ctx, || {
         client.list_tokens(&on_page)
@@ -63,7 +63,7 @@ pub async fn run(
         }
         removed.push(target.shown.clone());
     }
-    out.write_all(output::revoked(&removed, ui.format).as_bytes())?;
+    out.write_all(printer.revoked(&removed).as_bytes())?;
     Ok(())
 }
 

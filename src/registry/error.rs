@@ -149,6 +149,8 @@ impl RegistryError {
             RegistryError::Network { code, .. } => (*code).into(),
             RegistryError::Timeout { .. } => "ETIMEDOUT".into(),
             RegistryError::InvalidJson { .. } => "EJSONPARSE".into(),
+            // Setting up the client fails only on what was configured: a proxy, a CA, a cert.
+            RegistryError::Client(_) => "EINVALIDCONFIG".into(),
             _ => "EBADRESPONSE".into(),
         }
     }

@@ -43,6 +43,7 @@ pub struct Transport {
     pub client_identity: Option<Secret>,
 }
 
+#[derive(Debug)]
 pub struct ClientOptions {
     /// The registry base URL, ending in `/` (any path prefix kept).
     pub registry: Url,

@@ -22,7 +22,7 @@ pub use http::{ClientOptions, RetryPolicy, Transport, HTTP_LOG_TARGET};
 #[cfg(test)]
 pub use page::{decode_page_for_fuzzing, jsontext};
 pub use page::{js_string, js_stringify_pretty, js_truthy, Token, TokenFields};
-pub use spec::{CreateTokenRequest, TokenSpec};
+pub use spec::{CreateTokenRequest, Permission, TokenSpec};
 
 /// A URL as it may be shown: without any `user:password@`.
 pub fn display_url(url: &reqwest::Url) -> String {

@@ -6,6 +6,42 @@ use serde_json::{Map, Value};
 
 use crate::secret::Secret;
 
+/// A permission a new token gets on its packages and scopes, or on its organizations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    ReadOnly,
+    ReadWrite,
+    NoAccess,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 3] = [
+        Permission::ReadOnly,
+        Permission::ReadWrite,
+        Permission::NoAccess,
+    ];
+
+    /// The name npm and the registry use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::ReadOnly => "read-only",
+            Permission::ReadWrite => "read-write",
+            Permission::NoAccess => "no-access",
+        }
+    }
+}
+
+impl std::str::FromStr for Permission {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Permission::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| "expected read-only, read-write or no-access".to_owned())
+    }
+}
+
 /// What a new token may do: everything `create` asks for except the password.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TokenSpec {
@@ -15,8 +51,8 @@ pub struct TokenSpec {
     pub packages_all: bool,
     pub scopes: Vec<String>,
     pub orgs: Vec<String>,
-    pub packages_and_scopes_permission: Option<String>,
-    pub orgs_permission: Option<String>,
+    pub packages_and_scopes_permission: Option<Permission>,
+    pub orgs_permission: Option<Permission>,
     pub expires_days: Option<u32>,
     /// Validated IPv4 networks.
     pub cidr_whitelist: Vec<String>,
@@ -70,14 +106,11 @@ impl CreateTokenRequest {
         }
         put_list(&mut body, "scopes", &spec.scopes);
         put_list(&mut body, "orgs", &spec.orgs);
-        if let Some(p) = &spec.packages_and_scopes_permission {
-            body.insert(
-                "packages_and_scopes_permission".into(),
-                Value::String(p.clone()),
-            );
+        if let Some(p) = spec.packages_and_scopes_permission {
+            body.insert("packages_and_scopes_permission".into(), p.as_str().into());
         }
-        if let Some(p) = &spec.orgs_permission {
-            body.insert("orgs_permission".into(), Value::String(p.clone()));
+        if let Some(p) = spec.orgs_permission {
+            body.insert("orgs_permission".into(), p.as_str().into());
         }
         if let Some(days) = spec.expires_days {
             body.insert("expires".into(), Value::from(days));
@@ -113,8 +146,8 @@ mod tests {
         req.spec.packages_all = true;
         req.spec.scopes = vec!["@s".into()];
         req.spec.orgs = vec!["o".into()];
-        req.spec.packages_and_scopes_permission = Some("read-only".into());
-        req.spec.orgs_permission = Some("no-access".into());
+        req.spec.packages_and_scopes_permission = Some(Permission::ReadOnly);
+        req.spec.orgs_permission = Some(Permission::NoAccess);
         req.spec.expires_days = Some(30);
         req.spec.cidr_whitelist = vec!["10.0.0.0/8".into()];
         req.spec.bypass_2fa = true;
