@@ -18,6 +18,7 @@ mod proptests;
 mod registry;
 mod secret;
 mod settings;
+mod token_info;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;

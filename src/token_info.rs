@@ -1,0 +1,711 @@
+//! What one listed token is, typed: its kind, what it may do, what it covers, and when it
+//! expires and was last used. Pure: everything that depends on the time takes `now`.
+//!
+//! Registries send two shapes (see `notes/npmjs-granular-tokens.md`):
+//! - a *classic* token (`readonly`, `automation`, `cidr_whitelist`; Verdaccio sends `cidr`);
+//! - a *granular* access token, GAT (`name`, `description`, `expiry`, `accessed`, `revoked`,
+//!   `cidr`, `bypass_2fa`, `permissions[{name, action}]`, `scopes[{name, type}]`), which is
+//!   every token npmjs.org lists since December 2025.
+//!
+//! Registry text is hostile: any field may be missing, null or of another type. A field of
+//! the wrong type is treated as absent, so reading a token never fails.
+
+#![allow(dead_code)] // Wired into `list` and `revoke` next; remove this then.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde_json::{Map, Value};
+
+/// One listed token, as far as the registry told us.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    key: Option<String>,
+    mask: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    created: Option<Date>,
+    updated: Option<Date>,
+    expiry: When,
+    last_use: When,
+    revoked: Option<Date>,
+    cidr: Option<Vec<String>>,
+    bypass_2fa: bool,
+    access: Access,
+    coverage: Coverage,
+}
+
+// Keys and masks are not the secret itself, but they identify one; keep Debug free of both.
+impl fmt::Debug for TokenInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |field: &Option<String>| field.as_ref().map(|_| "REDACTED");
+        f.debug_struct("TokenInfo")
+            .field("key", &redacted(&self.key))
+            .field("mask", &redacted(&self.mask))
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("created", &self.created)
+            .field("updated", &self.updated)
+            .field("expiry", &self.expiry)
+            .field("last_use", &self.last_use)
+            .field("revoked", &self.revoked)
+            .field("cidr", &self.cidr)
+            .field("bypass_2fa", &self.bypass_2fa)
+            .field("access", &self.access)
+            .field("coverage", &self.coverage)
+            .finish()
+    }
+}
+
+/// A date the registry sent: its text, and the instant it names when that text is an
+/// RFC 3339 timestamp with an offset (`2026-02-03T20:06:18.920Z`, `…+01:00`). A date without
+/// an offset names no instant (whose midnight?), so it is kept as text only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Date {
+    text: String,
+    timestamp: Option<Timestamp>,
+}
+
+impl Date {
+    pub fn parse(text: &str) -> Date {
+        Date {
+            text: text.to_owned(),
+            timestamp: text.parse().ok(),
+        }
+    }
+
+    /// The text as the registry sent it.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The instant, when the text names one.
+    pub fn timestamp(&self) -> Option<Timestamp> {
+        self.timestamp
+    }
+}
+
+/// A moment the registry may or may not report: a GAT's `expiry` and `accessed`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum When {
+    /// The registry sent no such field (a classic token), or one of another type.
+    Unreported,
+    /// The field is `null`: the token never expires, or was never used.
+    Never,
+    At(Date),
+}
+
+/// What a token may do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Classic tokens.
+    ReadOnly,
+    ReadWrite,
+    Automation,
+    /// A granular token's rights, one per resource (packages first, then orgs, then any
+    /// resource this version does not know, in the registry's order). Empty: no access.
+    Granular(Vec<Grant>),
+}
+
+/// One right of a granular token: `{"name": "package", "action": "write"}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub resource: Resource,
+    pub level: Level,
+}
+
+/// What a grant is on: `package` (packages and scopes) or `org`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Resource {
+    Packages,
+    Orgs,
+    Other(String),
+}
+
+/// What a grant allows: `read` or `write` (which includes reading).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Level {
+    Read,
+    Write,
+    Other(String),
+}
+
+/// What a granular token covers, from its `scopes[]`, in the registry's order. Empty for
+/// classic tokens, and for entries of a type this version does not know.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub packages: Vec<String>,
+    pub scopes: Vec<String>,
+    pub orgs: Vec<String>,
+}
+
+impl TokenInfo {
+    /// Reads one token object of either kind. A token is granular when it has any of
+    /// `permissions`, `scopes` (arrays) or `expiry` (a date), each possibly `null`: classic
+    /// tokens have none of them. Everything else is read the same way for both kinds.
+    pub fn from_fields(fields: &Map<String, Value>) -> TokenInfo {
+        let string = |name: &str| fields.get(name).and_then(Value::as_str).map(str::to_owned);
+        let date = |name: &str| fields.get(name).and_then(Value::as_str).map(Date::parse);
+        let when = |name: &str| match fields.get(name) {
+            Some(Value::Null) => When::Never,
+            Some(Value::String(text)) => When::At(Date::parse(text)),
+            _ => When::Unreported,
+        };
+        let array_or_null =
+            |name: &str| matches!(fields.get(name), Some(Value::Array(_) | Value::Null));
+        let granular = array_or_null("permissions")
+            || array_or_null("scopes")
+            || matches!(fields.get("expiry"), Some(Value::String(_) | Value::Null));
+        let flag = |name: &str| fields.get(name).and_then(Value::as_bool);
+        let access = if granular {
+            Access::Granular(grants(fields.get("permissions")))
+        } else if flag("readonly") == Some(true) {
+            // Read-only wins over `automation`: never claim a right the token may lack.
+            Access::ReadOnly
+        } else if flag("automation") == Some(true) {
+            Access::Automation
+        } else {
+            Access::ReadWrite
+        };
+        TokenInfo {
+            key: string("key"),
+            mask: string("token"),
+            name: string("name"),
+            description: string("description"),
+            created: date("created"),
+            updated: date("updated"),
+            expiry: when("expiry"),
+            last_use: when("accessed"),
+            revoked: date("revoked"),
+            cidr: cidr(fields),
+            bypass_2fa: flag("bypass_2fa") == Some(true),
+            access,
+            coverage: coverage(fields.get("scopes")),
+        }
+    }
+
+    pub fn is_granular(&self) -> bool {
+        matches!(self.access, Access::Granular(_))
+    }
+
+    /// The token's key: what `revoke` deletes.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// The masked token: `npm_NYn6...jCq0` (npmjs GAT), `ABCDE...VWXYZ` (Verdaccio),
+    /// `a73c95` (classic npm).
+    pub fn mask(&self) -> Option<&str> {
+        self.mask.as_deref()
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    pub fn created(&self) -> Option<&Date> {
+        self.created.as_ref()
+    }
+
+    pub fn updated(&self) -> Option<&Date> {
+        self.updated.as_ref()
+    }
+
+    pub fn expiry(&self) -> &When {
+        &self.expiry
+    }
+
+    /// The last use (a GAT's `accessed`).
+    pub fn last_use(&self) -> &When {
+        &self.last_use
+    }
+
+    /// When the token was revoked, if it was.
+    pub fn revoked(&self) -> Option<&Date> {
+        self.revoked.as_ref()
+    }
+
+    /// The CIDR allow-list; `None` when the registry sent none, so that "no list" and
+    /// "an empty list" stay apart.
+    pub fn cidr(&self) -> Option<&[String]> {
+        self.cidr.as_deref()
+    }
+
+    pub fn bypass_2fa(&self) -> bool {
+        self.bypass_2fa
+    }
+
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    pub fn coverage(&self) -> &Coverage {
+        &self.coverage
+    }
+}
+
+/// The CIDR list: npm's `cidr_whitelist`, else `cidr` (GATs and Verdaccio, which also sends
+/// an empty `cidr_whitelist`). Entries that are not strings are dropped.
+fn cidr(fields: &Map<String, Value>) -> Option<Vec<String>> {
+    let list = |name: &str| match fields.get(name) {
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect::<Vec<_>>(),
+        ),
+        _ => None,
+    };
+    match (list("cidr_whitelist"), list("cidr")) {
+        (Some(whitelist), _) if !whitelist.is_empty() => Some(whitelist),
+        (whitelist, None) => whitelist,
+        (_, cidr) => cidr,
+    }
+}
+
+/// The `{name, action}` objects of `permissions`, merged per resource: a `write` grant
+/// includes `read`. Entries without a string name and action are dropped.
+fn grants(permissions: Option<&Value>) -> Vec<Grant> {
+    let Some(Value::Array(items)) = permissions else {
+        return Vec::new();
+    };
+    let mut grants: Vec<Grant> = Vec::new();
+    for item in items {
+        let text = |name: &str| item.get(name).and_then(Value::as_str);
+        let (Some(name), Some(action)) = (text("name"), text("action")) else {
+            continue;
+        };
+        let grant = Grant {
+            resource: match name {
+                "package" => Resource::Packages,
+                "org" => Resource::Orgs,
+                other => Resource::Other(other.to_owned()),
+            },
+            level: match action {
+                "read" => Level::Read,
+                "write" => Level::Write,
+                other => Level::Other(other.to_owned()),
+            },
+        };
+        let same_resource = |g: &&mut Grant| g.resource == grant.resource;
+        match grants
+            .iter_mut()
+            .find(|g| same_resource(g) && g.level == grant.level)
+        {
+            Some(_) => {}
+            None => match (grant.level.clone(), grants.iter_mut().find(same_resource)) {
+                (Level::Read, Some(g)) if g.level == Level::Write => {}
+                (Level::Write, Some(g)) if g.level == Level::Read => g.level = Level::Write,
+                _ => grants.push(grant),
+            },
+        }
+    }
+    // Stable: resources this version does not know keep the registry's order.
+    grants.sort_by(|a, b| match (&a.resource, &b.resource) {
+        (Resource::Other(_), Resource::Other(_)) => std::cmp::Ordering::Equal,
+        (a, b) => a.cmp(b),
+    });
+    grants
+}
+
+/// The `{name, type}` objects of `scopes`: `package`, `scope` or `org`.
+fn coverage(scopes: Option<&Value>) -> Coverage {
+    let mut coverage = Coverage::default();
+    let Some(Value::Array(items)) = scopes else {
+        return coverage;
+    };
+    for item in items {
+        let text = |name: &str| item.get(name).and_then(Value::as_str);
+        let (Some(name), Some(kind)) = (text("name"), text("type")) else {
+            continue;
+        };
+        let list = match kind {
+            "package" => &mut coverage.packages,
+            "scope" => &mut coverage.scopes,
+            "org" => &mut coverage.orgs,
+            _ => continue,
+        };
+        list.push(name.to_owned());
+    }
+    coverage
+}
+
+impl fmt::Display for Access {
+    /// `read-only`, `read-write`, `automation`; a GAT: `packages: read, orgs: read`, or
+    /// `no access` when it has no permission at all.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Access::ReadOnly => f.write_str("read-only"),
+            Access::ReadWrite => f.write_str("read-write"),
+            Access::Automation => f.write_str("automation"),
+            Access::Granular(grants) if grants.is_empty() => f.write_str("no access"),
+            Access::Granular(grants) => {
+                for (i, grant) in grants.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{grant}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let resource = match &self.resource {
+            Resource::Packages => "packages",
+            Resource::Orgs => "orgs",
+            Resource::Other(name) => name,
+        };
+        let level = match &self.level {
+            Level::Read => "read",
+            Level::Write => "write",
+            Level::Other(action) => action,
+        };
+        write!(f, "{resource}: {level}")
+    }
+}
+
+impl Coverage {
+    pub fn is_empty(&self) -> bool {
+        self.packages.is_empty() && self.scopes.is_empty() && self.orgs.is_empty()
+    }
+
+    /// Packages, scopes, then orgs (as `org:NAME`, so that an org is not read as a package),
+    /// comma-separated; past `limit` names (at least one is shown), the rest as a count:
+    /// `@a/b, @c/d +3 more`. Empty when the token lists nothing.
+    pub fn display(&self, limit: usize) -> String {
+        let names: Vec<String> = self
+            .packages
+            .iter()
+            .chain(&self.scopes)
+            .cloned()
+            .chain(self.orgs.iter().map(|org| format!("org:{org}")))
+            .collect();
+        let shown = limit.max(1).min(names.len());
+        let mut text = names[..shown].join(", ");
+        if names.len() > shown {
+            text.push_str(&format!(" +{} more", names.len() - shown));
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The GAT npmjs.org lists (npm/cli#9443).
+    fn gat() -> Value {
+        json!({"name": "publish_token", "description": "Publish Token",
+         "key": "d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6", "token": "npm_NYn6...jCq0",
+         "expiry": "2026-02-03T20:06:18.920Z", "cidr": [], "bypass_2fa": true, "revoked": null,
+         "created": "2025-05-28T12:22:18.350Z", "updated": "2025-11-05T20:06:18.920Z",
+         "accessed": "2026-02-02T08:21:34.208Z",
+         "permissions": [{"name": "package", "action": "write"}],
+         "scopes": [{"name": "a_test_package", "type": "package"}]})
+    }
+
+    /// A classic token, as npm's registry listed them.
+    fn classic() -> Value {
+        json!({"token": "a73c95", "key": "ab".repeat(64), "cidr_whitelist": null,
+         "readonly": false, "automation": false, "created": "2017-10-21T10:00:00.000Z",
+         "updated": "2017-10-21T10:00:00.000Z"})
+    }
+
+    /// A classic token as Verdaccio 6 lists it.
+    fn verdaccio() -> Value {
+        json!({"user": "alice", "token": "ABCDE...VWXYZ", "key": "0123456789abcdef0123456789abcdef",
+         "cidr": ["192.0.2.0/24"], "readonly": true, "created": "2026-01-10T09:00:00.000Z"})
+    }
+
+    fn info(v: Value) -> TokenInfo {
+        TokenInfo::from_fields(v.as_object().expect("an object"))
+    }
+
+    /// `fixture` with the fields of `changes` set (to null too); `without` removes fields.
+    fn with(mut fixture: Value, changes: Value) -> Value {
+        for (k, v) in changes.as_object().unwrap() {
+            fixture[k] = v.clone();
+        }
+        fixture
+    }
+
+    fn without(mut fixture: Value, names: &[&str]) -> Value {
+        for name in names {
+            fixture.as_object_mut().unwrap().remove(*name);
+        }
+        fixture
+    }
+
+    fn ts(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn reads_a_granular_token() {
+        let t = info(gat());
+        assert!(t.is_granular());
+        assert_eq!(t.key(), Some("d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6"));
+        assert_eq!(t.mask(), Some("npm_NYn6...jCq0"));
+        assert_eq!(t.name(), Some("publish_token"));
+        assert_eq!(t.description(), Some("Publish Token"));
+        assert_eq!(
+            t.created().unwrap().timestamp(),
+            Some(ts("2025-05-28T12:22:18.350Z"))
+        );
+        assert_eq!(t.updated().unwrap().text(), "2025-11-05T20:06:18.920Z");
+        assert_eq!(
+            t.expiry(),
+            &When::At(Date::parse("2026-02-03T20:06:18.920Z"))
+        );
+        assert_eq!(
+            t.last_use(),
+            &When::At(Date::parse("2026-02-02T08:21:34.208Z"))
+        );
+        assert_eq!(t.revoked(), None);
+        assert_eq!(t.cidr(), Some(&[][..]));
+        assert!(t.bypass_2fa());
+        assert_eq!(t.access().to_string(), "packages: write");
+        assert_eq!(t.coverage().packages, ["a_test_package"]);
+    }
+
+    #[test]
+    fn reads_classic_tokens() {
+        let t = info(classic());
+        assert!(!t.is_granular());
+        assert_eq!(t.mask(), Some("a73c95"));
+        assert_eq!(t.name(), None);
+        assert_eq!(t.expiry(), &When::Unreported);
+        assert_eq!(t.last_use(), &When::Unreported);
+        assert_eq!(t.cidr(), None, "cidr_whitelist: null is no list");
+        assert_eq!(t.access(), &Access::ReadWrite);
+        assert!(t.coverage().is_empty());
+        assert!(!t.bypass_2fa());
+
+        let t = info(verdaccio());
+        assert!(!t.is_granular());
+        assert_eq!(t.access().to_string(), "read-only");
+        assert_eq!(t.cidr(), Some(&["192.0.2.0/24".to_owned()][..]));
+        // Verdaccio also sends an empty `cidr_whitelist`: the real list is `cidr`.
+        let t = info(with(verdaccio(), json!({"cidr_whitelist": []})));
+        assert_eq!(t.cidr(), Some(&["192.0.2.0/24".to_owned()][..]));
+        let t = info(with(
+            classic(),
+            json!({"cidr_whitelist": ["10.0.0.0/8", 7, null, "10.1.0.0/16"]}),
+        ));
+        assert_eq!(
+            t.cidr(),
+            Some(&["10.0.0.0/8".to_owned(), "10.1.0.0/16".to_owned()][..])
+        );
+        let t = info(with(classic(), json!({"cidr_whitelist": []})));
+        assert_eq!(t.cidr(), Some(&[][..]));
+    }
+
+    #[test]
+    fn classic_access_is_read_only_read_write_or_automation() {
+        let access = |changes: Value| info(with(classic(), changes)).access().to_string();
+        assert_eq!(access(json!({})), "read-write");
+        assert_eq!(access(json!({"readonly": true})), "read-only");
+        assert_eq!(access(json!({"automation": true})), "automation");
+        assert_eq!(
+            access(json!({"readonly": true, "automation": true})),
+            "read-only",
+            "never claim a right the token may lack"
+        );
+        // Wrong types are absent, not truthy.
+        assert_eq!(access(json!({"readonly": "false"})), "read-write");
+        assert_eq!(access(json!({"automation": 1})), "read-write");
+        assert_eq!(
+            access(json!({"readonly": null, "automation": null})),
+            "read-write"
+        );
+    }
+
+    #[test]
+    fn granular_access_names_only_the_rights_it_has() {
+        let access = |permissions: Value| {
+            info(with(gat(), json!({"permissions": permissions})))
+                .access()
+                .to_string()
+        };
+        assert_eq!(
+            access(json!([{"name": "package", "action": "read"}])),
+            "packages: read",
+            "a read-only GAT is not read-write"
+        );
+        assert_eq!(
+            access(
+                json!([{"name": "org", "action": "read"}, {"name": "package", "action": "read"}])
+            ),
+            "packages: read, orgs: read"
+        );
+        assert_eq!(
+            access(
+                json!([{"name": "package", "action": "read"}, {"name": "package", "action": "write"}, {"name": "package", "action": "read"}])
+            ),
+            "packages: write",
+            "write includes read"
+        );
+        assert_eq!(
+            access(
+                json!([{"name": "org", "action": "write"}, {"name": "package", "action": "read"}])
+            ),
+            "packages: read, orgs: write"
+        );
+        assert_eq!(access(json!([])), "no access");
+        assert_eq!(access(json!(null)), "no access");
+        assert_eq!(access(json!("package:write")), "no access");
+        assert_eq!(
+            access(
+                json!([{"name": "package"}, {"action": "write"}, {"name": 1, "action": "write"},
+                          "package", null, [], {"name": "org", "action": null}])
+            ),
+            "no access",
+            "incomplete entries grant nothing"
+        );
+        // What this version does not know is shown as the registry names it, never dropped
+        // and never read as something else.
+        assert_eq!(
+            access(
+                json!([{"name": "user", "action": "read"}, {"name": "package", "action": "stage"},
+                          {"name": "package", "action": "read"}, {"name": "audit", "action": "read"}])
+            ),
+            "packages: stage, packages: read, user: read, audit: read"
+        );
+    }
+
+    #[test]
+    fn kind_is_granular_when_any_granular_field_is_there() {
+        for changes in [
+            json!({"permissions": []}),
+            json!({"permissions": null}),
+            json!({"scopes": []}),
+            json!({"scopes": null}),
+            json!({"expiry": null}),
+            json!({"expiry": "2026-02-03T20:06:18.920Z"}),
+            json!({"expiry": "soon"}),
+        ] {
+            assert!(
+                info(with(classic(), changes.clone())).is_granular(),
+                "{changes}"
+            );
+        }
+        for changes in [
+            json!({}),
+            json!({"permissions": "write"}),
+            json!({"scopes": {}}),
+            json!({"expiry": 30}),
+            json!({"accessed": null, "revoked": null, "bypass_2fa": false}),
+        ] {
+            assert!(
+                !info(with(classic(), changes.clone())).is_granular(),
+                "{changes}"
+            );
+        }
+        let bare = without(gat(), &["permissions", "scopes"]);
+        assert!(info(bare.clone()).is_granular(), "expiry alone");
+        assert!(!info(without(bare, &["expiry"])).is_granular());
+    }
+
+    #[test]
+    fn garbage_fields_are_absent() {
+        assert_eq!(
+            info(json!({})),
+            info(json!({"key": 1, "token": [], "name": {}}))
+        );
+        let t = info(
+            json!({"key": 1, "token": ["npm_"], "name": 2, "description": false,
+            "created": 1700000000, "updated": null, "expiry": 3, "accessed": true,
+            "revoked": 0, "cidr": "10.0.0.0/8", "cidr_whitelist": {}, "bypass_2fa": "true",
+            "readonly": "yes", "automation": [], "permissions": {}, "scopes": "a"}),
+        );
+        assert_eq!(t.key(), None);
+        assert_eq!(t.mask(), None);
+        assert_eq!(t.name(), None);
+        assert_eq!(t.description(), None);
+        assert_eq!(t.created(), None);
+        assert_eq!(t.updated(), None);
+        assert_eq!(t.expiry(), &When::Unreported);
+        assert_eq!(t.last_use(), &When::Unreported);
+        assert_eq!(t.revoked(), None);
+        assert_eq!(t.cidr(), None);
+        assert!(!t.bypass_2fa());
+        assert_eq!(t.access(), &Access::ReadWrite);
+        assert!(t.coverage().is_empty());
+    }
+
+    #[test]
+    fn dates_need_an_offset_and_keep_their_text() {
+        let same = ts("2026-02-03T20:06:18.920Z");
+        for text in [
+            "2026-02-03T20:06:18.920Z",
+            "2026-02-03T21:06:18.920+01:00",
+            "2026-02-03T15:36:18.920-04:30",
+            "2026-02-04T05:06:18.92+09:00",
+        ] {
+            assert_eq!(Date::parse(text).timestamp(), Some(same), "{text}");
+            assert_eq!(Date::parse(text).text(), text);
+        }
+        for text in [
+            "",
+            "soon",
+            "2026-02-03",
+            "2026-02-03T20:06:18",
+            "2026-13-03T20:06:18Z",
+            "1700000000",
+        ] {
+            let date = Date::parse(text);
+            assert_eq!(date.timestamp(), None, "{text}");
+            assert_eq!(date.text(), text);
+        }
+        let t = info(with(gat(), json!({"expiry": "next Tuesday"})));
+        assert_eq!(t.expiry(), &When::At(Date::parse("next Tuesday")));
+    }
+
+    #[test]
+    fn coverage_lists_packages_scopes_and_orgs() {
+        let t = info(with(
+            gat(),
+            json!({"scopes": [
+                {"name": "@a/b", "type": "package"}, {"name": "@myscope", "type": "scope"},
+                {"name": "myorg", "type": "org"}, {"name": "c", "type": "package"},
+                {"name": "x", "type": "team"}, {"name": "y"}, {"type": "package"},
+                {"name": 5, "type": "package"}, null, "d"]}),
+        ));
+        let c = t.coverage();
+        assert_eq!(c.packages, ["@a/b", "c"]);
+        assert_eq!(c.scopes, ["@myscope"]);
+        assert_eq!(c.orgs, ["myorg"]);
+        assert_eq!(c.display(10), "@a/b, c, @myscope, org:myorg");
+        assert_eq!(c.display(4), "@a/b, c, @myscope, org:myorg");
+        assert_eq!(c.display(3), "@a/b, c, @myscope +1 more");
+        assert_eq!(c.display(1), "@a/b +3 more");
+        assert_eq!(c.display(0), "@a/b +3 more", "at least one name is shown");
+        let five = Coverage {
+            packages: ["@a/b", "@c/d", "e", "f", "g"].map(String::from).to_vec(),
+            ..Coverage::default()
+        };
+        assert_eq!(five.display(2), "@a/b, @c/d +3 more");
+        assert_eq!(Coverage::default().display(2), "");
+        assert_eq!(info(classic()).coverage().display(2), "");
+    }
+
+    #[test]
+    fn debug_shows_no_key_or_mask() {
+        let t = info(gat());
+        let debug = format!("{t:?}");
+        assert!(!debug.contains("d83cf1a2"), "{debug}");
+        assert!(!debug.contains("NYn6"), "{debug}");
+        assert!(!debug.contains("jCq0"), "{debug}");
+        assert!(debug.contains("publish_token"), "{debug}");
+    }
+}
