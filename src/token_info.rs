@@ -549,6 +549,91 @@ impl TokenInfo {
     }
 }
 
+/// A permission as `npm token create` asks for it (`--packages-and-scopes-permission`,
+/// `--orgs-permission`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CreatePermission {
+    #[default]
+    NoAccess,
+    ReadOnly,
+    ReadWrite,
+}
+
+impl CreatePermission {
+    /// The value npm sends: `no-access`, `read-only`, `read-write`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CreatePermission::NoAccess => "no-access",
+            CreatePermission::ReadOnly => "read-only",
+            CreatePermission::ReadWrite => "read-write",
+        }
+    }
+}
+
+/// What a rotation copies from a granular token into the `create` request for its
+/// successor. The expiry is the caller's choice (usually `TokenInfo::lifetime_days`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RotationSpec {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub packages: Vec<String>,
+    pub scopes: Vec<String>,
+    pub orgs: Vec<String>,
+    pub packages_and_scopes_permission: CreatePermission,
+    pub orgs_permission: CreatePermission,
+    pub cidr_whitelist: Vec<String>,
+    pub bypass_2fa: bool,
+}
+
+impl TokenInfo {
+    /// How long the token was made to live: from `created` to `expiry`, in days rounded to
+    /// the nearest (a registry stamps the two a few milliseconds apart). `None` for a token
+    /// that never expires, a classic one, dates that name no instant, or an expiry less
+    /// than half a day after creation.
+    pub fn lifetime_days(&self) -> Option<u32> {
+        let created = self.created.as_ref()?.timestamp?;
+        let lifetime = created.duration_until(self.expiry_timestamp()?).as_secs();
+        let days = (lifetime + DAY / 2).div_euclid(DAY);
+        u32::try_from(days).ok().filter(|&days| days > 0)
+    }
+
+    /// The create request that makes a token like this one; `None` for a classic token,
+    /// which has no granular rights to copy. `package: write` becomes `read-write`,
+    /// `package: read` `read-only`, neither `no-access` (and the same for `org`); an action
+    /// this version does not know is not copied, so the successor never has more rights.
+    pub fn rotation_spec(&self) -> Option<RotationSpec> {
+        let Access::Granular(grants) = &self.access else {
+            return None;
+        };
+        let permission = |resource: Resource| {
+            let levels = || {
+                grants
+                    .iter()
+                    .filter(|g| g.resource == resource)
+                    .map(|g| &g.level)
+            };
+            if levels().any(|level| *level == Level::Write) {
+                CreatePermission::ReadWrite
+            } else if levels().any(|level| *level == Level::Read) {
+                CreatePermission::ReadOnly
+            } else {
+                CreatePermission::NoAccess
+            }
+        };
+        Some(RotationSpec {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            packages: self.coverage.packages.clone(),
+            scopes: self.coverage.scopes.clone(),
+            orgs: self.coverage.orgs.clone(),
+            packages_and_scopes_permission: permission(Resource::Packages),
+            orgs_permission: permission(Resource::Orgs),
+            cidr_whitelist: self.cidr.clone().unwrap_or_default(),
+            bypass_2fa: self.bypass_2fa,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1119,6 +1204,116 @@ mod tests {
         assert_eq!(unused(json!(0), created, 1), None);
         assert_eq!(info(without(gat(), &["accessed"])).unused_for(0, now), None);
         assert_eq!(info(classic()).unused_for(0, now), None);
+    }
+
+    #[test]
+    fn lifetime_is_expiry_minus_created_in_days() {
+        let lifetime = |created: &str, expiry: Value| {
+            info(with(gat(), json!({"created": created, "expiry": expiry}))).lifetime_days()
+        };
+        assert_eq!(
+            lifetime("2026-01-01T00:00:00Z", json!("2026-01-31T00:00:00Z")),
+            Some(30)
+        );
+        assert_eq!(
+            lifetime(
+                "2026-01-01T00:00:00.350Z",
+                json!("2026-01-31T00:00:00.300Z")
+            ),
+            Some(30),
+            "milliseconds apart"
+        );
+        assert_eq!(
+            lifetime("2026-01-01T00:00:00Z", json!("2026-01-31T11:59:59Z")),
+            Some(30)
+        );
+        assert_eq!(
+            lifetime("2026-01-01T00:00:00Z", json!("2026-01-31T12:00:00Z")),
+            Some(31)
+        );
+        assert_eq!(
+            lifetime("2026-01-01T00:00:00+02:00", json!("2026-01-07T22:00:00Z")),
+            Some(7),
+            "offsets are instants"
+        );
+        // The fixture: 90 days after its last update, 251 after its creation.
+        assert_eq!(info(gat()).lifetime_days(), Some(251));
+        assert_eq!(
+            lifetime("2026-01-01T00:00:00Z", json!("2026-01-01T11:59:59Z")),
+            None
+        );
+        assert_eq!(
+            lifetime("2026-01-31T00:00:00Z", json!("2026-01-01T00:00:00Z")),
+            None
+        );
+        assert_eq!(
+            lifetime("2026-01-01T00:00:00Z", json!(null)),
+            None,
+            "never expires"
+        );
+        assert_eq!(lifetime("2026-01-01T00:00:00Z", json!("soon")), None);
+        assert_eq!(lifetime("new year", json!("2026-01-31T00:00:00Z")), None);
+        assert_eq!(info(classic()).lifetime_days(), None);
+    }
+
+    #[test]
+    fn rotation_copies_what_create_can_ask_for() {
+        let t = info(with(
+            gat(),
+            json!({"cidr": ["10.0.0.0/8"],
+                   "permissions": [{"name": "package", "action": "write"},
+                                   {"name": "org", "action": "read"}],
+                   "scopes": [{"name": "a_test_package", "type": "package"},
+                              {"name": "@myscope", "type": "scope"},
+                              {"name": "myorg", "type": "org"}]}),
+        ));
+        assert_eq!(
+            t.rotation_spec(),
+            Some(RotationSpec {
+                name: Some("publish_token".into()),
+                description: Some("Publish Token".into()),
+                packages: vec!["a_test_package".into()],
+                scopes: vec!["@myscope".into()],
+                orgs: vec!["myorg".into()],
+                packages_and_scopes_permission: CreatePermission::ReadWrite,
+                orgs_permission: CreatePermission::ReadOnly,
+                cidr_whitelist: vec!["10.0.0.0/8".into()],
+                bypass_2fa: true,
+            })
+        );
+        let permissions = |permissions: Value| {
+            let spec = info(with(gat(), json!({"permissions": permissions})))
+                .rotation_spec()
+                .unwrap();
+            (
+                spec.packages_and_scopes_permission.as_str(),
+                spec.orgs_permission.as_str(),
+            )
+        };
+        assert_eq!(
+            permissions(json!([{"name": "package", "action": "read"}])),
+            ("read-only", "no-access")
+        );
+        assert_eq!(
+            permissions(json!([{"name": "org", "action": "write"}])),
+            ("no-access", "read-write")
+        );
+        assert_eq!(permissions(json!([])), ("no-access", "no-access"));
+        assert_eq!(
+            permissions(json!([{"name": "package", "action": "stage"},
+                               {"name": "user", "action": "write"}])),
+            ("no-access", "no-access"),
+            "what we cannot name is not copied"
+        );
+        assert_eq!(
+            permissions(json!([{"name": "package", "action": "stage"},
+                               {"name": "package", "action": "read"}])),
+            ("read-only", "no-access")
+        );
+        let bare = info(json!({"expiry": null})).rotation_spec().unwrap();
+        assert_eq!(bare, RotationSpec::default());
+        assert_eq!(info(classic()).rotation_spec(), None);
+        assert_eq!(info(verdaccio()).rotation_spec(), None);
     }
 
     #[test]
