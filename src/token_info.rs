@@ -634,6 +634,42 @@ impl TokenInfo {
     }
 }
 
+/// Whether `candidate` (a full token given to `revoke`, or the one in use) is the token
+/// `mask` stands for. Security-critical: a wrong yes revokes or trusts the wrong token.
+///
+/// - With an ellipsis (`...` or `…`, the first one found splits it): `npm_NYn6...jCq0`
+///   (npmjs: first 8 and last 4 characters), `ABCDE...VWXYZ` (Verdaccio). The head and the
+///   tail must both be non-empty, and the candidate must start with the head, end with the
+///   tail, and be strictly longer than both together (something was hidden).
+/// - Without: a classic npm mask is a bare prefix (`a73c95`), matched as npm matches it:
+///   the candidate starts with it. An empty mask matches nothing (npm's matches all).
+pub fn mask_matches(mask: &str, candidate: &str) -> bool {
+    let split = ["...", "…"]
+        .into_iter()
+        .filter_map(|ellipsis| mask.split_once(ellipsis))
+        .min_by_key(|(head, _)| head.len());
+    match split {
+        Some((head, tail)) => {
+            !head.is_empty()
+                && !tail.is_empty()
+                && candidate.len() > head.len() + tail.len()
+                && candidate.starts_with(head)
+                && candidate.ends_with(tail)
+        }
+        None => !mask.is_empty() && candidate.starts_with(mask),
+    }
+}
+
+impl TokenInfo {
+    /// Whether `candidate` is the full token this one masks (see `mask_matches`); never
+    /// without a mask.
+    pub fn mask_matches(&self, candidate: &str) -> bool {
+        self.mask
+            .as_deref()
+            .is_some_and(|mask| mask_matches(mask, candidate))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1314,6 +1350,147 @@ mod tests {
         assert_eq!(bare, RotationSpec::default());
         assert_eq!(info(classic()).rotation_spec(), None);
         assert_eq!(info(verdaccio()).rotation_spec(), None);
+    }
+
+    #[test]
+    fn masks_with_an_ellipsis_need_both_ends() {
+        let full = "npm_NYn6AbCdEfGhIjKlMnOpQrStUvWxYzjCq0";
+        assert_eq!(full.len(), 4 + 36 - 2);
+        let gat = info(gat());
+        assert!(gat.mask_matches(full));
+        assert!(gat.mask_matches("npm_NYn6xjCq0"), "one hidden character");
+        assert!(!gat.mask_matches("npm_NYn6jCq0"), "nothing hidden");
+        assert!(!gat.mask_matches("npm_NYn6Cq0"), "head and tail overlap");
+        assert!(!gat.mask_matches("npm_NYn6AbCdEfGhIjKlMnOpQrStUvWxYzjCq1"));
+        assert!(!gat.mask_matches("npm_NYn7AbCdEfGhIjKlMnOpQrStUvWxYzjCq0"));
+        assert!(
+            !gat.mask_matches("npm_nyn6AbCdEfGhIjKlMnOpQrStUvWxYzjcq0"),
+            "case matters"
+        );
+        assert!(!gat.mask_matches(""));
+
+        assert!(mask_matches("ABCDE...VWXYZ", "ABCDEfffffVWXYZ"));
+        assert!(!mask_matches("ABCDE...VWXYZ", "ABCDEVWXYZ"));
+        assert!(!mask_matches("ABCDE...VWXYZ", "ABCDEffffVWXY"));
+        assert!(mask_matches("npm_NYn6…jCq0", full), "a Unicode ellipsis");
+        assert!(!mask_matches("npm_NYn6…jCq0", "npm_NYn6jCq0"));
+        // Without a head or a tail, a mask would match a whole family of tokens.
+        for mask in [
+            "...jCq0",
+            "npm_NYn6...",
+            "...",
+            "…",
+            "…jCq0",
+            "npm_NYn6…",
+            "....",
+            "......",
+        ] {
+            assert!(!mask_matches(mask, full), "{mask}");
+            assert!(
+                !mask_matches(mask, &format!("{mask}{full}{mask}")),
+                "{mask}"
+            );
+        }
+        // The first ellipsis splits: the rest is part of the tail, matched literally.
+        assert!(mask_matches("ab...cd...ef", "abXcd...ef"));
+        assert!(!mask_matches("ab...cd...ef", "abXcdYef"));
+        assert!(mask_matches("ab…cd...ef", "abXcd...ef"));
+        assert!(!mask_matches("ab…cd...ef", "ab…cdXef"));
+    }
+
+    #[test]
+    fn bare_masks_match_as_a_prefix_like_npm() {
+        let classic = info(classic());
+        assert!(classic.mask_matches("a73c95deadbeef"));
+        assert!(classic.mask_matches("a73c95"), "npm: indexOf(mask) === 0");
+        assert!(!classic.mask_matches("a73c9"));
+        assert!(!classic.mask_matches("xa73c95"));
+        assert!(!classic.mask_matches("A73C95DEADBEEF"));
+        assert!(
+            !mask_matches("", "anything"),
+            "an empty mask matches nothing"
+        );
+        assert!(!mask_matches("", ""));
+        assert!(!info(json!({})).mask_matches("anything"), "no mask");
+        assert!(!info(json!({"token": 7})).mask_matches("7"));
+    }
+
+    /// Any JSON a few levels deep, with the names and texts a token has.
+    fn any_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let text = prop::sample::select(vec![
+            "",
+            "package",
+            "org",
+            "scope",
+            "read",
+            "write",
+            "name",
+            "action",
+            "type",
+            "2026-03-10T12:00:00Z",
+            "2026-03-10T12:00:00+14:00",
+            "9999-12-31T23:59:59Z",
+            "-009999-01-01T00:00:00Z",
+            "…",
+            "...",
+            "npm_NYn6...jCq0",
+        ])
+        .prop_map(|s| json!(s));
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            text,
+            "\\PC{0,12}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::vec(("name|action|type|[a-z]{1,3}", inner), 0..4)
+                    .prop_map(|fields| Value::Object(fields.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_token_object_reads_without_panicking(
+            fields in proptest::collection::vec(
+                (proptest::sample::select(vec![
+                    "key", "token", "name", "description", "created", "updated", "expiry",
+                    "accessed", "revoked", "cidr", "cidr_whitelist", "bypass_2fa", "readonly",
+                    "automation", "permissions", "scopes",
+                ]), any_value()),
+                0..10,
+            ),
+            now in proptest::prelude::any::<i64>(),
+            days in proptest::prelude::any::<u32>(),
+        ) {
+            let fields: Map<String, Value> =
+                fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            let t = TokenInfo::from_fields(&fields);
+            let now = Timestamp::from_second(now % Timestamp::MAX.as_second()).unwrap();
+            for now in [now, Timestamp::MIN, Timestamp::MAX] {
+                let _ = (t.status(now), t.expires_in_days(now), t.expiry_phrase(now));
+                let _ = (t.last_used_phrase(now), t.expired(now));
+                let _ = (t.expires_within(days, now), t.unused_for(days, now));
+            }
+            let _ = (t.access().to_string(), t.coverage().display(2), format!("{t:?}"));
+            let _ = (t.lifetime_days(), t.rotation_spec(), t.mask_matches("npm_x"));
+        }
+
+        #[test]
+        fn a_token_matches_its_own_masks(token in "[A-Za-z0-9_]{13,72}") {
+            let gat_mask = format!("{}...{}", &token[..8], &token[token.len() - 4..]);
+            let verdaccio_mask = format!("{}…{}", &token[..5], &token[token.len() - 5..]);
+            proptest::prop_assert!(mask_matches(&gat_mask, &token));
+            proptest::prop_assert!(mask_matches(&verdaccio_mask, &token));
+            proptest::prop_assert!(mask_matches(&token[..6], &token));
+            // Dropping the hidden middle always breaks the match.
+            let shown = format!("{}{}", &token[..8], &token[token.len() - 4..]);
+            proptest::prop_assert!(!mask_matches(&gat_mask, &shown));
+        }
     }
 
     #[test]
