@@ -135,50 +135,44 @@ impl Redactor {
         if secrets.is_empty() {
             return text.to_owned();
         }
-        // Match on the visible characters only; `origin` maps each byte of `visible` back to
-        // its byte in `text` (when nothing is invisible, the two are the same text).
-        let stripped;
-        let origin: Option<Vec<usize>>;
-        let visible = if text.chars().any(is_invisible) {
-            let mut kept = String::with_capacity(text.len());
-            let mut map = Vec::with_capacity(text.len());
-            for (at, c) in visible_chars(text) {
-                kept.push(c);
-                map.extend(at..at + c.len_utf8());
+        let mut masked = Vec::new();
+        if text.chars().any(is_invisible) {
+            // Matched on what shows, twice: without invisible characters, and also without
+            // whole escape sequences, which a terminal acts on rather than shows
+            // (`npm_abc\x1b[0mdef` shows as `npm_abcdef`). Each view can hide a secret the
+            // other shows: `\x1b[` right before a secret that starts `0m` swallows it whole
+            // as an escape sequence in the second.
+            for skip_escapes in [false, true] {
+                let (visible, origin): (String, Vec<usize>) = visible_chars(text, skip_escapes)
+                    .map(|(at, c)| (c, (at..at + c.len_utf8())))
+                    .fold(Default::default(), |(mut kept, mut map), (c, bytes)| {
+                        kept.push(c);
+                        map.extend(bytes);
+                        (kept, map)
+                    });
+                // From a secret's first visible byte to its last: invisible characters between
+                // its characters go with it, those around it stay.
+                masked.extend(
+                    find_secrets(&secrets, &visible)
+                        .into_iter()
+                        .map(|(start, end)| (origin[start], origin[end - 1] + 1)),
+                );
             }
-            stripped = kept;
-            origin = Some(map);
-            stripped.as_str()
         } else {
-            origin = None;
-            text
-        };
-        let mut masked: Vec<(usize, usize)> = Vec::new();
-        for (_, secret) in secrets.iter() {
-            let mut from = 0;
-            while let Some(found) = visible[from..].find(secret.as_str()) {
-                let start = from + found;
-                let end = start + secret.len();
-                if masked.iter().any(|&(s, e)| start < e && s < end) {
-                    // Inside a longer secret already masked: look again one character on.
-                    from = start + visible[start..].chars().next().map_or(1, char::len_utf8);
-                } else {
-                    masked.push((start, end));
-                    from = end;
-                }
-            }
+            masked = find_secrets(&secrets, text);
         }
         if masked.is_empty() {
             return text.to_owned();
         }
         masked.sort_unstable();
-        let to_text = |at: usize| origin.as_ref().map_or(at, |map| map[at]);
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
         for (start, end) in masked {
-            // From the secret's first visible byte to its last: invisible characters between
-            // its characters go with it, those around it stay.
-            let (start, end) = (to_text(start), to_text(end - 1) + 1);
+            if start < last {
+                // Overlaps the range just masked (the same secret, seen in both views).
+                last = last.max(end);
+                continue;
+            }
             out.push_str(&text[last..start]);
             out.push_str(MASK);
             last = end;
@@ -186,6 +180,27 @@ impl Redactor {
         out.push_str(&text[last..]);
         out
     }
+}
+
+/// The byte ranges of `text` that hold a secret, longest secrets first; a shorter secret
+/// inside a longer one already found is not found again.
+fn find_secrets(secrets: &SecretSet, text: &str) -> Vec<(usize, usize)> {
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (_, secret) in secrets {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(secret.as_str()) {
+            let start = from + at;
+            let end = start + secret.len();
+            if found.iter().any(|&(s, e)| start < e && s < end) {
+                // Inside a longer secret: look again one character on.
+                from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+            } else {
+                found.push((start, end));
+                from = end;
+            }
+        }
+    }
+    found
 }
 
 impl fmt::Debug for Redactor {
@@ -199,15 +214,14 @@ impl fmt::Debug for Redactor {
     }
 }
 
-/// The characters of `text` a terminal shows, with their byte offsets: invisible characters
-/// left out, and so are whole CSI escape sequences (`ESC [ … final`), which a terminal acts
-/// on rather than shows (`npm_abc\x1b[0mdef` shows as `npm_abcdef`).
-fn visible_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+/// The characters of `text` a terminal shows, with their byte offsets: without invisible
+/// characters and, with `skip_escapes`, without whole CSI escape sequences (`ESC [`,
+/// parameter and intermediate bytes, a final byte).
+fn visible_chars(text: &str, skip_escapes: bool) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut chars = text.char_indices().peekable();
     std::iter::from_fn(move || loop {
         let (at, c) = chars.next()?;
-        if c == '\u{1b}' && chars.next_if(|&(_, c)| c == '[').is_some() {
-            // Parameter and intermediate bytes, then one final byte.
+        if skip_escapes && c == '\u{1b}' && chars.next_if(|&(_, c)| c == '[').is_some() {
             while chars
                 .next_if(|&(_, c)| matches!(c, '\u{20}'..='\u{3f}'))
                 .is_some()
@@ -452,6 +466,10 @@ mod tests {
                 "{sneaky:?}"
             );
         }
+        // An escape sequence that would swallow the secret's first characters does not either.
+        let r = redactor_with(&["0mnpm_abcdef"]);
+        assert_eq!(r.redact("x\u{1b}[0mnpm_abcdef"), "x\u{1b}[***");
+        let r = redactor_with(&["npm_abcdef123456"]);
         // Invisible characters around a secret, and elsewhere, are left alone.
         assert_eq!(
             r.redact("\u{200b}npm_abcdef123456\u{200b} \u{1b}[31merror\u{1b}[0m"),
