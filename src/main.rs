@@ -18,6 +18,7 @@ mod proptests;
 mod registry;
 mod secret;
 mod settings;
+mod text;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
