@@ -18,6 +18,7 @@ mod registry;
 mod secret;
 mod settings;
 mod terminal;
+mod text;
 mod token_info;
 
 use std::io::Write;

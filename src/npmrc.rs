@@ -244,6 +244,26 @@ impl Layer {
         self.values.get(key)
     }
 
+    /// Expands `${VAR}` in keys (`//${HOST}/:_authToken`), once, as npm does when it loads a
+    /// layer: an unset `VAR` stays as written, `${VAR?}` becomes empty. So that lookups are
+    /// map lookups, not an expansion of every key each time.
+    ///
+    /// Where two keys become one, the key written without `${` wins, then the first in key
+    /// order.
+    fn expand_keys(&mut self, lookup: &dyn Fn(&str) -> Option<String>) {
+        if !self.values.keys().any(|k| k.contains("${")) {
+            return;
+        }
+        let (templated, mut values): (BTreeMap<_, _>, BTreeMap<_, _>) =
+            std::mem::take(&mut self.values)
+                .into_iter()
+                .partition(|(k, _)| k.contains("${"));
+        for (key, value) in templated {
+            values.entry(env_replace(&key, lookup)).or_insert(value);
+        }
+        self.values = values;
+    }
+
     /// Names this layer in a message: its file, or what it is.
     pub fn describe(&self) -> String {
         match &self.source {
@@ -363,9 +383,11 @@ impl Config {
     /// any layer above may set, through `globalconfig` or `prefix`).
     pub fn load(cli: Layer, env: &Env, warnings: &mut Vec<LoadWarning>) -> Config {
         let mut config = Config {
-            layers: vec![cli, env.npm_config_layer()],
+            layers: Vec::new(),
             env: env.clone(),
         };
+        config.push_layer(cli);
+        config.push_layer(env.npm_config_layer());
 
         let user_file = config
             .get_path("userconfig")
@@ -397,15 +419,28 @@ impl Config {
     /// A config made of the given layers only, for tests.
     #[cfg(test)]
     pub fn from_layers(layers: Vec<Layer>, env: Env) -> Config {
-        Config { layers, env }
+        let mut config = Config {
+            layers: Vec::new(),
+            env,
+        };
+        for layer in layers {
+            config.push_layer(layer);
+        }
+        config
+    }
+
+    /// Adds the next layer down in priority, its keys expanded.
+    fn push_layer(&mut self, mut layer: Layer) {
+        let env = &self.env;
+        layer.expand_keys(&|name| env.var(name).map(str::to_owned));
+        self.layers.push(layer);
     }
 
     fn push_file(&mut self, kind: LayerKind, path: &Path, warnings: &mut Vec<LoadWarning>) {
         match std::fs::read(path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
-                self.layers
-                    .push(Layer::new(kind, Some(path.to_owned()), parse_ini(&text)));
+                self.push_layer(Layer::new(kind, Some(path.to_owned()), parse_ini(&text)));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => warnings.push(LoadWarning(format!(
@@ -420,19 +455,14 @@ impl Config {
         let lookup = |name: &str| self.env.var(name).map(str::to_owned);
         // Priority: cli > env > project > user > global. Layers are stored as
         // [cli, env, project?, user?, global?], already in that order.
+        // Keys were expanded when each layer was loaded; values are expanded here.
         self.layers.iter().find_map(|layer| {
-            // Keys may themselves contain `${VAR}` (`//${HOST}/:_authToken`).
-            let value = layer.get(key).cloned().or_else(|| {
-                layer.values.iter().find_map(|(k, v)| {
-                    (k.contains("${") && env_replace(k, &lookup) == key).then(|| v.clone())
-                })
-            })?;
-            let value = match value {
+            let value = match layer.get(key)? {
                 Value::Str(s) => Value::Str(env_replace(s.trim(), &lookup)),
                 Value::List(l) => {
                     Value::List(l.iter().map(|s| env_replace(s.trim(), &lookup)).collect())
                 }
-                other => other,
+                other => other.clone(),
             };
             Some((value, layer))
         })
@@ -474,17 +504,9 @@ impl Config {
 
     /// Every key set in any layer, with `${VAR}` in keys expanded.
     pub fn keys(&self) -> Vec<String> {
-        let lookup = |name: &str| self.env.var(name).map(str::to_owned);
         self.layers
             .iter()
-            .flat_map(|layer| layer.values.keys())
-            .map(|k| {
-                if k.contains("${") {
-                    env_replace(k, &lookup)
-                } else {
-                    k.clone()
-                }
-            })
+            .flat_map(|layer| layer.values.keys().cloned())
             .collect()
     }
 
@@ -645,6 +667,98 @@ registry = https://ignored/
         assert_eq!(config.get_str("//h/:_authToken").unwrap(), "secret");
         assert_eq!(config.get_str("//h2/:x").unwrap(), "1");
         assert!(config.get_str("missing").is_none());
+    }
+
+    #[test]
+    fn keys_expand_when_a_layer_loads() {
+        let env = Env {
+            vars: [("HOST", "r.example"), ("EMPTY", "")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            ..Env::default()
+        };
+        let user = Layer::new(
+            LayerKind::User,
+            None,
+            parse_ini(
+                "//${HOST}/:_authToken=templated\n\
+                 //r.example/:_authToken=written\n\
+                 //${HOST}/a/:_authToken=a\n\
+                 //${UNSET}/:_authToken=unset\n\
+                 //${UNSET?}h/:_authToken=optional\n\
+                 //${EMPTY}e/:_authToken=empty\n\
+                 \\${HOST}=escaped\n",
+            ),
+        );
+        let config = Config::from_layers(vec![user], env);
+        // The key as written wins over one that expands to it.
+        assert_eq!(
+            config.get_str("//r.example/:_authToken").unwrap(),
+            "written"
+        );
+        assert_eq!(config.get_str("//r.example/a/:_authToken").unwrap(), "a");
+        assert_eq!(config.get_str("//${UNSET}/:_authToken").unwrap(), "unset");
+        assert_eq!(config.get_str("//h/:_authToken").unwrap(), "optional");
+        assert_eq!(config.get_str("//e/:_authToken").unwrap(), "empty");
+        assert_eq!(config.get_str("${HOST}").unwrap(), "escaped");
+        // Only expanded keys are left: a lookup of the key as written finds nothing.
+        assert!(config.get_str("//${HOST}/a/:_authToken").is_none());
+        let mut keys = config.keys();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "${HOST}",
+                "//${UNSET}/:_authToken",
+                "//e/:_authToken",
+                "//h/:_authToken",
+                "//r.example/:_authToken",
+                "//r.example/a/:_authToken",
+            ]
+        );
+        // The file layers, which the unscoped-auth check reads, hold the expanded keys too.
+        let user = config.file_layers().next().unwrap();
+        assert!(user.get("//h/:_authToken").is_some());
+    }
+
+    /// 20 000 `${VAR}`-keyed credentials load and resolve, each a map lookup: expanding every
+    /// key on every lookup made this quadratic (some 19 s).
+    #[test]
+    fn many_templated_credentials_resolve() {
+        let home = tempfile::tempdir().unwrap();
+        let mut text = String::new();
+        for n in 0..20_000 {
+            text.push_str(&format!(
+                "//${{HOST}}/scope{n}/:_authToken=${{TOKEN}}-{n}\n"
+            ));
+        }
+        std::fs::write(home.path().join(".npmrc"), text).unwrap();
+        let env = Env {
+            vars: [("HOST", "r.example:8443"), ("TOKEN", "npm_tok")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            cwd: home.path().to_owned(),
+            home: Some(home.path().to_owned()),
+        };
+        let mut warnings = Vec::new();
+        let cli = Layer::new(LayerKind::Cli, None, BTreeMap::new());
+        let config = Config::load(cli, &env, &mut warnings);
+        assert!(warnings.is_empty());
+        // What the credential collection does: every key, then each credential's value.
+        let resolved = config
+            .keys()
+            .iter()
+            .filter(|k| k.starts_with("//") && k.ends_with(":_authToken"))
+            .filter_map(|k| config.get_str(k))
+            .count();
+        assert_eq!(resolved, 20_000);
+        let url = reqwest::Url::parse("https://r.example:8443/scope12345/-/npm/v1/tokens").unwrap();
+        let token = crate::registry::nerf_dart_walk(&url)
+            .find_map(|dart| config.get_str(&format!("{dart}:_authToken")))
+            .unwrap();
+        assert_eq!(token, "npm_tok-12345");
     }
 
     #[test]

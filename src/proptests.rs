@@ -264,3 +264,139 @@ proptest! {
         }
     }
 }
+
+/// Text heavy with what registry text must not pass on: escape sequences, C0 and C1
+/// controls, bidi controls, zero-width and other format characters, backslashes; mixed
+/// with any other character at all.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let nasty = prop::sample::select(vec![
+        '\u{1b}',
+        '[',
+        '\u{7}',
+        '\u{8}',
+        '\r',
+        '\n',
+        '\t',
+        '\0',
+        '\u{7f}',
+        '\u{85}',
+        '\u{9b}',
+        '\u{202a}',
+        '\u{202e}',
+        '\u{2066}',
+        '\u{2069}',
+        '\u{200b}',
+        '\u{200d}',
+        '\u{feff}',
+        '\u{ad}',
+        '\u{e0041}',
+        '\\',
+        'x',
+        'u',
+        '{',
+        '}',
+        'é',
+        '中',
+        '😀',
+    ]);
+    prop::collection::vec(prop_oneof![nasty, any::<char>()], 0..40)
+        .prop_map(|chars| chars.into_iter().collect())
+}
+
+/// Reads back what `text::for_parseable` wrote.
+fn unescape_parseable(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            't' => out.push('\t'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            '\\' => out.push('\\'),
+            'x' => {
+                let hex: String = chars.by_ref().take(2).collect();
+                out.push(char::from(u8::from_str_radix(&hex, 16).ok()?));
+            }
+            'u' => {
+                if chars.next()? != '{' {
+                    return None;
+                }
+                let hex: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn drives_the_terminal(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n') || crate::secret::is_format(c)
+}
+
+proptest! {
+    #[test]
+    fn terminal_text_never_holds_a_control_or_format_character(text in hostile_text()) {
+        let out = crate::text::for_terminal(&text);
+        prop_assert!(!out.chars().any(drives_the_terminal), "{:?}", out);
+        if !text.chars().any(drives_the_terminal) {
+            prop_assert!(matches!(out, std::borrow::Cow::Borrowed(t) if t == text));
+        }
+    }
+
+    #[test]
+    fn parseable_fields_hold_no_control_and_read_back(text in hostile_text()) {
+        let out = crate::text::for_parseable(&text);
+        prop_assert!(
+            !out.chars().any(|c| c.is_control() || crate::secret::is_format(c)),
+            "{:?}", out
+        );
+        prop_assert_eq!(unescape_parseable(&out), Some(text.clone()));
+        if !text.chars().any(|c| c == '\\' || c.is_control() || crate::secret::is_format(c)) {
+            prop_assert!(matches!(out, std::borrow::Cow::Borrowed(t) if t == text));
+        }
+    }
+
+    #[test]
+    fn plain_text_passes_unchanged(text in "[^\\p{Cc}\\p{Cf}\\\\]{0,40}") {
+        prop_assert!(matches!(crate::text::for_terminal(&text), std::borrow::Cow::Borrowed(t) if t == text));
+        prop_assert!(matches!(crate::text::for_parseable(&text), std::borrow::Cow::Borrowed(t) if t == text));
+    }
+
+    /// However a secret is wrapped in hostile text or cut up by invisible characters, and
+    /// wherever the 200-character cut falls, a one-line message never shows it, and is one
+    /// short line of visible characters.
+    #[test]
+    fn one_line_messages_never_show_a_secret(
+        before in hostile_text(),
+        padding in 0usize..220,
+        secret in "[A-Za-z0-9_]{8,40}",
+        cuts in prop::collection::vec((0usize..40, hostile_text()), 0..4),
+        after in hostile_text(),
+    ) {
+        let redactor = crate::secret::Redactor::default();
+        redactor.register(&crate::secret::Secret::new(secret.clone()));
+        let mut sneaky = secret.clone();
+        let mut cuts = cuts;
+        // Last cut first, so that each lands between two of the (ASCII) secret's characters.
+        cuts.sort_by_key(|&(at, _)| std::cmp::Reverse(at));
+        for (at, junk) in &cuts {
+            // Only invisible junk: visible characters would make it another string.
+            let junk: String = junk.chars().filter(|&c| {
+                crate::secret::is_invisible(c) && c != '\n' && c != '\r' && c != '\u{1b}'
+            }).collect();
+            let at = (*at).min(secret.len());
+            sneaky.insert_str(at, &junk);
+        }
+        let before: String = before.chars().filter(|&c| c != '\n' && c != '\r').collect();
+        let text = format!("{before}{}{sneaky}{after}", "x".repeat(padding));
+        let out = crate::text::one_line(&text, &redactor);
+        prop_assert!(!out.contains(&secret), "{:?}", out);
+        prop_assert!(!out.chars().any(crate::secret::is_invisible), "{:?}", out);
+        prop_assert!(out.chars().count() <= crate::text::MAX_LINE_CHARS + 1);
+    }
+}
