@@ -194,3 +194,89 @@ fn completions_and_man_page_need_no_configuration() {
         );
     }
 }
+
+/// `json` from any layer, not only the flag, makes errors npm's JSON object on stdout, as in
+/// npm; with the error in the settings themselves as much as in a request.
+#[test]
+fn json_from_an_npmrc_or_the_environment_also_makes_json_errors() {
+    let sandbox = Sandbox::new("registry=http://127.0.0.1:9/\njson=true\n");
+    let run = sandbox.run(&["list"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let error: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    assert_eq!(error["error"]["code"], "ENEEDAUTH", "{run:?}");
+    let sandbox = Sandbox::new("registry=http://127.0.0.1:9/\n//127.0.0.1:9/:_authToken=t\n");
+    let run = Run::of(
+        sandbox
+            .cmd()
+            .args(["list", "--fetch-retries=0"])
+            .env("npm_config_json", "true"),
+    );
+    let error: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    assert_eq!(error["error"]["code"], "ECONNREFUSED", "{run:?}");
+    // `--no-json` on the command line wins over the file, as any flag does.
+    let sandbox = Sandbox::new("registry=http://127.0.0.1:9/\njson=true\n");
+    let run = sandbox.run(&["list", "--no-json"]);
+    assert_eq!(run.stdout, "", "{run:?}");
+}
+
+/// A configuration the HTTP client cannot be built from is an error with a code, like any
+/// other configuration error.
+#[test]
+fn an_unusable_ca_is_a_config_error_with_its_code() {
+    let sandbox = Sandbox::new(
+        "registry=https://127.0.0.1:9/\n//127.0.0.1:9/:_authToken=t\nca=not a certificate\n",
+    );
+    let run = sandbox.run(&["list", "--json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let error: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    assert_eq!(error["error"]["code"], "EINVALIDCONFIG", "{run:?}");
+    assert!(
+        run.stderr
+            .contains("the `ca` / `cafile` setting holds no readable PEM certificate"),
+        "{run:?}"
+    );
+}
+
+/// npm's ways of writing a flag: `--no-<flag>`, `--<flag>=false`, and its shorthands.
+#[test]
+fn every_setting_is_a_flag_written_as_npm_writes_it() {
+    let sandbox = Sandbox::new("registry=http://127.0.0.1:9/\n//127.0.0.1:9/:_authToken=t\n");
+    for args in [
+        &["list", "--fetch-retries", "0", "--fetch-timeout=1000"][..],
+        &[
+            "list",
+            "--fetch-retries=0",
+            "--no-color",
+            "--strict-ssl=false",
+        ],
+        &["list", "--fetch-retries=0", "--color=false", "-s"],
+        &[
+            "--fetch-retries=0",
+            "--noproxy",
+            "127.0.0.1",
+            "--proxy",
+            "http://127.0.0.1:9/",
+        ],
+    ] {
+        let run = sandbox.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert!(
+            run.stderr.ends_with("(ECONNREFUSED); check that the registry is up and reachable, and if you are behind a proxy, that the `proxy` config is set\n"),
+            "{args:?}: {run:?}"
+        );
+        assert!(!run.stderr.contains("retrying"), "{args:?}: {run:?}");
+    }
+    let run = sandbox.run(&["list", "--fetch-retries=many"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("invalid value 'many' for '--fetch-retries <N>'"),
+        "{run:?}"
+    );
+    let run = sandbox.run(&["list", "--no-fetch-retries"]);
+    assert!(
+        run.stderr
+            .contains("unexpected argument '--no-fetch-retries'"),
+        "{run:?}"
+    );
+}

@@ -169,3 +169,43 @@ async fn ctrl_c_at_the_otp_prompt_exits_130() {
         .await;
     assert!(run.stdout.contains("exit=130"), "{run:?}");
 }
+
+/// A web login whose registry answers with what no arithmetic or memory can hold: a
+/// `Retry-After` of 2⁶⁴−1 seconds ends the wait (no overflow, no panic), and a done URL
+/// whose answer is larger than any token list is refused, not read whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_web_login_is_bounded() {
+    for (poll, expected) in [
+        (
+            ResponseTemplate::new(202).insert_header("retry-after", "18446744073709551615"),
+            "the web login was not completed within",
+        ),
+        (
+            ResponseTemplate::new(200).set_body_string(" ".repeat(33 * 1024 * 1024)),
+            "is larger than 32 MiB",
+        ),
+    ] {
+        let fake = Fake::start().await;
+        Mock::given(method("POST"))
+            .respond_with(otp_challenge().set_body_json(json!({
+                "authUrl": fake.url("/auth/x"), "doneUrl": fake.url("/auth/x/done"),
+            })))
+            .mount(&fake.server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/auth/x/done"))
+            .respond_with(poll)
+            .mount(&fake.server)
+            .await;
+        let run = fake
+            .run_in_terminal(
+                format!("{BIN} create --password pw-123456"),
+                None,
+                String::new(),
+            )
+            .await;
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(run.stdout.contains(expected), "{expected}: {run:?}");
+        assert!(!run.stdout.contains("panicked"), "{run:?}");
+    }
+}
