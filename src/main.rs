@@ -6,6 +6,7 @@
 mod cidr;
 mod cli;
 mod commands;
+mod completions;
 mod error;
 mod ids;
 mod jsontext;
@@ -64,7 +65,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         // Generated from the clap tree alone: no configuration, no network.
         Some(Command::Completions { shell }) => {
             let mut out = std::io::stdout().lock();
-            clap_complete::generate(*shell, &mut Cli::command(), "npm-token", &mut out);
+            completions::generate(*shell, &mut Cli::command(), &mut out)?;
             return Ok(out.flush()?);
         }
         Some(Command::Man) => {
