@@ -11,6 +11,7 @@ mod error;
 mod ids;
 mod jsontext;
 mod log;
+mod man;
 mod npmrc;
 mod output;
 mod prompt;
@@ -70,7 +71,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Some(Command::Man) => {
             let mut out = std::io::stdout().lock();
-            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            man::render(Cli::command(), &mut out)?;
             return Ok(out.flush()?);
         }
         _ => {}

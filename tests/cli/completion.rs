@@ -1,6 +1,6 @@
-//! Shell completion in real bash (with bash-completion), zsh and fish. `scripts/test.sh`
-//! installs the shells with apt-get where it can; a missing one fails the test when `CI` is
-//! set, and is skipped with a note otherwise.
+//! Shell completion in real bash (with bash-completion), zsh and fish, and the man page
+//! rendered by real groff. `scripts/test.sh` installs them with apt-get where it can; a
+//! missing one fails the test when `CI` is set, and is skipped with a note otherwise.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -185,4 +185,152 @@ fn fish_completes_after_the_subcommand() {
             .unwrap();
         candidates(output)
     });
+}
+
+/// The commands and flags `--help` lists (`-h`: one line each), read from the binary's own
+/// help, not from the tree the man page is generated from.
+fn help_listing(args: &[&str]) -> (Vec<String>, Vec<String>) {
+    let help = npm_token(&[args, &["-h"]].concat());
+    let mut commands = Vec::new();
+    let mut flags = Vec::new();
+    let mut section = "";
+    for line in help.lines() {
+        if !line.starts_with(' ') {
+            section = line;
+            continue;
+        }
+        let first = line.split_whitespace().next().unwrap_or_default();
+        match section {
+            "Commands:" if line.starts_with("  ") && !line.starts_with("   ") => {
+                commands.push(first.to_owned());
+            }
+            "Options:" if first.starts_with('-') => {
+                let spellings = line.split("  ").find(|s| !s.trim().is_empty()).unwrap();
+                for spelling in spellings.split([',', ' ']) {
+                    if spelling.starts_with('-') {
+                        flags.push(spelling.to_owned());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (commands, flags)
+}
+
+/// The page as `man` shows it, in one long line per paragraph so that nothing is hyphenated.
+fn rendered_man_page() -> Option<String> {
+    let roff = npm_token(&["man"]);
+    let groff = require("groff")?;
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("npm-token.1");
+    std::fs::write(&page, roff).unwrap();
+    let output = Command::new(groff)
+        .args(["-man", "-Tutf8", "-rLL=1000n", "-P-cbou", "-ww"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let warnings = String::from_utf8_lossy(&output.stderr);
+    assert!(warnings.is_empty(), "groff warns:\n{warnings}");
+    // Some groff builds print `\-` as a minus sign or a hyphen; the page means ASCII.
+    let text = String::from_utf8(output.stdout).unwrap();
+    Some(text.replace(['\u{2212}', '\u{2010}'], "-"))
+}
+
+/// The lines under `heading`, up to the next line at column 0 (a heading, or the footer).
+fn section<'a>(page: &'a str, heading: &str) -> &'a str {
+    let start = page
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("no {heading} section in:\n{page}"));
+    let body = &page[start + heading.len() + 2..];
+    let end = body
+        .match_indices('\n')
+        .map(|(i, _)| i)
+        .find(|&i| body[i + 1..].starts_with(|c: char| !c.is_whitespace()))
+        .unwrap_or(body.len());
+    &body[..end]
+}
+
+#[test]
+fn man_page_has_every_section_command_and_flag() {
+    let Some(page) = rendered_man_page() else {
+        return;
+    };
+    for heading in [
+        "NAME",
+        "SYNOPSIS",
+        "DESCRIPTION",
+        "OPTIONS",
+        "COMMANDS",
+        "CONFIGURATION",
+        "ENVIRONMENT",
+        "FILES",
+        "EXIT STATUS",
+        "EXAMPLES",
+        "SEE ALSO",
+    ] {
+        assert!(
+            !section(&page, heading).trim().is_empty(),
+            "{heading} is empty"
+        );
+    }
+
+    let has_flag = |text: &str, flag: &str| {
+        text.split(|c: char| c.is_whitespace() || c == ',')
+            .any(|word| word == flag)
+    };
+    let (commands, global_flags) = help_listing(&[]);
+    assert!(commands.contains(&"create".to_owned()) && global_flags.contains(&"--json".to_owned()));
+    let options = section(&page, "OPTIONS");
+    for flag in &global_flags {
+        assert!(has_flag(options, flag), "OPTIONS does not document {flag}");
+    }
+    let listing = section(&page, "COMMANDS");
+    let synopsis = section(&page, "SYNOPSIS");
+    for command in &commands {
+        if command == "help" {
+            // clap's own `help` takes no flags: `help -h` asks for a command named -h.
+            continue;
+        }
+        let heading = format!("   npm-token {command}");
+        assert!(
+            synopsis.contains(&format!("npm-token {command}")),
+            "SYNOPSIS lacks {command}"
+        );
+        // The command's block: from its heading (indented 3) to the next one.
+        let start = listing
+            .find(&format!("\n{heading}"))
+            .unwrap_or_else(|| panic!("COMMANDS lacks {command}:\n{listing}"));
+        let block = &listing[start + 1..];
+        let block = &block[..block[3..].find("\n   n").map_or(block.len(), |i| i + 3)];
+        let (_, flags) = help_listing(&[command]);
+        for flag in flags.iter().filter(|f| !global_flags.contains(f)) {
+            assert!(
+                has_flag(block, flag),
+                "npm-token {command}: {flag} is not documented"
+            );
+        }
+    }
+    assert!(has_flag(listing, "--read-only") && has_flag(listing, "--readonly"));
+
+    // Only pages that exist: npm-token(1) itself, and npm's own.
+    assert!(
+        !page.contains("npm-token-"),
+        "a reference to a page that is not generated"
+    );
+    assert_eq!(section(&page, "SEE ALSO").trim(), "npm(1), npmrc(5)");
+}
+
+#[test]
+fn man_page_examples_are_laid_out_as_examples() {
+    let roff = npm_token(&["man"]);
+    let examples = &roff[roff.find(".SH EXAMPLES").unwrap()..];
+    let examples = &examples[..examples.find(".SH \"SEE ALSO\"").unwrap()];
+    assert!(examples.matches(".EX\n").count() >= 3, "{examples}");
+    assert_eq!(
+        examples.matches(".EX\n").count(),
+        examples.matches(".EE\n").count()
+    );
+    assert!(examples.contains("npm\\-token create \\-\\-read\\-only \\-\\-cidr 192.0.2.0/24\n"));
 }
