@@ -6,9 +6,11 @@
 mod cidr;
 mod cli;
 mod commands;
+mod completions;
 mod error;
 mod ids;
 mod log;
+mod man;
 mod npmrc;
 mod output;
 mod prompt;
@@ -49,12 +51,9 @@ fn main() -> ExitCode {
     let job = match parsed.cli.request() {
         Request::Registry(job) => job,
         Request::Completions(shell) => {
-            return offline(|out| {
-                clap_complete::generate(shell, &mut Cli::command(), "npm-token", out);
-                Ok(())
-            })
+            return offline(|out| completions::generate(shell, &mut Cli::command(), out))
         }
-        Request::Man => return offline(|out| clap_mangen::Man::new(Cli::command()).render(out)),
+        Request::Man => return offline(|out| man::render(Cli::command(), out)),
     };
     // npm's usage error comes before anything is read.
     if let Job::Revoke { ids } = &job {
