@@ -14,31 +14,22 @@ use crate::npmrc::{Layer, LayerKind, Value};
 use crate::output::Color;
 use crate::registry::Permission;
 
-/// The three everyday uses, shown in every help page.
-macro_rules! everyday_uses {
-    () => {
-        "\
+const EXAMPLES: &str = "\
 Everyday uses:
   In a terminal, list your tokens (a table; npm's lines when piped):
     npm-token
   In CI, the keys of read-only tokens:
     npm-token list --json | jq -r '.[] | select(.readonly) | .key'
   A read-only token usable only from one network:
-    npm-token create --read-only --cidr 192.0.2.0/24"
-    };
-}
-
-const EXAMPLES: &str = concat!(
-    everyday_uses!(),
-    "
+    npm-token create --read-only --cidr 192.0.2.0/24
 
 More:
   npm-token revoke 3f2a9c        revoke the token whose id `list` shows as 3f2a9c
   npm-token completions zsh      shell completions
 
 Everything npm reads is read too: .npmrc files (project, user, global), npm_config_*
-environment variables, and these flags, highest priority last."
-);
+environment variables, and these flags, highest priority last. Every flag is the npm
+config key of the same name, written as npm writes it (--key=value, --no-key).";
 
 #[derive(Parser)]
 #[command(
@@ -71,60 +62,52 @@ pub enum Command {
     #[command(visible_aliases = ["rm", "delete", "remove"], after_help = REVOKE_EXAMPLES)]
     Revoke(RevokeArgs),
     /// Print a shell completion script
-    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    #[command(
+        after_help = COMPLETIONS_EXAMPLES,
+        override_usage = "npm-token completions <SHELL>",
+        help_template = OFFLINE_HELP
+    )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff)
-    #[command(hide = true)]
+    /// Print the man page (roff): npm-token man > ~/.local/share/man/man1/npm-token.1
+    #[command(override_usage = "npm-token man", help_template = OFFLINE_HELP)]
     Man,
 }
 
-const COMPLETIONS_EXAMPLES: &str = concat!(
-    "\
+/// Help for the commands that read no configuration and send no request: the global flags,
+/// which they accept but ignore, are left out.
+const OFFLINE_HELP: &str =
+    "{about-with-newline}\n{usage-heading} {usage}\n\n{positionals}{after-help}";
+
+const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
+  mkdir -p ~/.local/share/bash-completion/completions
   npm-token completions bash > ~/.local/share/bash-completion/completions/npm-token
-  npm-token completions zsh > \"${fpath[1]}/_npm-token\"
-  npm-token completions fish > ~/.config/fish/completions/npm-token.fish
+  mkdir -p ~/.zfunc    # and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
+  npm-token completions zsh > ~/.zfunc/_npm-token
+  mkdir -p ~/.config/fish/completions
+  npm-token completions fish > ~/.config/fish/completions/npm-token.fish";
 
-",
-    everyday_uses!()
-);
-
-const LIST_EXAMPLES: &str = concat!(
-    "\
+const LIST_EXAMPLES: &str = "\
 Examples:
   npm-token list --parseable | cut -f1,3     key and id of every token
-  npm-token list --registry https://npm.example.com/
+  npm-token list --registry https://npm.example.com/";
 
-",
-    everyday_uses!()
-);
-
-const CREATE_EXAMPLES: &str = concat!(
-    "\
+const CREATE_EXAMPLES: &str = "\
 Examples:
   npm-token create --cidr 192.0.2.0/24,198.51.100.0/24
   npm_config_password=\"$PASSWORD\" npm-token create --json | jq -r .token
 
-The new token is printed once, in full, in every output format: store it now.
+The new token is printed once, in full, in every output format: store it now.";
 
-",
-    everyday_uses!()
-);
-
-const REVOKE_EXAMPLES: &str = concat!(
-    "\
+const REVOKE_EXAMPLES: &str = "\
 Examples:
   npm-token revoke 3f2a9c
   npm-token rm 3f2a9c 7b1e04 --json
 
-Every argument is checked against your token list before anything is revoked.
-
-",
-    everyday_uses!()
-);
+Every argument is checked against your token list before anything is revoked.";
 
 /// Flags every command takes. Each flag's long name is the npm config key it sets: flags
 /// are the highest config layer (see `parse`), so a flag, an `npm_config_*` variable and an
@@ -350,12 +333,17 @@ pub struct Parsed {
     pub layer: Layer,
 }
 
+/// The clap tree.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
 /// Parses the command line as npm reads its own: every flag is the config key of its long
 /// name; a boolean flag also takes `--no-<flag>` and `--<flag>=true|false`; npm's
 /// shorthands (`-s`, `--silent`, `-q`, `-d`, `--verbose`) set the log level. An unknown
 /// flag stays clap's error, with its suggestion.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::Error> {
-    let command = Cli::command();
+    let command = command();
     let booleans = boolean_flags(&command);
     let mut negated = Vec::new();
     let mut argv = Vec::new();
@@ -394,10 +382,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::E
     let matches = command.try_get_matches_from(argv)?;
     let cli = Cli::from_arg_matches(&matches)?;
     let mut values = BTreeMap::new();
-    let mut scopes = vec![(Cli::command(), &matches)];
+    let root = self::command();
+    let mut scopes = vec![(&root, &matches)];
     if let Some((name, sub)) = matches.subcommand() {
-        if let Some(sub_command) = Cli::command().find_subcommand(name) {
-            scopes.push((sub_command.clone(), sub));
+        if let Some(sub_command) = root.find_subcommand(name) {
+            scopes.push((sub_command, sub));
         }
     }
     for (command, matches) in &scopes {

@@ -27,9 +27,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::CommandFactory;
 
-use cli::{Cli, Job, Request};
+use cli::{Job, Request};
 use commands::Context;
 use error::{AppError, Operation};
 use npmrc::Env;
@@ -46,14 +45,14 @@ fn main() -> ExitCode {
     let mut paint = settings::paint(None, &env, &terminal).1;
     let parsed = match cli::parse(std::env::args_os()) {
         Ok(parsed) => parsed,
-        Err(e) => return clap_error(e),
+        Err(e) => return clap_error(e, paint),
     };
     let job = match parsed.cli.request() {
         Request::Registry(job) => job,
         Request::Completions(shell) => {
-            return offline(|out| completions::generate(shell, &mut Cli::command(), out))
+            return offline(|out| completions::generate(shell, &mut cli::command(), out))
         }
-        Request::Man => return offline(|out| man::render(Cli::command(), out)),
+        Request::Man => return offline(|out| man::render(cli::command(), out)),
     };
     // npm's usage error comes before anything is read.
     if let Job::Revoke { ids } = &job {
@@ -172,34 +171,57 @@ fn report(error: &AppError, json: bool, paint: Paint) {
     }
     let label = paint.red("error");
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "npm-token {label} {message}");
-    if matches!(error, AppError::Usage(_)) {
-        let _ = writeln!(
-            stderr,
-            "npm-token {label} Run `npm-token --help` for usage."
-        );
+    // A usage error's message has its tip and pointer to help on lines of their own.
+    for line in message.lines() {
+        let _ = writeln!(stderr, "npm-token {label} {line}");
     }
 }
-/// Help and version print normally; usage errors exit 1 as in npm, with npm's wording for an
-/// unknown subcommand.
-fn clap_error(e: clap::Error) -> ExitCode {
-    match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = e.print();
-            ExitCode::SUCCESS
-        }
-        ErrorKind::InvalidSubcommand => {
-            let name = match e.get(ContextKind::InvalidSubcommand) {
-                Some(ContextValue::String(s)) => s.clone(),
-                _ => String::new(),
-            };
-            let usage = Cli::command().render_usage();
-            eprintln!("npm-token error {name} is not a recognized subcommand.\n\n{usage}\n\nRun `npm-token --help` for more.");
-            ExitCode::FAILURE
-        }
-        _ => {
-            let _ = e.print();
-            ExitCode::FAILURE
-        }
+/// Help and version print normally; every usage error is one style, npm's, exit 1: what
+/// was wrong, clap's tip when it has one (a similar flag or subcommand), and where help is.
+fn clap_error(e: clap::Error, paint: Paint) -> ExitCode {
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
     }
+    report(&AppError::Usage(usage_message(&e)), false, paint);
+    ExitCode::FAILURE
+}
+
+/// clap's error as npm-token's lines: the problem, the tips, and the help to run.
+fn usage_message(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    let problem = match (e.kind(), e.get(ContextKind::InvalidSubcommand)) {
+        (ErrorKind::InvalidSubcommand, Some(ContextValue::String(name))) => {
+            format!("{name} is not a recognized subcommand.")
+        }
+        _ => rendered
+            .lines()
+            .find_map(|line| line.strip_prefix("error: "))
+            .unwrap_or("invalid usage")
+            .to_owned(),
+    };
+    let mut lines = vec![problem];
+    lines.extend(
+        rendered
+            .lines()
+            .map(str::trim)
+            .filter(|line| line.starts_with("tip: ") || line.starts_with("[possible values: "))
+            .map(str::to_owned),
+    );
+    // The help to point to: the subcommand's, when one was typed.
+    let root = cli::command();
+    let command = std::env::args()
+        .skip(1)
+        .find_map(|arg| {
+            root.find_subcommand(&arg)
+                .map(|sub| sub.get_name().to_owned())
+        })
+        .map_or("npm-token".to_owned(), |sub| format!("npm-token {sub}"));
+    lines.push(format!("Run `{command} --help` for usage."));
+    lines.join("\n")
 }

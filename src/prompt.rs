@@ -26,7 +26,8 @@ pub fn secret(prompt: &str) -> Result<Secret, PromptError> {
             Ok(value) if value.is_empty() => continue,
             Ok(value) => return Ok(Secret::new(value)),
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                return Err(PromptError::Eof)
+                end_prompt_line();
+                return Err(PromptError::Eof);
             }
             Err(e) => return Err(PromptError::Io(e)),
         }
@@ -50,12 +51,19 @@ pub fn otp() -> Result<Secret, PromptError> {
         drop(stderr);
         let mut line = String::new();
         if stdin.lock().read_line(&mut line)? == 0 {
+            end_prompt_line();
             return Err(PromptError::Eof);
         }
         if let Some(code) = valid_otp(line.trim_end_matches(['\r', '\n'])) {
             return Ok(Secret::new(code));
         }
     }
+}
+
+/// Ctrl-D leaves the cursor after the prompt: end that line, so that the error that follows
+/// starts on a line of its own.
+fn end_prompt_line() {
+    let _ = std::io::stderr().write_all(b"\n");
 }
 
 /// `^[\d ]+$` (spaces removed) or `^[A-Fa-f0-9]{64}$`, as npm's readOTP accepts.

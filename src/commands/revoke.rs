@@ -8,11 +8,19 @@ use crate::registry::{RegistryClient, Token};
 /// Checks the arguments before anything else happens (npm's usage error comes first).
 pub fn check_args(args: &[String]) -> Result<(), AppError> {
     if args.is_empty() {
-        return Err(AppError::Usage("`<tokenKey>` argument is required.".into()));
+        return Err(AppError::Usage(
+            "`<tokenKey>` argument is required.\n\
+             Give the id `npm-token list` shows for each token, or the token itself: \
+             npm-token revoke <ID|TOKEN>...\n\
+             Run `npm-token revoke --help` for usage."
+                .into(),
+        ));
     }
     if args.iter().any(|a| a.trim().is_empty()) {
         return Err(AppError::Usage(
-            "an empty token id would match every token; give an id from `npm-token list`".into(),
+            "an empty token id would match every token; give an id from `npm-token list`\n\
+             Run `npm-token revoke --help` for usage."
+                .into(),
         ));
     }
     Ok(())

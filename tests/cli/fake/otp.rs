@@ -209,3 +209,40 @@ async fn a_hostile_web_login_is_bounded() {
         assert!(!run.stdout.contains("panicked"), "{run:?}");
     }
 }
+
+/// Ctrl-D at a prompt ends its line: the error starts on a line of its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_d_at_a_prompt_leaves_the_error_on_its_own_line() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .respond_with(otp_challenge())
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} create --password pw-123456 --color=never"),
+            Some("Enter OTP: "),
+            "\u{4}".into(),
+        )
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("Enter OTP: \nnpm-token error no one-time password given; pass --otp=<code>"),
+        "{run:?}"
+    );
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} create --color=never"),
+            Some("npm password: "),
+            "\u{4}".into(),
+        )
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "npm password: \nnpm-token error no password given; creating a token needs your password"
+        ),
+        "{run:?}"
+    );
+}
