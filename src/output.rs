@@ -297,7 +297,7 @@ fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint
         OutputFormat::Json => pretty_json(&Value::Object(result.clone())),
         OutputFormat::Parseable => result
             .iter()
-            .map(|(k, v)| format!("{k}\t{}\n", js_string(v)))
+            .map(|(k, v)| format!("{k}\t{}\n", parseable_value(v)))
             .collect(),
         OutputFormat::Table | OutputFormat::Lines => {
             let token = result
@@ -317,11 +317,33 @@ fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint
                     ));
                 }
             }
-            if let Some(expires) = result.get("expires").filter(|v| js_truthy(v)) {
+            // npm reads `expires`; npmjs.org answers with `expiry`.
+            let expires = ["expires", "expiry"]
+                .into_iter()
+                .find_map(|name| result.get(name).filter(|v| js_truthy(v)));
+            if let Some(expires) = expires {
                 out.push_str(&format!("expires: {}\n", js_string(expires)));
             }
             out
         }
+    }
+}
+
+/// A created token's field on a `--parseable` line: as npm prints it (`String(value)`),
+/// except values holding objects (a granular token's `permissions` and `scopes`), which npm
+/// prints as `[object Object]`: those are compact JSON.
+fn parseable_value(value: &Value) -> String {
+    fn holds_object(value: &Value) -> bool {
+        match value {
+            Value::Object(_) => true,
+            Value::Array(items) => items.iter().any(holds_object),
+            _ => false,
+        }
+    }
+    if holds_object(value) {
+        serde_json::to_string(value).expect("a JSON value always serializes")
+    } else {
+        js_string(value)
     }
 }
 
@@ -577,6 +599,23 @@ mod tests {
         assert_eq!(
             created_token(expiring.as_object().unwrap(), OutputFormat::Lines, PLAIN),
             "Created token t\nexpires: 2027-01-01\n"
+        );
+        // npmjs.org's answer: `cidr` and `expiry`, rights as objects.
+        let gat = json!({"name": "ci", "token": "npm_0123456789abcdefghijklmnopqrstuvwxyz",
+            "expiry": "2026-04-09T12:00:00.000Z", "cidr": ["192.0.2.0/24"],
+            "permissions": [{"name": "package", "action": "read"}], "scopes": [], "revoked": null});
+        let gat = gat.as_object().unwrap();
+        assert_eq!(
+            created_token(gat, OutputFormat::Lines, PLAIN),
+            "Created token npm_0123456789abcdefghijklmnopqrstuvwxyz\n\
+             with IP whitelist: 192.0.2.0/24\n\
+             expires: 2026-04-09T12:00:00.000Z\n"
+        );
+        assert_eq!(
+            created_token(gat, OutputFormat::Parseable, PLAIN),
+            "name\tci\ntoken\tnpm_0123456789abcdefghijklmnopqrstuvwxyz\n\
+             expiry\t2026-04-09T12:00:00.000Z\ncidr\t192.0.2.0/24\n\
+             permissions\t[{\"name\":\"package\",\"action\":\"read\"}]\nscopes\t\nrevoked\tnull\n"
         );
     }
 
