@@ -128,7 +128,8 @@ fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext) -> String {
         401 => match http.sent {
             SentAuth::Bearer => format!(
                 "Unable to authenticate, your authentication token seems to be invalid ({summary}). \
-                 To correct this please try logging in again with: {login}"
+                 To correct this please try logging in again with: {login}{}",
+                needs_session(ctx)
             ),
             SentAuth::Basic => format!(
                 "Incorrect or missing password ({summary}): the username and password configured for {} were refused. \
@@ -140,7 +141,12 @@ fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext) -> String {
             ),
         },
         403 => format!(
-            "{summary}; the registry refused this token or account (it may be revoked, read-only, or limited to other IP addresses)"
+            "{summary}; the registry refused this token or account (it may be revoked, read-only, or limited to other IP addresses){}",
+            if http.sent == SentAuth::Bearer {
+                format!("{}: {login}", needs_session(ctx))
+            } else {
+                String::new()
+            }
         ),
         404 => format!(
             "{summary}; this registry does not serve the token API there: check the `registry` config ({})",
@@ -150,4 +156,14 @@ fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext) -> String {
         500..=599 => format!("{summary}; the registry failed: try again later"),
         _ => summary,
     }
+}
+
+/// npmjs.org refuses token management to granular access tokens and to tokens that bypass
+/// 2FA (since August 2026): only a login session may list, create or revoke tokens.
+fn needs_session(ctx: &AuthContext) -> String {
+    format!(
+        "; a granular access token, or one that bypasses 2FA, cannot manage tokens: managing \
+         tokens on {} needs a login session",
+        ctx.registry
+    )
 }

@@ -45,8 +45,9 @@ impl std::str::FromStr for LogLevel {
     }
 }
 
-/// Messages for the `http` level use the registry client's target.
-use crate::registry::HTTP_LOG_TARGET as HTTP;
+/// Messages for the `http` level use the registry client's target; a registry's
+/// `npm-notice` header, logged as a warning, is shown at npm's `notice` level.
+use crate::registry::{HTTP_LOG_TARGET as HTTP, NOTICE_LOG_TARGET as NOTICE};
 
 struct StderrLogger {
     /// Records at or below this level are shown.
@@ -58,6 +59,7 @@ struct StderrLogger {
 fn npm_level(record: &log::Metadata<'_>) -> LogLevel {
     match record.level() {
         log::Level::Error => LogLevel::Error,
+        log::Level::Warn if record.target() == NOTICE => LogLevel::Notice,
         log::Level::Warn => LogLevel::Warn,
         log::Level::Info if record.target() == HTTP => LogLevel::Http,
         log::Level::Info => LogLevel::Info,
@@ -69,17 +71,18 @@ fn npm_level(record: &log::Metadata<'_>) -> LogLevel {
 impl log::Log for StderrLogger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
         npm_level(metadata) <= self.max
-            && (metadata.target() == HTTP || metadata.target().starts_with("npm_token"))
+            && (matches!(metadata.target(), HTTP | NOTICE)
+                || metadata.target().starts_with("npm_token"))
     }
 
     fn log(&self, record: &log::Record<'_>) {
         if !self.enabled(record.metadata()) {
             return;
         }
-        let label = match record.level() {
-            log::Level::Error => self.paint.red("error"),
-            log::Level::Warn => self.paint.yellow("warn"),
-            _ => npm_level(record.metadata()).name().to_owned(),
+        let label = match npm_level(record.metadata()) {
+            LogLevel::Error => self.paint.red("error"),
+            LogLevel::Warn => self.paint.yellow("warn"),
+            level => level.name().to_owned(),
         };
         let line = self
             .redactor

@@ -4,9 +4,11 @@
 use std::io::{self, Write};
 
 use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
+use jiff::Timestamp;
 use serde_json::{Map, Value};
 
 use crate::registry::{js_string, js_stringify_pretty, js_truthy, Token, TokenFields};
+use crate::token_info::{Status, TokenInfo, When};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -49,6 +51,8 @@ pub struct Printer {
     pub progress: bool,
     /// The terminal's width, for the table.
     pub width: Option<u16>,
+    /// The one clock read: what "expired", "in 5 days" and "3 days ago" are measured from.
+    pub now: Timestamp,
 }
 
 impl Printer {
@@ -59,7 +63,7 @@ impl Printer {
         tokens: &[Token],
         ids: &[String],
     ) -> io::Result<()> {
-        write_token_list(out, tokens, ids, self.format, self.paint, self.width)
+        write_token_list(out, tokens, ids, self)
     }
 
     pub fn created_token(&self, result: &Map<String, Value>) -> String {
@@ -109,18 +113,17 @@ impl Paint {
     }
 }
 
-/// Writes the token list. `ids` holds each token's short id, in the same order. Lists can
+/// Writes the token list in npm's formats. `ids` holds each token's short id, in the same order. Lists can
 /// be long (10 000 tokens is 5 MB of JSON), so they stream into `out` (give it a buffered
 /// writer) rather than being built in memory first.
 pub fn write_token_list(
     out: &mut impl Write,
     tokens: &[Token],
     ids: &[String],
-    format: OutputFormat,
-    paint: Paint,
-    width: Option<u16>,
+    printer: &Printer,
 ) -> io::Result<()> {
-    match format {
+    let paint = printer.paint;
+    match printer.format {
         OutputFormat::Json => {
             if tokens.is_empty() {
                 return out.write_all(b"[]\n");
@@ -171,56 +174,121 @@ pub fn write_token_list(
             }
             Ok(())
         }
-        OutputFormat::Table => {
-            if tokens.is_empty() {
-                return out.write_all(b"No tokens.\n");
-            }
-            let mut table = Table::new();
-            // Fit the terminal's width, unless it reports a width no table fits in (some
-            // pseudo-terminals say 0): then lay the table out at its natural width.
-            let arrangement = match width {
-                Some(width) if width >= 40 => {
-                    table.set_width(width);
-                    ContentArrangement::Dynamic
-                }
-                _ => ContentArrangement::Disabled,
-            };
-            let header =
-                ["id", "token", "name", "created", "access", "CIDR whitelist"].map(|title| {
-                    let cell = Cell::new(title);
-                    if paint.0 {
-                        cell.add_attribute(Attribute::Bold)
-                    } else {
-                        cell
-                    }
-                });
-            table
-                .load_preset(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(arrangement)
-                .set_header(header);
-            if paint.0 {
-                table.enforce_styling();
-            }
-            for (token, id) in tokens.iter().zip(ids) {
-                let token = token.fields();
-                let created: String = template_field(&token, "created").chars().take(10).collect();
-                table.add_row([
-                    id.clone(),
-                    token.masked().unwrap_or("").to_owned(),
-                    name(&token),
-                    created,
-                    if token.readonly() {
-                        "read-only"
-                    } else {
-                        "read-write"
-                    }
-                    .to_owned(),
-                    token.cidr().map(|c| c.join(", ")).unwrap_or_default(),
-                ]);
-            }
-            writeln!(out, "{table}")
-        }
+        OutputFormat::Table => write_table(out, tokens, ids, paint, printer.width, printer.now),
     }
+}
+
+/// How many names the `covers` column shows before counting the rest.
+const COVERS_SHOWN: usize = 3;
+
+/// The table, one row per token: what each token is, what it may do and cover, and when it
+/// expires and was last used, at `now`. Columns that are empty for every token are left out
+/// (a Verdaccio list has no expiry, last use or coverage). Expired and revoked tokens say so
+/// in words, and in red when colour is on.
+fn write_table(
+    out: &mut impl Write,
+    tokens: &[Token],
+    ids: &[String],
+    paint: Paint,
+    width: Option<u16>,
+    now: Timestamp,
+) -> io::Result<()> {
+    if tokens.is_empty() {
+        return out.write_all(b"No tokens.\n");
+    }
+    const HEADER: [&str; 9] = [
+        "id",
+        "name",
+        "token",
+        "access",
+        "covers",
+        "CIDR",
+        "created",
+        "expires",
+        "last used",
+    ];
+    let rows: Vec<([String; 9], Status)> = tokens
+        .iter()
+        .zip(ids)
+        .map(|(token, id)| table_row(&TokenInfo::from_fields(&token.fields().0), id, now))
+        .collect();
+    // `id` is always shown, even for a token without a key.
+    let shown: Vec<usize> = (0..HEADER.len())
+        .filter(|&column| column == 0 || rows.iter().any(|(row, _)| !row[column].is_empty()))
+        .collect();
+
+    let mut table = Table::new();
+    // Fit the terminal's width, unless it reports a width no table fits in (some
+    // pseudo-terminals say 0): then lay the table out at its natural width.
+    let arrangement = match width {
+        Some(width) if width >= 40 => {
+            table.set_width(width);
+            ContentArrangement::Dynamic
+        }
+        _ => ContentArrangement::Disabled,
+    };
+    let header = shown.iter().map(|&column| {
+        let cell = Cell::new(HEADER[column]);
+        if paint.0 {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    });
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(arrangement)
+        .set_header(header);
+    if paint.0 {
+        table.enforce_styling();
+    }
+    for (row, status) in rows {
+        let dead = status != Status::Active;
+        table.add_row(shown.iter().map(|&column| {
+            let cell = Cell::new(&row[column]);
+            // The id (what to revoke) and the expiry (why) stand out.
+            if paint.0 && dead && matches!(HEADER[column], "id" | "expires") {
+                cell.fg(comfy_table::Color::Red)
+            } else {
+                cell
+            }
+        }));
+    }
+    writeln!(out, "{table}")
+}
+
+/// One token's cells, in `write_table`'s column order, and its status at `now`.
+fn table_row(token: &TokenInfo, id: &str, now: Timestamp) -> ([String; 9], Status) {
+    let day = |text: &str| text.chars().take(10).collect::<String>();
+    let status = token.status(now);
+    let expires = match (status, token.expiry()) {
+        (Status::Revoked, _) => {
+            let when = token.revoked().map(|d| day(d.text())).unwrap_or_default();
+            format!("revoked {when}").trim_end().to_owned()
+        }
+        (_, When::At(date)) if date.timestamp().is_some() => format!(
+            "{} ({})",
+            day(date.text()),
+            token.expiry_phrase(now).unwrap_or_default()
+        ),
+        _ => token.expiry_phrase(now).unwrap_or_default(),
+    };
+    let row = [
+        id.to_owned(),
+        token
+            .name()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("(unnamed)")
+            .to_owned(),
+        token.mask().unwrap_or("").to_owned(),
+        token.access().to_string(),
+        token.coverage().display(COVERS_SHOWN),
+        token.cidr().map(|c| c.join(", ")).unwrap_or_default(),
+        token.created().map(|d| day(d.text())).unwrap_or_default(),
+        expires,
+        token.last_used_phrase(now).unwrap_or_default(),
+    ];
+    (row, status)
 }
 
 /// The answer to a create, with `key` and `updated` already removed.
@@ -229,7 +297,7 @@ fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint
         OutputFormat::Json => pretty_json(&Value::Object(result.clone())),
         OutputFormat::Parseable => result
             .iter()
-            .map(|(k, v)| format!("{k}\t{}\n", js_string(v)))
+            .map(|(k, v)| format!("{k}\t{}\n", parseable_value(v)))
             .collect(),
         OutputFormat::Table | OutputFormat::Lines => {
             let token = result
@@ -249,11 +317,33 @@ fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint
                     ));
                 }
             }
-            if let Some(expires) = result.get("expires").filter(|v| js_truthy(v)) {
+            // npm reads `expires`; npmjs.org answers with `expiry`.
+            let expires = ["expires", "expiry"]
+                .into_iter()
+                .find_map(|name| result.get(name).filter(|v| js_truthy(v)));
+            if let Some(expires) = expires {
                 out.push_str(&format!("expires: {}\n", js_string(expires)));
             }
             out
         }
+    }
+}
+
+/// A created token's field on a `--parseable` line: as npm prints it (`String(value)`),
+/// except values holding objects (a granular token's `permissions` and `scopes`), which npm
+/// prints as `[object Object]`: those are compact JSON.
+fn parseable_value(value: &Value) -> String {
+    fn holds_object(value: &Value) -> bool {
+        match value {
+            Value::Object(_) => true,
+            Value::Array(items) => items.iter().any(holds_object),
+            _ => false,
+        }
+    }
+    if holds_object(value) {
+        serde_json::to_string(value).expect("a JSON value always serializes")
+    } else {
+        js_string(value)
     }
 }
 
@@ -319,9 +409,22 @@ mod tests {
         .collect()
     }
 
+    /// The fixed "now" of these tests.
+    const NOW: &str = "2026-03-10T12:00:00Z";
+
+    fn printer(format: OutputFormat, paint: Paint) -> Printer {
+        Printer {
+            format,
+            paint,
+            progress: false,
+            width: None,
+            now: NOW.parse().unwrap(),
+        }
+    }
+
     fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat, paint: Paint) -> String {
         let mut out = Vec::new();
-        write_token_list(&mut out, tokens, ids, format, paint, None).unwrap();
+        write_token_list(&mut out, tokens, ids, &printer(format, paint)).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -399,6 +502,87 @@ mod tests {
         );
     }
 
+    /// npmjs.org's list: granular tokens (one expiring soon, one expired, one revoked, one
+    /// that never expires) and a classic one.
+    fn npmjs_tokens() -> Vec<Token> {
+        [
+            json!({"name": "publish", "key": "d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6",
+                   "token": "npm_NYn6...jCq0", "expiry": "2026-03-15T12:00:00.000Z",
+                   "cidr": ["192.0.2.0/24"], "bypass_2fa": true, "revoked": null,
+                   "created": "2026-01-14T12:22:18.350Z", "accessed": "2026-03-07T08:21:34.208Z",
+                   "permissions": [{"name": "package", "action": "write"}, {"name": "org", "action": "read"}],
+                   "scopes": [{"name": "@a/one", "type": "package"}, {"name": "@a/two", "type": "package"},
+                              {"name": "@b", "type": "scope"}, {"name": "acme", "type": "org"}]}),
+            json!({"name": "old", "key": "0b3f2c11-0000-4000-8000-000000000001",
+                   "token": "npm_AAAA...BBBB", "expiry": "2026-02-26T09:00:00.000Z", "cidr": [],
+                   "revoked": null, "created": "2025-12-01T00:00:00.000Z", "accessed": null,
+                   "permissions": [{"name": "package", "action": "read"}], "scopes": []}),
+            json!({"name": "gone", "key": "7c0ffee0-0000-4000-8000-000000000002",
+                   "token": "npm_CCCC...DDDD", "expiry": "2026-06-01T00:00:00.000Z", "cidr": [],
+                   "revoked": "2026-03-01T10:00:00.000Z", "created": "2026-02-01T00:00:00.000Z",
+                   "accessed": null, "permissions": [], "scopes": []}),
+            json!({"name": "reader", "key": "9e9e9e9e-0000-4000-8000-000000000003",
+                   "token": "npm_EEEE...FFFF", "expiry": null, "cidr": [], "revoked": null,
+                   "created": "2026-03-01T00:00:00.000Z", "accessed": "2026-03-10T11:00:00.000Z",
+                   "permissions": [{"name": "package", "action": "read"}],
+                   "scopes": [{"name": "@a/one", "type": "package"}]}),
+            json!({"token": "a73c95", "key": "ab12cd34", "cidr_whitelist": null, "readonly": true,
+                   "automation": false, "created": "2017-10-21T10:00:00.000Z"}),
+        ]
+        .into_iter()
+        .map(|v| Token::from_map(v.as_object().unwrap().clone()))
+        .collect()
+    }
+
+    #[test]
+    fn table_tells_what_each_token_may_do_and_when_it_ends() {
+        let ids: Vec<String> = ["d83cf1", "0b3f2c", "7c0ffe", "9e9e9e", "ab12cd"]
+            .map(String::from)
+            .to_vec();
+        let out = token_list(&npmjs_tokens(), &ids, OutputFormat::Table, PLAIN);
+        assert_eq!(
+            out,
+            "\
+┌────────┬───────────┬─────────────────┬─────────────────────────────┬────────────────────────────┬──────────────┬────────────┬──────────────────────────────────┬────────────┐
+│ id     ┆ name      ┆ token           ┆ access                      ┆ covers                     ┆ CIDR         ┆ created    ┆ expires                          ┆ last used  │
+╞════════╪═══════════╪═════════════════╪═════════════════════════════╪════════════════════════════╪══════════════╪════════════╪══════════════════════════════════╪════════════╡
+│ d83cf1 ┆ publish   ┆ npm_NYn6...jCq0 ┆ packages: write, orgs: read ┆ @a/one, @a/two, @b +1 more ┆ 192.0.2.0/24 ┆ 2026-01-14 ┆ 2026-03-15 (in 5 days)           ┆ 3 days ago │
+│ 0b3f2c ┆ old       ┆ npm_AAAA...BBBB ┆ packages: read              ┆                            ┆              ┆ 2025-12-01 ┆ 2026-02-26 (expired 12 days ago) ┆ never      │
+│ 7c0ffe ┆ gone      ┆ npm_CCCC...DDDD ┆ no access                   ┆                            ┆              ┆ 2026-02-01 ┆ revoked 2026-03-01               ┆ never      │
+│ 9e9e9e ┆ reader    ┆ npm_EEEE...FFFF ┆ packages: read              ┆ @a/one                     ┆              ┆ 2026-03-01 ┆ never                            ┆ today      │
+│ ab12cd ┆ (unnamed) ┆ a73c95          ┆ read-only                   ┆                            ┆              ┆ 2017-10-21 ┆                                  ┆            │
+└────────┴───────────┴─────────────────┴─────────────────────────────┴────────────────────────────┴──────────────┴────────────┴──────────────────────────────────┴────────────┘
+"
+        );
+        // With colour, the ids of the expired and the revoked token are red.
+        let coloured = token_list(&npmjs_tokens(), &ids, OutputFormat::Table, Paint(true));
+        for (id, dead) in [
+            ("d83cf1", false),
+            ("0b3f2c", true),
+            ("7c0ffe", true),
+            ("ab12cd", false),
+        ] {
+            let red = format!("\x1b[38;5;9m {id} ");
+            assert_eq!(coloured.contains(&red), dead, "{id} in\n{coloured}");
+        }
+    }
+
+    #[test]
+    fn table_leaves_out_columns_no_token_fills() {
+        // Verdaccio's tokens: no expiry, use or coverage to show.
+        let out = token_list(&tokens()[..2], &ids()[..2], OutputFormat::Table, PLAIN);
+        let header = out.lines().nth(1).unwrap();
+        assert_eq!(
+            header
+                .split('┆')
+                .map(|c| c.trim_matches(['│', ' ']))
+                .collect::<Vec<_>>(),
+            ["id", "name", "token", "access", "CIDR", "created"]
+        );
+        let no_cidr = token_list(&tokens()[1..2], &ids()[1..2], OutputFormat::Table, PLAIN);
+        assert!(!no_cidr.contains("CIDR"), "{no_cidr}");
+    }
+
     #[test]
     fn create_outputs() {
         let result = json!({"token": "full-token", "cidr": ["10.0.0.0/8"], "readonly": true, "expires": null});
@@ -415,6 +599,23 @@ mod tests {
         assert_eq!(
             created_token(expiring.as_object().unwrap(), OutputFormat::Lines, PLAIN),
             "Created token t\nexpires: 2027-01-01\n"
+        );
+        // npmjs.org's answer: `cidr` and `expiry`, rights as objects.
+        let gat = json!({"name": "ci", "token": "npm_0123456789abcdefghijklmnopqrstuvwxyz",
+            "expiry": "2026-04-09T12:00:00.000Z", "cidr": ["192.0.2.0/24"],
+            "permissions": [{"name": "package", "action": "read"}], "scopes": [], "revoked": null});
+        let gat = gat.as_object().unwrap();
+        assert_eq!(
+            created_token(gat, OutputFormat::Lines, PLAIN),
+            "Created token npm_0123456789abcdefghijklmnopqrstuvwxyz\n\
+             with IP whitelist: 192.0.2.0/24\n\
+             expires: 2026-04-09T12:00:00.000Z\n"
+        );
+        assert_eq!(
+            created_token(gat, OutputFormat::Parseable, PLAIN),
+            "name\tci\ntoken\tnpm_0123456789abcdefghijklmnopqrstuvwxyz\n\
+             expiry\t2026-04-09T12:00:00.000Z\ncidr\t192.0.2.0/24\n\
+             permissions\t[{\"name\":\"package\",\"action\":\"read\"}]\nscopes\t\nrevoked\tnull\n"
         );
     }
 

@@ -240,6 +240,7 @@ impl Settings {
                 paint: paint_stdout,
                 progress: terminal.stderr && loglevel != LogLevel::Silent,
                 width: terminal.width,
+                now: crate::token_info::now(),
             },
             command,
             auth: AuthContext {

@@ -4,6 +4,7 @@ use super::{otplease, Context, PageProgress};
 use crate::error::{AppError, Operation};
 use crate::output::Printer;
 use crate::registry::{RegistryClient, Token};
+use crate::token_info::TokenInfo;
 
 /// Checks the arguments before anything else happens (npm's usage error comes first).
 pub fn check_args(args: &[String]) -> Result<(), AppError> {
@@ -26,13 +27,6 @@ pub fn check_args(args: &[String]) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A token to revoke: what to send, and how to name it in output and messages.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Target {
-    pub delete: String,
-    pub shown: String,
-}
-
 pub async fn run(
     client: &RegistryClient,
     args: &[String],
@@ -48,15 +42,12 @@ pub async fn run(
     })
     .await?;
     drop(progress);
-    let targets = resolve_revocation_targets(&tokens, args)?;
+    let keys = resolve_revocation_targets(&tokens, args)?;
 
-    let mut removed = Vec::with_capacity(targets.len());
-    for target in &targets {
-        log::info!("revoking {}", target.shown);
-        let deleted = otplease(client, Operation::Revoke, ctx, || {
-            client.delete_token(&target.delete)
-        })
-        .await;
+    let mut removed: Vec<String> = Vec::with_capacity(keys.len());
+    for key in &keys {
+        log::info!("revoking {key}");
+        let deleted = otplease(client, Operation::Revoke, ctx, || client.delete_token(key)).await;
         if let Err(e) = deleted {
             let done = if removed.is_empty() {
                 "no token was revoked".to_owned()
@@ -67,51 +58,53 @@ pub async fn run(
                     removed.join(", ")
                 )
             };
-            return Err(e.prefixed(&format!("could not revoke {} ({done})", target.shown)));
+            return Err(e.prefixed(&format!("could not revoke {key} ({done})")));
         }
-        removed.push(target.shown.clone());
+        removed.push(key.clone());
     }
     out.write_all(printer.revoked(&removed).as_bytes())?;
     Ok(())
 }
 
-/// Resolves every argument before anything is revoked, as npm does: a unique prefix of a
-/// key names that token; a prefix shared by several keys is an error; otherwise a full token
-/// whose masked form the list shows names that token. Unlike npm, a full token resolves to
-/// its key, so the registry is asked to delete what it knows (Verdaccio silently "deletes" an
-/// unknown key) and the token never appears in the output.
+/// Resolves every argument to a key before anything is revoked, as npm does: a unique
+/// prefix of a key names that token; a prefix shared by several keys is an error; otherwise a
+/// full token names the listed token whose mask it matches (`token_info::mask_matches`).
+/// Unlike npm, a full token resolves to its key and is never sent or shown: a token the list
+/// shows without a key cannot be revoked by its value. Keys come from the registry, so each
+/// one is checked to stay a single path segment of the DELETE URL.
 pub fn resolve_revocation_targets(
     tokens: &[Token],
     args: &[String],
-) -> Result<Vec<Target>, AppError> {
-    let mut targets: Vec<Target> = Vec::new();
+) -> Result<Vec<String>, AppError> {
+    let infos: Vec<TokenInfo> = tokens
+        .iter()
+        .map(|t| TokenInfo::from_fields(&t.fields().0))
+        .collect();
+    let mut keys: Vec<String> = Vec::new();
     for arg in args {
-        let by_key: Vec<&Token> = tokens
+        let by_key: Vec<&str> = tokens
             .iter()
-            .filter(|t| !t.key().is_empty() && t.key().starts_with(arg.as_str()))
+            .map(Token::key)
+            .filter(|key| !key.is_empty() && key.starts_with(arg.as_str()))
             .collect();
-        let target = match by_key.as_slice() {
-            [one] => Target {
-                delete: one.key().to_owned(),
-                shown: one.key().to_owned(),
-            },
-            [_, _, ..] => {
-                return Err(AppError::failed(format!(
-                    "Token ID \"{arg}\" was ambiguous, a new token may have been created since you last ran `npm token list`."
-                )))
-            }
+        let key = match by_key.as_slice() {
+            [one] => one.to_string(),
+            [_, _, ..] => return Err(ambiguous(arg, by_key.len())),
             [] => {
-                let by_mask: Vec<&Token> = tokens.iter().filter(|t| t.fields().mask_matches(arg)).collect();
+                let by_mask: Vec<&TokenInfo> =
+                    infos.iter().filter(|t| t.mask_matches(arg)).collect();
                 match by_mask.as_slice() {
-                    [one] if !one.key().is_empty() => Target {
-                        delete: one.key().to_owned(),
-                        shown: one.key().to_owned(),
+                    [one] => match one.key().filter(|key| !key.is_empty()) {
+                        Some(key) => key.to_owned(),
+                        None => {
+                            return Err(AppError::failed(format!(
+                                "the registry lists the token \"{}\" without a key, so it cannot be revoked: \
+                                 revoke it where it was created (the registry's website)",
+                                shown_arg(arg)
+                            )))
+                        }
                     },
-                    // npm's fallback: the npm registry accepts a full token in place of a key.
-                    [_, ..] => Target {
-                        delete: arg.clone(),
-                        shown: shown_arg(arg),
-                    },
+                    [_, _, ..] => return Err(ambiguous(arg, by_mask.len())),
                     [] => {
                         return Err(AppError::failed(format!(
                             "Unknown token id or value \"{}\".",
@@ -121,11 +114,36 @@ pub fn resolve_revocation_targets(
                 }
             }
         };
-        if !targets.iter().any(|t| t.delete == target.delete) {
-            targets.push(target);
+        check_key(&key)?;
+        if !keys.contains(&key) {
+            keys.push(key);
         }
     }
-    Ok(targets)
+    Ok(keys)
+}
+
+/// npm's words, then how many tokens the argument matches and what to do.
+fn ambiguous(arg: &str, matches: usize) -> AppError {
+    AppError::failed(format!(
+        "Token ID \"{}\" was ambiguous, a new token may have been created since you last ran \
+         `npm token list`. It matches {matches} tokens: give more characters of the id.",
+        shown_arg(arg)
+    ))
+}
+
+/// Refuses a key that would not stay one segment of `/-/npm/v1/tokens/token/<key>`: `.` and
+/// `..` (a URL resolves them away), `/`, `\\` and `%` (another path, or an escape the
+/// registry may decode into one), and control characters.
+fn check_key(key: &str) -> Result<(), AppError> {
+    let unsafe_char = |c: char| c.is_control() || matches!(c, '/' | '\\' | '%');
+    if key == "." || key == ".." || key.chars().any(unsafe_char) {
+        return Err(AppError::failed(format!(
+            "the registry lists a token whose key \"{}\" would change the path of the request \
+             that revokes it; not revoking anything (report it to the registry's operators)",
+            key.escape_debug()
+        )));
+    }
+    Ok(())
 }
 
 /// An argument as it may be printed: something that looks like a full token (npm's `npm_`
@@ -150,33 +168,40 @@ mod tests {
             json!({"key": "abc222bb", "token": "QkJCQ...WlpaW"}),
             json!({"key": "def333cc", "token": "npm_CCCC"}),
             json!({"token": "npm_DDDD"}),
+            json!({"key": "d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6", "token": "npm_NYn6...jCq0"}),
+            json!({"key": "d83cf1a2-0000-4d6e-8f90-a1b2c3d4e5f7", "token": "npm_QQQQ...RRRR"}),
+            json!({"key": "e1e1e1e1-0000-4000-8000-000000000001", "token": "npm_SAME...SAME"}),
+            json!({"key": "e2e2e2e2-0000-4000-8000-000000000002", "token": "npm_SAME...SAME"}),
+            json!({"key": "f0f0f0f0-0000-4000-8000-000000000003", "token": "...tail"}),
         ]
         .into_iter()
         .map(|v| Token::from_map(v.as_object().unwrap().clone()))
         .collect()
     }
 
-    fn resolve(args: &[&str]) -> Result<Vec<Target>, String> {
+    fn resolve_in(tokens: &[Token], args: &[&str]) -> Result<Vec<String>, String> {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        resolve_revocation_targets(&tokens(), &args).map_err(|e| match e {
+        resolve_revocation_targets(tokens, &args).map_err(|e| match e {
             AppError::Failed { message, .. } => message,
             other => format!("{other:?}"),
         })
     }
 
-    fn deleted(args: &[&str]) -> Vec<String> {
-        resolve(args)
-            .unwrap()
-            .into_iter()
-            .map(|t| t.delete)
-            .collect()
+    fn resolve(args: &[&str]) -> Result<Vec<String>, String> {
+        resolve_in(&tokens(), args)
     }
+
+    const GAT: &str = "npm_NYn6abcdefghijklmnopqrstuvwxyz12jCq0";
 
     #[test]
     fn unique_prefixes_and_full_keys() {
         assert_eq!(
-            deleted(&["abc1", "def333cc", "abc1"]),
+            resolve(&["abc1", "def333cc", "abc1"]).unwrap(),
             ["abc111aa", "def333cc"]
+        );
+        assert_eq!(
+            resolve(&["d83cf1a2-4"]).unwrap(),
+            ["d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6"]
         );
     }
 
@@ -184,7 +209,8 @@ mod tests {
     fn ambiguous_and_unknown_use_npm_messages() {
         assert_eq!(
             resolve(&["def", "abc"]).unwrap_err(),
-            "Token ID \"abc\" was ambiguous, a new token may have been created since you last ran `npm token list`."
+            "Token ID \"abc\" was ambiguous, a new token may have been created since you last ran \
+             `npm token list`. It matches 2 tokens: give more characters of the id."
         );
         assert_eq!(
             resolve(&["zzz"]).unwrap_err(),
@@ -194,13 +220,63 @@ mod tests {
 
     #[test]
     fn full_tokens_resolve_to_keys_and_are_never_echoed() {
-        assert_eq!(deleted(&["npm_CCCCxyzxyzxyz"]), ["def333cc"]);
-        assert_eq!(deleted(&["QkJCQmiddlepartWlpaW"]), ["abc222bb"]);
-        // No key to resolve to: npm's fallback, sending the token itself.
-        let t = resolve(&["npm_DDDDsecretsecret"]).unwrap();
-        assert_eq!(t[0].delete, "npm_DDDDsecretsecret");
-        assert_eq!(t[0].shown, "npm_DD…");
-        let err = resolve(&["npm_ZZZZsecretsecret"]).unwrap_err();
+        assert_eq!(resolve(&["npm_CCCCxyzxyzxyz"]).unwrap(), ["def333cc"]);
+        assert_eq!(resolve(&["QkJCQmiddlepartWlpaW"]).unwrap(), ["abc222bb"]);
+        assert_eq!(
+            resolve(&[GAT]).unwrap(),
+            ["d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6"]
+        );
+        // A mask needs a head and a tail: `...tail` matches nothing.
+        let err = resolve(&["npm_ZZZZsecretsecrettail"]).unwrap_err();
         assert_eq!(err, "Unknown token id or value \"npm_ZZ…\".");
+        // Two tokens with the same mask: which one is meant cannot be known.
+        let err = resolve(&["npm_SAMEsecretsecretSAME"]).unwrap_err();
+        assert!(
+            err.starts_with("Token ID \"npm_SA…\" was ambiguous"),
+            "{err}"
+        );
+        assert!(err.contains("It matches 2 tokens"), "{err}");
+        // No key to resolve to: an error, never the token sent as a key.
+        let err = resolve(&["npm_DDDDsecretsecret"]).unwrap_err();
+        assert!(err.contains("without a key"), "{err}");
+        for err in [err, resolve(&["npm_ZZZZsecretsecret"]).unwrap_err()] {
+            assert!(!err.contains("secret"), "{err}");
+        }
+    }
+
+    #[test]
+    fn keys_that_would_change_the_path_are_refused() {
+        for key in [
+            "..",
+            ".",
+            "a/b",
+            "..%2F..",
+            "a\\b",
+            "ab\ncd",
+            "ab\u{1b}[2Jcd",
+            "ab\u{7f}",
+        ] {
+            let tokens = [Token::from_map(
+                json!({"key": key, "token": "npm_KKKK...LLLL"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            )];
+            let by_mask = resolve_in(&tokens, &["npm_KKKKsecretsecretLLLL"]).unwrap_err();
+            assert!(by_mask.contains("would change the path"), "{by_mask}");
+            assert!(
+                !by_mask.contains('\n') && !by_mask.contains('\u{1b}'),
+                "{by_mask}"
+            );
+            let by_key = resolve_in(&tokens, &[&key[..1]]).unwrap_err();
+            assert_eq!(by_key, by_mask);
+        }
+        let tokens = [Token::from_map(
+            json!({"key": "a.b..c", "token": "x"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        )];
+        assert_eq!(resolve_in(&tokens, &["a.b"]).unwrap(), ["a.b..c"]);
     }
 }

@@ -18,6 +18,9 @@ use crate::secret::Secret;
 /// The `log` target of one line per request, shown at npm's `http` level.
 pub const HTTP_LOG_TARGET: &str = "http";
 
+/// The `log` target of a registry's `npm-notice` header, shown at npm's `notice` level.
+pub const NOTICE_LOG_TARGET: &str = "npm-notice";
+
 /// Redirects followed for one request.
 const MAX_REDIRECTS: usize = 10;
 
@@ -328,6 +331,7 @@ impl Http {
             url = next;
         };
 
+        log_notice(response.headers());
         let shown = display_url(&url);
         let status = response.status();
         let limit = if status.is_success() {
@@ -481,6 +485,22 @@ fn configure_tls(
 }
 
 /// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored).
+/// Logs a registry's `npm-notice` header as npm does (a `notice` line). Registry text is
+/// hostile: control characters (a terminal's escapes among them) are dropped, and the line
+/// is bounded.
+fn log_notice(headers: &HeaderMap) {
+    for notice in headers.get_all("npm-notice") {
+        let text: String = String::from_utf8_lossy(notice.as_bytes())
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(1000)
+            .collect();
+        if !text.trim().is_empty() {
+            log::warn!(target: NOTICE_LOG_TARGET, "{}", text.trim());
+        }
+    }
+}
+
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     response
         .headers()

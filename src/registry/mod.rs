@@ -18,7 +18,7 @@ mod spec;
 pub use auth::{nerf_dart, nerf_dart_walk, Credential, Credentials};
 pub use client::RegistryClient;
 pub use error::{HttpError, RegistryError, SentAuth};
-pub use http::{ClientOptions, RetryPolicy, Transport, HTTP_LOG_TARGET};
+pub use http::{ClientOptions, RetryPolicy, Transport, HTTP_LOG_TARGET, NOTICE_LOG_TARGET};
 #[cfg(test)]
 pub use page::{decode_page_for_fuzzing, jsontext};
 pub use page::{js_string, js_stringify_pretty, js_truthy, Token, TokenFields};

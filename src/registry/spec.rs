@@ -61,7 +61,8 @@ pub struct TokenSpec {
 }
 
 /// The body of `POST /-/npm/v1/tokens`, field for field as npm 11 sends it, plus
-/// `readonly` when asked for (npm 11 drops `--read-only`; npm ≤ 10 sent it).
+/// `readonly` when asked for (npm 11 drops `--read-only`; npm ≤ 10 sent it), with
+/// `packages_and_scopes_permission: "read-only"` unless another permission was given.
 pub struct CreateTokenRequest {
     pub password: Secret,
     pub spec: TokenSpec,
@@ -106,7 +107,12 @@ impl CreateTokenRequest {
         }
         put_list(&mut body, "scopes", &spec.scopes);
         put_list(&mut body, "orgs", &spec.orgs);
-        if let Some(p) = spec.packages_and_scopes_permission {
+        // `--read-only` means read-only on a registry of granular tokens too, which reads
+        // the permission and ignores `readonly`; an explicit permission wins.
+        let packages_and_scopes_permission = spec
+            .packages_and_scopes_permission
+            .or(spec.readonly.then_some(Permission::ReadOnly));
+        if let Some(p) = packages_and_scopes_permission {
             body.insert("packages_and_scopes_permission".into(), p.as_str().into());
         }
         if let Some(p) = spec.orgs_permission {
@@ -157,5 +163,26 @@ mod tests {
             r#"{"name":"ci","password":"pw","description":"for CI","packages":["a"],"packages_all":true,"scopes":["@s"],"orgs":["o"],"packages_and_scopes_permission":"read-only","orgs_permission":"no-access","expires":30,"cidr_whitelist":["10.0.0.0/8"],"bypass_2fa":true,"readonly":true}"#
         );
         assert!(!format!("{req:?}").contains("pw\""));
+    }
+
+    #[test]
+    fn read_only_is_read_only_for_granular_tokens_too() {
+        let mut req = CreateTokenRequest {
+            password: Secret::new("pw"),
+            spec: TokenSpec {
+                readonly: true,
+                ..TokenSpec::default()
+            },
+        };
+        assert_eq!(
+            String::from_utf8(req.to_json()).unwrap(),
+            r#"{"name":null,"password":"pw","packages_and_scopes_permission":"read-only","readonly":true}"#
+        );
+        req.spec.packages_and_scopes_permission = Some(Permission::NoAccess);
+        assert_eq!(
+            String::from_utf8(req.to_json()).unwrap(),
+            r#"{"name":null,"password":"pw","packages_and_scopes_permission":"no-access","readonly":true}"#,
+            "an explicit permission wins"
+        );
     }
 }

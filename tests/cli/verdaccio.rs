@@ -184,8 +184,10 @@ fn revoked_token_no_longer_authenticates() {
     assert_eq!(
         refused.stderr,
         format!(
-            "npm-token error 403 Forbidden - GET {}-/npm/v1/tokens - unauthorized access; the registry refused \
-             this token or account (it may be revoked, read-only, or limited to other IP addresses)\n",
+            "npm-token error 403 Forbidden - GET {0}-/npm/v1/tokens - unauthorized access; the registry refused \
+             this token or account (it may be revoked, read-only, or limited to other IP addresses); a granular \
+             access token, or one that bypasses 2FA, cannot manage tokens: managing tokens on {0} needs a login \
+             session: npm login --registry={0}\n",
             user.registry.url
         )
     );

@@ -218,11 +218,6 @@ impl TokenFields {
         self.0.get(name)
     }
 
-    /// The masked token the registry shows, e.g. `npm_ab…` or Verdaccio's `ABCDE...VWXYZ`.
-    pub fn masked(&self) -> Option<&str> {
-        self.field("token").and_then(Value::as_str)
-    }
-
     pub fn readonly(&self) -> bool {
         self.field("readonly").is_some_and(js_truthy)
     }
@@ -237,23 +232,6 @@ impl TokenFields {
                 Some(Value::String(s)) => Some(vec![s.clone()]),
                 _ => None,
             })
-    }
-
-    /// Does `candidate` look like the full token this one masks? npm checks that the masked
-    /// form is a prefix of it; a mask with an ellipsis in the middle (`ABCDE...VWXYZ`, as
-    /// Verdaccio sends) is matched on both ends instead.
-    pub fn mask_matches(&self, candidate: &str) -> bool {
-        let Some(mask) = self.masked().filter(|m| !m.is_empty()) else {
-            return false;
-        };
-        for ellipsis in ["...", "…"] {
-            if let Some((head, tail)) = mask.split_once(ellipsis) {
-                return candidate.len() > head.len() + tail.len()
-                    && candidate.starts_with(head)
-                    && candidate.ends_with(tail);
-            }
-        }
-        candidate.starts_with(mask)
     }
 }
 
@@ -446,7 +424,7 @@ mod tests {
             "k2",
             "the last of repeated fields wins, as in JSON.parse"
         );
-        assert_eq!(t.fields().masked(), Some("npm_a"));
+        assert_eq!(t.fields().field("token"), Some(&json!("npm_a")));
         assert_eq!(
             t.fields().0.keys().collect::<Vec<_>>(),
             ["key", "token", "extra"]
@@ -497,7 +475,6 @@ mod tests {
     #[test]
     fn accessors_tolerate_missing_and_odd_fields() {
         let t = token(json!({}));
-        assert_eq!(t.masked(), None);
         assert!(!t.readonly());
         assert_eq!(t.cidr(), None);
         let t = token(json!({"key": 7, "readonly": "yes", "cidr": ["10.0.0.0/8", null]}));
@@ -514,18 +491,6 @@ mod tests {
         assert_eq!(js_string(&json!({"a": 1})), "[object Object]");
         assert_eq!(js_string(&json!(1.0)), "1");
         assert_eq!(js_string(&json!(1.5)), "1.5");
-    }
-
-    #[test]
-    fn masks_match_like_npm_and_verdaccio() {
-        let npmjs = token(json!({"token": "npm_abcd"}));
-        assert!(npmjs.mask_matches("npm_abcdEFGH1234"));
-        assert!(!npmjs.mask_matches("npm_abc"));
-        let verdaccio = token(json!({"token": "ABCDE...VWXYZ"}));
-        assert!(verdaccio.mask_matches("ABCDEfffffVWXYZ"));
-        assert!(!verdaccio.mask_matches("ABCDEVWXYZ"));
-        assert!(!verdaccio.mask_matches("ABCDEffffVWXY"));
-        assert!(!token(json!({"token": ""})).mask_matches("anything"));
     }
 
     #[test]

@@ -10,8 +10,8 @@ use crate::support::free_port;
 #[tokio::test(flavor = "multi_thread")]
 async fn http_errors_each_get_one_clear_line() {
     let cases: [(u16, serde_json::Value, &str); 6] = [
-        (401, json!({"error": "token expired"}), "Unable to authenticate, your authentication token seems to be invalid (401 Unauthorized - GET {url} - token expired). To correct this please try logging in again with: npm login --registry={reg}"),
-        (403, json!({"error": "forbidden"}), "403 Forbidden - GET {url} - forbidden; the registry refused this token or account (it may be revoked, read-only, or limited to other IP addresses)"),
+        (401, json!({"error": "token expired"}), "Unable to authenticate, your authentication token seems to be invalid (401 Unauthorized - GET {url} - token expired). To correct this please try logging in again with: npm login --registry={reg}; a granular access token, or one that bypasses 2FA, cannot manage tokens: managing tokens on {reg} needs a login session"),
+        (403, json!({"error": "forbidden"}), "403 Forbidden - GET {url} - forbidden; the registry refused this token or account (it may be revoked, read-only, or limited to other IP addresses); a granular access token, or one that bypasses 2FA, cannot manage tokens: managing tokens on {reg} needs a login session: npm login --registry={reg}"),
         (404, json!({"error": "not found"}), "404 Not Found - GET {url} - not found; this registry does not serve the token API there: check the `registry` config ({reg})"),
         (429, json!({}), "429 Too Many Requests - GET {url}; the registry is busy or rate limiting: wait a little and try again"),
         (500, json!({"error": "boom"}), "500 Internal Server Error - GET {url} - boom; the registry failed: try again later"),
