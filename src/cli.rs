@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::parser::ValueSource;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::hygiene::Filters;
 use crate::log::LogLevel;
 use crate::npmrc::{Layer, LayerKind, Value};
 use crate::output::Color;
@@ -54,13 +55,19 @@ pub struct Cli {
 pub enum Command {
     /// List your tokens (the default)
     #[command(visible_alias = "ls", after_help = LIST_EXAMPLES)]
-    List,
+    List(ListArgs),
     /// Create a new token; prompts for your password
     #[command(after_help = CREATE_EXAMPLES)]
     Create(Box<CreateArgs>),
-    /// Revoke tokens by id (a unique prefix of the key) or by the full token
+    /// Revoke tokens by id (a unique prefix of the key), by the full token, or by filter
     #[command(visible_aliases = ["rm", "delete", "remove"], after_help = REVOKE_EXAMPLES)]
     Revoke(RevokeArgs),
+    /// Show the registry, your user, and the token this configuration uses
+    #[command(after_help = STATUS_EXAMPLES)]
+    Status(StatusArgs),
+    /// Replace a token with a new one like it, then revoke the old one
+    #[command(after_help = ROTATE_EXAMPLES)]
+    Rotate(Box<RotateArgs>),
     /// Print a shell completion script
     #[command(
         after_help = COMPLETIONS_EXAMPLES,
@@ -93,7 +100,24 @@ Examples:
 const LIST_EXAMPLES: &str = "\
 Examples:
   npm-token list --parseable | cut -f1,3     key and id of every token
+  npm-token list --expired                   expired or revoked tokens
+  npm-token list --unused-for 90 --json      tokens nobody used for 90 days
   npm-token list --registry https://npm.example.com/";
+
+const STATUS_EXAMPLES: &str = "\
+Examples:
+  npm-token status
+  npm-token status --fail-within 14     in CI: exit 3 when the token expires within 14 days
+  npm-token status --json | jq .token.expires";
+
+const ROTATE_EXAMPLES: &str = "\
+Examples:
+  npm-token rotate 3f2a9c                 a new token like 3f2a9c, then 3f2a9c revoked
+  npm-token rotate 3f2a9c --expires 30    the same, expiring in 30 days
+  npm-token rotate \"$NPM_TOKEN\" --save    the token in use, written into its npmrc
+  npm-token rotate 3f2a9c --keep-old --json | jq -r .token
+
+The new token is printed once, in full, in every output format: store it now.";
 
 const CREATE_EXAMPLES: &str = "\
 Examples:
@@ -106,8 +130,12 @@ const REVOKE_EXAMPLES: &str = "\
 Examples:
   npm-token revoke 3f2a9c
   npm-token rm 3f2a9c 7b1e04 --json
+  npm-token revoke --expired --dry-run       what a clean-up would revoke
+  npm-token revoke --expired --yes           in CI: revoke every expired token
 
-Every argument is checked against your token list before anything is revoked.";
+Every argument is checked against your token list before anything is revoked. With
+filters, the tokens that match are shown first and revoked after you confirm (or with
+--yes); the token this configuration uses is never revoked by a filter.";
 
 /// Flags every command takes. Each flag's long name is the npm config key it sets: flags
 /// are the highest config layer (see `parse`), so a flag, an `npm_config_*` variable and an
@@ -268,11 +296,82 @@ pub struct CreateArgs {
     pub read_only: bool,
 }
 
+/// Which tokens: every filter given must match. Read from the command line only: no npmrc
+/// or environment variable ever selects tokens to revoke.
+#[derive(Args, Clone, Copy, Debug, Default)]
+#[command(next_help_heading = "Filters")]
+pub struct FilterArgs {
+    /// Tokens past their expiry, or revoked
+    #[arg(long)]
+    pub expired: bool,
+
+    /// Tokens still valid that expire within DAYS days
+    #[arg(long, value_name = "DAYS")]
+    pub expires_within: Option<u32>,
+
+    /// Tokens last used more than DAYS days ago (or never, and created before that)
+    #[arg(long, value_name = "DAYS")]
+    pub unused_for: Option<u32>,
+}
+
+impl FilterArgs {
+    pub fn filters(self) -> Filters {
+        Filters {
+            expired: self.expired,
+            expires_within: self.expires_within,
+            unused_for: self.unused_for,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
 #[derive(Args)]
 pub struct RevokeArgs {
     /// Token ids (unique key prefixes, as `list` shows them) or full tokens
     #[arg(value_name = "ID|TOKEN")]
     pub ids: Vec<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Revoke what the filters match without asking (needed without a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Show what would be revoked, and revoke nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Args)]
+pub struct StatusArgs {
+    /// Exit 3 when the token in use is expired, revoked, or expires within DAYS days
+    #[arg(long, value_name = "DAYS")]
+    pub fail_within: Option<u32>,
+}
+
+#[derive(Args)]
+pub struct RotateArgs {
+    /// The token to replace: its id (as `list` shows it) or the full token
+    #[arg(value_name = "ID|TOKEN")]
+    pub target: String,
+
+    /// Create the new token, and leave the old one working
+    #[arg(long)]
+    pub keep_old: bool,
+
+    /// Write the new token into the npmrc the old one was read from (the token in use only)
+    #[arg(long)]
+    pub save: bool,
+
+    /// What the new token gets instead of the old one's
+    #[command(flatten)]
+    pub create: CreateArgs,
 }
 
 impl clap::ValueEnum for Permission {
@@ -296,18 +395,49 @@ pub enum Request {
 /// A job against the registry.
 #[derive(Debug)]
 pub enum Job {
-    List,
+    List {
+        filters: Filters,
+    },
     Create,
-    Revoke { ids: Vec<String> },
+    Revoke {
+        ids: Vec<String>,
+        filters: Filters,
+        yes: bool,
+        dry_run: bool,
+    },
+    Status {
+        fail_within: Option<u32>,
+    },
+    Rotate {
+        target: String,
+        keep_old: bool,
+        save: bool,
+    },
 }
 
 impl Cli {
     pub fn request(&self) -> Request {
         match &self.command {
-            None | Some(Command::List) => Request::Registry(Job::List),
+            None => Request::Registry(Job::List {
+                filters: Filters::default(),
+            }),
+            Some(Command::List(args)) => Request::Registry(Job::List {
+                filters: args.filters.filters(),
+            }),
             Some(Command::Create(_)) => Request::Registry(Job::Create),
             Some(Command::Revoke(args)) => Request::Registry(Job::Revoke {
                 ids: args.ids.clone(),
+                filters: args.filters.filters(),
+                yes: args.yes,
+                dry_run: args.dry_run,
+            }),
+            Some(Command::Status(args)) => Request::Registry(Job::Status {
+                fail_within: args.fail_within,
+            }),
+            Some(Command::Rotate(args)) => Request::Registry(Job::Rotate {
+                target: args.target.clone(),
+                keep_old: args.keep_old,
+                save: args.save,
             }),
             Some(Command::Completions { shell }) => Request::Completions(*shell),
             Some(Command::Man) => Request::Man,
@@ -514,7 +644,7 @@ mod tests {
             assert!(matches!(cli.command, Some(Command::Revoke(_))));
         }
         let cli = Cli::try_parse_from(["npm-token", "ls", "--porcelain"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::List)) && cli.global.parseable);
+        assert!(matches!(cli.command, Some(Command::List(_))) && cli.global.parseable);
         let cli = Cli::try_parse_from(["npm-token", "--json"]).unwrap();
         assert!(cli.command.is_none() && cli.global.json);
     }

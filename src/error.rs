@@ -12,6 +12,8 @@ pub enum AppError {
         code: Option<String>,
         message: String,
     },
+    /// A check the user asked for did not pass (`status --fail-within`): exit 3.
+    Check(String),
     /// stdout was closed by the reader (`npm-token list | head -1`): not an error.
     BrokenPipe,
 }

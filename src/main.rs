@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod completions;
 mod error;
+mod hygiene;
 mod ids;
 mod log;
 mod man;
@@ -55,8 +56,8 @@ fn main() -> ExitCode {
         Request::Man => return offline(|out| man::render(cli::command(), out)),
     };
     // npm's usage error comes before anything is read.
-    if let Job::Revoke { ids } = &job {
-        if let Err(e) = commands::revoke::check_args(ids) {
+    if let Job::Revoke { ids, filters, .. } = &job {
+        if let Err(e) = commands::revoke::check_args(ids, filters) {
             report(&e, false, paint);
             return ExitCode::FAILURE;
         }
@@ -71,6 +72,11 @@ fn main() -> ExitCode {
         });
     match result {
         Ok(()) | Err(AppError::BrokenPipe) => ExitCode::SUCCESS,
+        Err(e @ AppError::Check(_)) => {
+            // The output already says it all (as JSON, too): one line on stderr, exit 3.
+            report(&e, false, paint);
+            ExitCode::from(3)
+        }
         Err(e) => {
             report(&e, json, paint);
             ExitCode::FAILURE
@@ -111,6 +117,7 @@ fn run(settings: Settings) -> Result<(), AppError> {
             message: redactor.redact(&message),
         },
         AppError::Usage(message) => AppError::Usage(redactor.redact(&message)),
+        AppError::Check(message) => AppError::Check(redactor.redact(&message)),
         other => other,
     })
 }
@@ -121,13 +128,18 @@ fn execute(settings: Settings) -> Result<(), AppError> {
         printer,
         command,
         auth,
+        token_in_use,
         interactive,
         ..
     } = settings;
-    let ctx = Context { auth, interactive };
+    let ctx = Context {
+        auth,
+        interactive,
+        token_in_use,
+    };
     let operation = match command {
-        CommandSettings::List => Operation::List,
-        CommandSettings::Create(_) => Operation::Create,
+        CommandSettings::List { .. } | CommandSettings::Status { .. } => Operation::List,
+        CommandSettings::Create(_) | CommandSettings::Rotate { .. } => Operation::Create,
         CommandSettings::Revoke { .. } => Operation::Revoke,
     };
     let client =
@@ -139,12 +151,42 @@ fn execute(settings: Settings) -> Result<(), AppError> {
     let mut out = std::io::stdout().lock();
     runtime.block_on(async {
         match &command {
-            CommandSettings::List => commands::list::run(&client, &printer, &ctx, &mut out).await,
+            CommandSettings::List { filters } => {
+                commands::list::run(&client, filters, &printer, &ctx, &mut out).await
+            }
             CommandSettings::Create(create) => {
                 commands::create::run(&client, create, &printer, &ctx, &mut out).await
             }
-            CommandSettings::Revoke { ids } => {
-                commands::revoke::run(&client, ids, &printer, &ctx, &mut out).await
+            CommandSettings::Revoke {
+                ids,
+                filters,
+                yes,
+                dry_run,
+            } => {
+                let job = commands::revoke::Revoke {
+                    ids,
+                    filters,
+                    yes: *yes,
+                    dry_run: *dry_run,
+                };
+                commands::revoke::run(&client, job, &printer, &ctx, &mut out).await
+            }
+            CommandSettings::Status { fail_within } => {
+                commands::status::run(&client, *fail_within, &printer, &ctx, &mut out).await
+            }
+            CommandSettings::Rotate {
+                target,
+                overrides,
+                keep_old,
+                save,
+            } => {
+                let job = commands::rotate::Rotate {
+                    target,
+                    overrides,
+                    keep_old: *keep_old,
+                    save: save.as_ref(),
+                };
+                commands::rotate::run(&client, job, &printer, &ctx, &mut out).await
             }
         }
     })?;
@@ -157,6 +199,7 @@ fn report(error: &AppError, json: bool, paint: Paint) {
     let (code, message) = match error {
         AppError::Usage(message) => (Some("EUSAGE"), message.as_str()),
         AppError::Failed { code, message } => (code.as_deref(), message.as_str()),
+        AppError::Check(message) => (Some("ECHECK"), message.as_str()),
         AppError::BrokenPipe => return,
     };
     if json {

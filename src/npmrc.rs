@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod save;
 mod typed;
+pub use save::replace_value;
 pub use typed::InvalidValue;
 
 /// One configuration value, as npm's ini decoder produces it.

@@ -7,6 +7,7 @@ use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 
+use crate::hygiene::Target;
 use crate::registry::{js_string, js_stringify_pretty, js_truthy, Token, TokenFields};
 use crate::token_info::{Status, TokenInfo, When};
 
@@ -56,14 +57,16 @@ pub struct Printer {
 }
 
 impl Printer {
-    /// Writes the token list; see `write_token_list`.
+    /// Writes the token list; see `write_token_list`. `in_use`: the index of the token this
+    /// configuration authenticates with, which the table marks.
     pub fn token_list(
         &self,
         out: &mut impl Write,
         tokens: &[Token],
         ids: &[String],
+        in_use: Option<usize>,
     ) -> io::Result<()> {
-        write_token_list(out, tokens, ids, self)
+        write_token_list(out, tokens, ids, in_use, self)
     }
 
     pub fn created_token(&self, result: &Map<String, Value>) -> String {
@@ -72,6 +75,179 @@ impl Printer {
 
     pub fn revoked(&self, keys: &[String]) -> String {
         revoked(keys, self.format)
+    }
+
+    /// What a filter is about to revoke: each token's id, name and why. With `dry_run` it is
+    /// the output (JSON objects under `--json`, tab-separated under `--parseable`); without,
+    /// a preview for the person about to confirm.
+    pub fn revocation_plan(&self, targets: &[Target], dry_run: bool) -> String {
+        let name = |t: &Target| t.name.clone().filter(|n| !n.is_empty());
+        match self.format {
+            OutputFormat::Json if dry_run => {
+                let items: Vec<Value> = targets
+                    .iter()
+                    .map(|t| {
+                        serde_json::json!({"key": t.key, "id": t.id, "name": name(t), "why": t.why})
+                    })
+                    .collect();
+                pretty_json(&Value::Array(items))
+            }
+            OutputFormat::Parseable if dry_run => targets
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{}\t{}\t{}\t{}\n",
+                        t.key,
+                        t.id,
+                        name(t).unwrap_or_default(),
+                        t.why
+                    )
+                })
+                .collect(),
+            _ => {
+                let count = targets.len();
+                let s = if count == 1 { "" } else { "s" };
+                let mut text = if dry_run {
+                    format!("Would revoke {count} token{s}:\n")
+                } else {
+                    format!("Revoking {count} token{s}:\n")
+                };
+                let id_width = targets
+                    .iter()
+                    .map(|t| t.id.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let names: Vec<String> = targets
+                    .iter()
+                    .map(|t| name(t).unwrap_or_else(|| "(unnamed)".to_owned()))
+                    .collect();
+                let name_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+                for (t, name) in targets.iter().zip(&names) {
+                    text.push_str(&format!(
+                        "  {:id_width$}  {:name_width$}  {}\n",
+                        t.id, name, t.why
+                    ));
+                }
+                if dry_run {
+                    text.push_str("Nothing was revoked (--dry-run).\n");
+                }
+                text
+            }
+        }
+    }
+}
+
+/// What `status` shows.
+pub struct StatusReport<'a> {
+    pub registry: &'a str,
+    pub user: &'a str,
+    pub token: TokenInUse<'a>,
+}
+
+/// The token this configuration authenticates with, as the list knows it.
+pub enum TokenInUse<'a> {
+    Listed {
+        id: &'a str,
+        info: &'a TokenInfo,
+    },
+    /// A token the list does not show: a login session (`npm login`).
+    NotListed,
+    /// Not a token: a username and password, or a client certificate.
+    NotAToken,
+}
+
+impl Printer {
+    pub fn status(&self, report: &StatusReport) -> String {
+        let now = self.now;
+        let listed = match &report.token {
+            TokenInUse::Listed { id, info } => Some((*id, *info)),
+            _ => None,
+        };
+        if self.format == OutputFormat::Json {
+            let token = listed.map_or(Value::Null, |(id, info)| {
+                let status = match info.status(now) {
+                    Status::Active => "active",
+                    Status::Expired => "expired",
+                    Status::Revoked => "revoked",
+                };
+                let date = |when: &When| match when {
+                    When::At(date) => Value::from(date.text()),
+                    _ => Value::Null,
+                };
+                serde_json::json!({
+                    "id": id,
+                    "key": info.key(),
+                    "name": info.name(),
+                    "token": info.mask(),
+                    "access": info.access().to_string(),
+                    "cidr": info.cidr(),
+                    "created": info.created().map(|d| d.text()),
+                    "expires": date(info.expiry()),
+                    "expires_in_days": info.expires_in_days(now),
+                    "last_used": date(info.last_use()),
+                    "status": status,
+                })
+            });
+            return pretty_json(&serde_json::json!({
+                "registry": report.registry,
+                "user": report.user,
+                "token": token,
+            }));
+        }
+        let mut rows: Vec<(&str, String)> = vec![
+            ("registry", report.registry.to_owned()),
+            ("user", report.user.to_owned()),
+        ];
+        match (&report.token, listed) {
+            (_, Some((id, info))) => {
+                let (cells, status) = table_row(info, id, now);
+                let mut token = id.to_owned();
+                if let Some(name) = info.name().filter(|n| !n.is_empty()) {
+                    token.push_str(&format!(" {name}"));
+                }
+                if let Some(mask) = info.mask() {
+                    token.push_str(&format!(" ({mask})"));
+                }
+                rows.push(("token", token));
+                rows.push(("access", cells[3].clone()));
+                let rest = [
+                    ("covers", &cells[4]),
+                    ("CIDR", &cells[5]),
+                    ("created", &cells[6]),
+                    ("expires", &cells[7]),
+                    ("last used", &cells[8]),
+                ];
+                for (label, cell) in rest {
+                    if !cell.is_empty() {
+                        let cell = if label == "expires" && status != Status::Active {
+                            self.paint.red(cell)
+                        } else {
+                            cell.clone()
+                        };
+                        rows.push((label, cell));
+                    }
+                }
+            }
+            (TokenInUse::NotListed, _) => rows.push((
+                "token",
+                "not in the token list: a login session (`npm login` makes these; lists do not show them)"
+                    .to_owned(),
+            )),
+            _ => rows.push((
+                "token",
+                "none: this configuration signs in with a username and password, or a client certificate"
+                    .to_owned(),
+            )),
+        }
+        let separator = if self.format == OutputFormat::Parseable {
+            "\t"
+        } else {
+            ""
+        };
+        let width = if separator.is_empty() { 10 } else { 0 };
+        rows.iter()
+            .map(|(label, value)| format!("{label:width$}{separator}{value}\n"))
+            .collect()
     }
 }
 
@@ -120,6 +296,7 @@ pub fn write_token_list(
     out: &mut impl Write,
     tokens: &[Token],
     ids: &[String],
+    in_use: Option<usize>,
     printer: &Printer,
 ) -> io::Result<()> {
     let paint = printer.paint;
@@ -174,9 +351,12 @@ pub fn write_token_list(
             }
             Ok(())
         }
-        OutputFormat::Table => write_table(out, tokens, ids, paint, printer.width, printer.now),
+        OutputFormat::Table => write_table(out, tokens, ids, in_use, printer),
     }
 }
+
+/// After the name of the token this configuration authenticates with.
+const IN_USE: &str = " (in use)";
 
 /// How many names the `covers` column shows before counting the rest.
 const COVERS_SHOWN: usize = 3;
@@ -189,10 +369,12 @@ fn write_table(
     out: &mut impl Write,
     tokens: &[Token],
     ids: &[String],
-    paint: Paint,
-    width: Option<u16>,
-    now: Timestamp,
+    in_use: Option<usize>,
+    printer: &Printer,
 ) -> io::Result<()> {
+    let Printer {
+        paint, width, now, ..
+    } = *printer;
     if tokens.is_empty() {
         return out.write_all(b"No tokens.\n");
     }
@@ -210,7 +392,14 @@ fn write_table(
     let rows: Vec<([String; 9], Status)> = tokens
         .iter()
         .zip(ids)
-        .map(|(token, id)| table_row(&TokenInfo::from_fields(&token.fields().0), id, now))
+        .enumerate()
+        .map(|(n, (token, id))| {
+            let (mut row, status) = table_row(&TokenInfo::from_fields(&token.fields().0), id, now);
+            if in_use == Some(n) {
+                row[1].push_str(IN_USE);
+            }
+            (row, status)
+        })
         .collect();
     // `id` is always shown, even for a token without a key.
     let shown: Vec<usize> = (0..HEADER.len())
@@ -424,7 +613,7 @@ mod tests {
 
     fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat, paint: Paint) -> String {
         let mut out = Vec::new();
-        write_token_list(&mut out, tokens, ids, &printer(format, paint)).unwrap();
+        write_token_list(&mut out, tokens, ids, None, &printer(format, paint)).unwrap();
         String::from_utf8(out).unwrap()
     }
 

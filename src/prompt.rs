@@ -60,6 +60,23 @@ pub fn otp() -> Result<Secret, PromptError> {
     }
 }
 
+/// Asks a yes/no question on stderr; only `y` or `yes` (any case) is yes.
+pub fn confirm(question: &str) -> Result<bool, PromptError> {
+    let mut stderr = std::io::stderr().lock();
+    write!(stderr, "{question}")?;
+    stderr.flush()?;
+    drop(stderr);
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line)? == 0 {
+        end_prompt_line();
+        return Err(PromptError::Eof);
+    }
+    Ok(matches!(
+        line.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
 /// Ctrl-D leaves the cursor after the prompt: end that line, so that the error that follows
 /// starts on a line of its own.
 fn end_prompt_line() {

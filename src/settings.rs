@@ -10,6 +10,7 @@ use reqwest::Url;
 
 use crate::cidr::{parse_cidr_list, CidrError};
 use crate::cli::Job;
+use crate::hygiene::Filters;
 use crate::log::LogLevel;
 use crate::npmrc::{Config, Env, InvalidValue, Layer, LoadWarning, Value};
 use crate::output::{Color, OutputFormat, Paint, Printer};
@@ -32,12 +33,88 @@ pub struct CreateSettings {
     pub password: Option<Secret>,
 }
 
+/// The create settings a command line or configuration gave for `rotate`: they replace the
+/// old token's, and only those given do.
+#[derive(Debug, Default)]
+pub struct Overrides {
+    pub create: CreateSettings,
+    /// The config keys that were set, of `CREATE_KEYS`.
+    pub set: Vec<&'static str>,
+}
+
+/// The settings that shape a new token, as npm names them.
+const CREATE_KEYS: [&str; 12] = [
+    "name",
+    "token-description",
+    "packages",
+    "packages-all",
+    "scopes",
+    "orgs",
+    "packages-and-scopes-permission",
+    "orgs-permission",
+    "expires",
+    "cidr",
+    "bypass-2fa",
+    "read-only",
+];
+
+impl Overrides {
+    /// `base` (what the old token had) with every setting that was given in its place.
+    pub fn apply(&self, mut base: TokenSpec) -> TokenSpec {
+        let given = &self.create.spec;
+        for key in &self.set {
+            match *key {
+                "name" => base.name.clone_from(&given.name),
+                "token-description" => base.description.clone_from(&given.description),
+                "packages" => base.packages.clone_from(&given.packages),
+                "packages-all" => base.packages_all = given.packages_all,
+                "scopes" => base.scopes.clone_from(&given.scopes),
+                "orgs" => base.orgs.clone_from(&given.orgs),
+                "packages-and-scopes-permission" => {
+                    base.packages_and_scopes_permission = given.packages_and_scopes_permission
+                }
+                "orgs-permission" => base.orgs_permission = given.orgs_permission,
+                "expires" => base.expires_days = given.expires_days,
+                "cidr" => base.cidr_whitelist.clone_from(&given.cidr_whitelist),
+                "bypass-2fa" => base.bypass_2fa = given.bypass_2fa,
+                "read-only" => base.readonly = given.readonly,
+                _ => {}
+            }
+        }
+        base
+    }
+}
+
+/// Where the token in use was configured, for `rotate --save`: an npmrc file and its key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedAt {
+    pub file: PathBuf,
+    pub key: String,
+}
+
 /// What the chosen command needs beyond the shared settings.
 #[derive(Debug)]
 pub enum CommandSettings {
-    List,
+    List {
+        filters: Filters,
+    },
     Create(CreateSettings),
-    Revoke { ids: Vec<String> },
+    Revoke {
+        ids: Vec<String>,
+        filters: Filters,
+        yes: bool,
+        dry_run: bool,
+    },
+    Status {
+        fail_within: Option<u32>,
+    },
+    Rotate {
+        target: String,
+        overrides: Overrides,
+        keep_old: bool,
+        /// With `--save`: where to write the new token, or why it cannot be written.
+        save: Option<Result<SavedAt, String>>,
+    },
 }
 
 /// The registry and the credential in use, to explain failures in the user's terms.
@@ -55,6 +132,8 @@ pub struct Settings {
     pub printer: Printer,
     pub command: CommandSettings,
     pub auth: AuthContext,
+    /// The registry's token, to recognise it in the list (`None` for other credentials).
+    pub token_in_use: Option<Secret>,
     /// A person can answer prompts.
     pub interactive: bool,
     /// Colour on stderr.
@@ -152,9 +231,36 @@ impl Settings {
         // What the user typed is checked before anything about the registry: a bad CIDR is
         // reported as such even where no credentials are configured.
         let command = match job {
-            Job::List => CommandSettings::List,
+            Job::List { filters } => CommandSettings::List { filters },
             Job::Create => CommandSettings::Create(create_settings(config, &mut warnings)?),
-            Job::Revoke { ids } => CommandSettings::Revoke { ids },
+            Job::Revoke {
+                ids,
+                filters,
+                yes,
+                dry_run,
+            } => CommandSettings::Revoke {
+                ids,
+                filters,
+                yes,
+                dry_run,
+            },
+            Job::Status { fail_within } => CommandSettings::Status { fail_within },
+            Job::Rotate {
+                target,
+                keep_old,
+                save,
+            } => CommandSettings::Rotate {
+                target,
+                overrides: Overrides {
+                    create: create_settings(config, &mut warnings)?,
+                    set: CREATE_KEYS
+                        .into_iter()
+                        .filter(|key| config.get(key).is_some_and(|v| v != Value::Null))
+                        .collect(),
+                },
+                keep_old,
+                save: save.then(|| saved_at(config, &registry)),
+            },
         };
         let mut redactor = Redactor::default();
         let credentials = collect_credentials(config, &mut redactor, &mut warnings);
@@ -164,6 +270,10 @@ impl Settings {
         let user_config = config.user_config_path();
         let transport = transport(config, env, &registry, &mut redactor)?;
         let client_cert_key = client_cert_files(config, &registry).map(|(key, _, _)| key);
+        let token_in_use = match credentials.for_url(&tokens_url, &registry) {
+            Some((_, Credential::Bearer(token))) => Some(token.clone()),
+            _ => None,
+        };
         let credential_key = match (credentials.for_url(&tokens_url, &registry), client_cert_key) {
             (Some((key, _)), _) => key.to_owned(),
             // A client certificate is credential enough, as for npm.
@@ -247,6 +357,7 @@ impl Settings {
                 registry: display_url(&registry),
                 credential_key,
             },
+            token_in_use,
             interactive: terminal.stdin,
             paint_stderr,
             loglevel,
@@ -507,6 +618,30 @@ fn decode_base64_lenient(s: &str) -> Option<String> {
         .or_else(|_| GeneralPurpose::new(&base64::alphabet::URL_SAFE, config).decode(&cleaned))
         .ok()?;
     String::from_utf8(bytes).ok()
+}
+
+/// Where the registry's token is configured, when it is an `_authToken` line of an npmrc
+/// file (not an environment variable, a flag, or another kind of credential).
+fn saved_at(config: &Config, registry: &Url) -> Result<SavedAt, String> {
+    let tokens_url = registry
+        .join("-/npm/v1/tokens")
+        .expect("a fixed relative path joins onto any http(s) base");
+    for dart in nerf_dart_walk(&tokens_url) {
+        let key = format!("{dart}:_authToken");
+        if let Some((_, layer)) = config.get_with_layer(&key) {
+            return match &layer.source {
+                Some(file) => Ok(SavedAt {
+                    file: file.clone(),
+                    key,
+                }),
+                None => Err(format!(
+                    "the token in use comes from the {}, not an npmrc file: store the new token there yourself",
+                    layer.kind
+                )),
+            };
+        }
+    }
+    Err("the registry's credential is not an `_authToken` in an npmrc file".to_owned())
 }
 
 /// A number of days, as `expires` takes it.

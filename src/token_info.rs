@@ -15,6 +15,8 @@ use std::fmt;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value};
 
+use crate::registry::{Permission, TokenSpec};
+
 /// One listed token, as far as the registry told us.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TokenInfo {
@@ -182,7 +184,7 @@ impl TokenInfo {
         }
     }
 
-    #[allow(dead_code)] // Read by the tests; for `list`'s filters and `rotate`, the next issue.
+    #[cfg(test)]
     pub fn is_granular(&self) -> bool {
         matches!(self.access, Access::Granular(_))
     }
@@ -202,7 +204,7 @@ impl TokenInfo {
         self.name.as_deref()
     }
 
-    #[allow(dead_code)] // Read by the tests; for `list`'s filters and `rotate`, the next issue.
+    #[cfg(test)]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
@@ -211,7 +213,7 @@ impl TokenInfo {
         self.created.as_ref()
     }
 
-    #[allow(dead_code)] // Read by the tests; for `list`'s filters and `rotate`, the next issue.
+    #[cfg(test)]
     pub fn updated(&self) -> Option<&Date> {
         self.updated.as_ref()
     }
@@ -221,7 +223,6 @@ impl TokenInfo {
     }
 
     /// The last use (a GAT's `accessed`).
-    #[allow(dead_code)] // Read by the tests; for `list`'s filters and `rotate`, the next issue.
     pub fn last_use(&self) -> &When {
         &self.last_use
     }
@@ -237,7 +238,7 @@ impl TokenInfo {
         self.cidr.as_deref()
     }
 
-    #[allow(dead_code)] // Read by the tests; for `list`'s filters and `rotate`, the next issue.
+    #[cfg(test)]
     pub fn bypass_2fa(&self) -> bool {
         self.bypass_2fa
     }
@@ -377,7 +378,7 @@ impl fmt::Display for Grant {
 }
 
 impl Coverage {
-    #[allow(dead_code)] // Read by the tests; for `list`'s filters and `rotate`, the next issue.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.packages.is_empty() && self.scopes.is_empty() && self.orgs.is_empty()
     }
@@ -419,7 +420,6 @@ pub fn now() -> Timestamp {
 }
 
 /// Whole days in `days` as a duration (no overflow: `u32::MAX` days fit an `i64` of seconds).
-#[allow(dead_code)] // For `list`'s filters, the next issue.
 fn days(days: u32) -> SignedDuration {
     SignedDuration::from_secs(i64::from(days) * DAY)
 }
@@ -473,7 +473,6 @@ impl TokenInfo {
 
     /// Whole days left before the expiry, counted towards zero: `0` within a day of it either
     /// way, negative once past it. `None` without an expiry instant.
-    #[allow(dead_code)] // For `list`'s filters, the next issue.
     pub fn expires_in_days(&self, now: Timestamp) -> Option<i64> {
         let expiry = self.expiry_timestamp()?;
         Some(now.duration_until(expiry).as_secs() / DAY)
@@ -513,7 +512,6 @@ impl TokenInfo {
 
     /// `list --expired`: revoked, or past its expiry. Gives the reason when it matches:
     /// `revoked`, `expired 3 days ago`, `expired today`.
-    #[allow(dead_code)] // For `list`'s filters, the next issue.
     pub fn expired(&self, now: Timestamp) -> Option<String> {
         match self.status(now) {
             Status::Revoked => Some("revoked".to_owned()),
@@ -524,7 +522,6 @@ impl TokenInfo {
 
     /// `list --expires-within DAYS`: still valid, and expiring at most `within` days from
     /// `now` (exactly `within` days counts). Gives the reason: `expires in 5 days`.
-    #[allow(dead_code)] // For `list`'s filters, the next issue.
     pub fn expires_within(&self, within: u32, now: Timestamp) -> Option<String> {
         let left = now.duration_until(self.expiry_timestamp()?);
         (self.status(now) == Status::Active && left <= days(within))
@@ -536,7 +533,6 @@ impl TokenInfo {
     /// before it. A token whose registry does not report use, or whose dates name no
     /// instant, never matches: we cannot know it is unused. Gives the reason:
     /// `unused for 40 days`, `never used, created 40 days ago`.
-    #[allow(dead_code)] // For `list`'s filters, the next issue.
     pub fn unused_for(&self, unused: u32, now: Timestamp) -> Option<String> {
         match &self.last_use {
             When::Unreported => None,
@@ -558,51 +554,11 @@ impl TokenInfo {
     }
 }
 
-/// A permission as `npm token create` asks for it (`--packages-and-scopes-permission`,
-/// `--orgs-permission`).
-#[allow(dead_code)] // For `rotate`, the next issue.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum CreatePermission {
-    #[default]
-    NoAccess,
-    ReadOnly,
-    ReadWrite,
-}
-
-#[allow(dead_code)] // For `rotate`, the next issue.
-impl CreatePermission {
-    /// The value npm sends: `no-access`, `read-only`, `read-write`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CreatePermission::NoAccess => "no-access",
-            CreatePermission::ReadOnly => "read-only",
-            CreatePermission::ReadWrite => "read-write",
-        }
-    }
-}
-
-/// What a rotation copies from a granular token into the `create` request for its
-/// successor. The expiry is the caller's choice (usually `TokenInfo::lifetime_days`).
-#[allow(dead_code)] // For `rotate`, the next issue.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RotationSpec {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub packages: Vec<String>,
-    pub scopes: Vec<String>,
-    pub orgs: Vec<String>,
-    pub packages_and_scopes_permission: CreatePermission,
-    pub orgs_permission: CreatePermission,
-    pub cidr_whitelist: Vec<String>,
-    pub bypass_2fa: bool,
-}
-
 impl TokenInfo {
     /// How long the token was made to live: from `created` to `expiry`, in days rounded to
     /// the nearest (a registry stamps the two a few milliseconds apart). `None` for a token
     /// that never expires, a classic one, dates that name no instant, or an expiry less
     /// than half a day after creation.
-    #[allow(dead_code)] // For `rotate`, the next issue.
     pub fn lifetime_days(&self) -> Option<u32> {
         let created = self.created.as_ref()?.timestamp?;
         let lifetime = created.duration_until(self.expiry_timestamp()?).as_secs();
@@ -610,14 +566,20 @@ impl TokenInfo {
         u32::try_from(days).ok().filter(|&days| days > 0)
     }
 
-    /// The create request that makes a token like this one; `None` for a classic token,
-    /// which has no granular rights to copy. `package: write` becomes `read-write`,
-    /// `package: read` `read-only`, neither `no-access` (and the same for `org`); an action
-    /// this version does not know is not copied, so the successor never has more rights.
-    #[allow(dead_code)] // For `rotate`, the next issue.
-    pub fn rotation_spec(&self) -> Option<RotationSpec> {
+    /// The create request that makes a token like this one, for `rotate`: a granular
+    /// token's name, description, packages, scopes, orgs, both permissions (`package: write`
+    /// becomes `read-write`, `package: read` `read-only`, neither `no-access`, and the same
+    /// for `org`; an action this version does not know is not copied, so the successor never
+    /// has more rights), CIDR list, 2FA bypass and lifetime; a classic token's name,
+    /// read-only flag and CIDR list.
+    pub fn successor_spec(&self) -> TokenSpec {
         let Access::Granular(grants) = &self.access else {
-            return None;
+            return TokenSpec {
+                name: self.name.clone(),
+                readonly: self.access == Access::ReadOnly,
+                cidr_whitelist: self.cidr.clone().unwrap_or_default(),
+                ..TokenSpec::default()
+            };
         };
         let permission = |resource: Resource| {
             let levels = || {
@@ -626,15 +588,15 @@ impl TokenInfo {
                     .filter(|g| g.resource == resource)
                     .map(|g| &g.level)
             };
-            if levels().any(|level| *level == Level::Write) {
-                CreatePermission::ReadWrite
+            Some(if levels().any(|level| *level == Level::Write) {
+                Permission::ReadWrite
             } else if levels().any(|level| *level == Level::Read) {
-                CreatePermission::ReadOnly
+                Permission::ReadOnly
             } else {
-                CreatePermission::NoAccess
-            }
+                Permission::NoAccess
+            })
         };
-        Some(RotationSpec {
+        TokenSpec {
             name: self.name.clone(),
             description: self.description.clone(),
             packages: self.coverage.packages.clone(),
@@ -642,9 +604,11 @@ impl TokenInfo {
             orgs: self.coverage.orgs.clone(),
             packages_and_scopes_permission: permission(Resource::Packages),
             orgs_permission: permission(Resource::Orgs),
+            expires_days: self.lifetime_days(),
             cidr_whitelist: self.cidr.clone().unwrap_or_default(),
             bypass_2fa: self.bypass_2fa,
-        })
+            ..TokenSpec::default()
+        }
     }
 }
 
@@ -1318,26 +1282,26 @@ mod tests {
                               {"name": "myorg", "type": "org"}]}),
         ));
         assert_eq!(
-            t.rotation_spec(),
-            Some(RotationSpec {
+            t.successor_spec(),
+            TokenSpec {
                 name: Some("publish_token".into()),
                 description: Some("Publish Token".into()),
                 packages: vec!["a_test_package".into()],
                 scopes: vec!["@myscope".into()],
                 orgs: vec!["myorg".into()],
-                packages_and_scopes_permission: CreatePermission::ReadWrite,
-                orgs_permission: CreatePermission::ReadOnly,
+                packages_and_scopes_permission: Some(Permission::ReadWrite),
+                orgs_permission: Some(Permission::ReadOnly),
+                expires_days: Some(251),
                 cidr_whitelist: vec!["10.0.0.0/8".into()],
                 bypass_2fa: true,
-            })
+                ..TokenSpec::default()
+            }
         );
         let permissions = |permissions: Value| {
-            let spec = info(with(gat(), json!({"permissions": permissions})))
-                .rotation_spec()
-                .unwrap();
+            let spec = info(with(gat(), json!({"permissions": permissions}))).successor_spec();
             (
-                spec.packages_and_scopes_permission.as_str(),
-                spec.orgs_permission.as_str(),
+                spec.packages_and_scopes_permission.unwrap().as_str(),
+                spec.orgs_permission.unwrap().as_str(),
             )
         };
         assert_eq!(
@@ -1360,10 +1324,28 @@ mod tests {
                                {"name": "package", "action": "read"}])),
             ("read-only", "no-access")
         );
-        let bare = info(json!({"expiry": null})).rotation_spec().unwrap();
-        assert_eq!(bare, RotationSpec::default());
-        assert_eq!(info(classic()).rotation_spec(), None);
-        assert_eq!(info(verdaccio()).rotation_spec(), None);
+        let bare = info(json!({"expiry": null})).successor_spec();
+        assert_eq!(
+            bare,
+            TokenSpec {
+                packages_and_scopes_permission: Some(Permission::NoAccess),
+                orgs_permission: Some(Permission::NoAccess),
+                ..TokenSpec::default()
+            }
+        );
+        assert_eq!(
+            info(classic()).successor_spec(),
+            TokenSpec::default(),
+            "a read-write classic token without a name or CIDR list"
+        );
+        assert_eq!(
+            info(verdaccio()).successor_spec(),
+            TokenSpec {
+                readonly: true,
+                cidr_whitelist: vec!["192.0.2.0/24".into()],
+                ..TokenSpec::default()
+            }
+        );
     }
 
     #[test]
@@ -1491,7 +1473,7 @@ mod tests {
                 let _ = (t.expires_within(days, now), t.unused_for(days, now));
             }
             let _ = (t.access().to_string(), t.coverage().display(2), format!("{t:?}"));
-            let _ = (t.lifetime_days(), t.rotation_spec(), t.mask_matches("npm_x"));
+            let _ = (t.lifetime_days(), t.successor_spec(), t.mask_matches("npm_x"));
         }
 
         #[test]

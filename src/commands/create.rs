@@ -1,10 +1,13 @@
 use std::io::Write;
 
+use serde_json::{Map, Value};
+
 use super::{otplease, Context};
 use crate::error::{AppError, Operation};
 use crate::output::Printer;
 use crate::prompt::{self, PromptError};
-use crate::registry::{CreateTokenRequest, RegistryClient};
+use crate::registry::{CreateTokenRequest, RegistryClient, TokenSpec};
+use crate::secret::Secret;
 use crate::settings::CreateSettings;
 
 pub async fn run(
@@ -14,24 +17,38 @@ pub async fn run(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
-    let password =
-        match &options.password {
-            Some(p) => p.clone(),
-            None if !ctx.interactive => return Err(AppError::failed(
-                "creating a token needs your password, and there is no terminal to ask for it: \
-                 pass --password <password> or set npm_config_password",
-            )),
-            None => prompt::secret("npm password: ").map_err(|e| match e {
-                PromptError::Eof => {
-                    AppError::failed("no password given; creating a token needs your password")
-                }
-                PromptError::Io(e) => AppError::failed(format!("could not read the password: {e}")),
-            })?,
-        };
-    let request = CreateTokenRequest {
-        password,
-        spec: options.spec.clone(),
-    };
+    let password = password(options, ctx)?;
+    let result = create(client, password, options.spec.clone(), ctx).await?;
+    out.write_all(printer.created_token(&result).as_bytes())?;
+    Ok(())
+}
+
+/// The account password creating a token needs: configured, or asked for on a terminal.
+pub fn password(options: &CreateSettings, ctx: &Context) -> Result<Secret, AppError> {
+    match &options.password {
+        Some(p) => Ok(p.clone()),
+        None if !ctx.interactive => Err(AppError::failed(
+            "creating a token needs your password, and there is no terminal to ask for it: \
+             pass --password <password> or set npm_config_password",
+        )),
+        None => prompt::secret("npm password: ").map_err(|e| match e {
+            PromptError::Eof => {
+                AppError::failed("no password given; creating a token needs your password")
+            }
+            PromptError::Io(e) => AppError::failed(format!("could not read the password: {e}")),
+        }),
+    }
+}
+
+/// Creates a token (answering a one-time-password challenge as npm does); returns the
+/// registry's answer without the `key` and `updated` npm leaves out of its output.
+pub async fn create(
+    client: &RegistryClient,
+    password: Secret,
+    spec: TokenSpec,
+    ctx: &Context,
+) -> Result<Map<String, Value>, AppError> {
+    let request = CreateTokenRequest { password, spec };
     log::info!("creating a token");
     let mut result = otplease(client, Operation::Create, ctx, || {
         client.create_token(&request)
@@ -39,6 +56,5 @@ pub async fn run(
     .await?;
     result.shift_remove("key");
     result.shift_remove("updated");
-    out.write_all(printer.created_token(&result).as_bytes())?;
-    Ok(())
+    Ok(result)
 }

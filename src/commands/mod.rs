@@ -3,16 +3,25 @@
 pub mod create;
 pub mod list;
 pub mod revoke;
+pub mod rotate;
+pub mod status;
 
 use std::future::Future;
 
 use std::io::Write;
 
 use crate::error::{explain, AppError, Operation};
+use crate::hygiene::token_in_use;
+use crate::ids::shortest_unique_ids;
 use crate::output::Printer;
 use crate::prompt::{self, PromptError};
-use crate::registry::{display_url, RegistryClient, RegistryError};
+use crate::registry::{display_url, RegistryClient, RegistryError, Token};
+use crate::secret::Secret;
 use crate::settings::AuthContext;
+use crate::token_info::TokenInfo;
+
+/// npm's minimum id length.
+pub const MIN_ID_LEN: usize = 6;
 
 /// Shows `Fetching tokens: page N (M so far)…` on stderr while a multi-page list loads,
 /// and clears it when dropped.
@@ -57,6 +66,45 @@ impl Drop for PageProgress {
 pub struct Context {
     pub auth: AuthContext,
     pub interactive: bool,
+    /// The token this configuration authenticates with, when it is a token.
+    pub token_in_use: Option<Secret>,
+}
+
+/// The token list, every page of it, with npm's short ids (unique over the whole list).
+pub struct Listed {
+    pub tokens: Vec<Token>,
+    pub ids: Vec<String>,
+}
+
+impl Listed {
+    pub async fn fetch(
+        client: &RegistryClient,
+        printer: &Printer,
+        ctx: &Context,
+        op: Operation,
+    ) -> Result<Listed, AppError> {
+        log::info!("getting the token list");
+        let progress = PageProgress::new(printer);
+        let on_page = |pages, n| progress.page_done(pages, n);
+        let tokens = otplease(client, op, ctx, || client.list_tokens(&on_page)).await?;
+        drop(progress);
+        let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
+        let ids = shortest_unique_ids(&keys, MIN_ID_LEN);
+        Ok(Listed { tokens, ids })
+    }
+
+    /// Each token's typed view (decodes every token: only for what needs it).
+    pub fn infos(&self) -> Vec<TokenInfo> {
+        self.tokens
+            .iter()
+            .map(|t| TokenInfo::from_fields(&t.fields().0))
+            .collect()
+    }
+
+    /// Which of `infos` is the token this configuration authenticates with.
+    pub fn in_use(&self, infos: &[TokenInfo], ctx: &Context) -> Option<usize> {
+        token_in_use(infos, ctx.token_in_use.as_ref()?.expose())
+    }
 }
 
 /// npm's `otplease`: runs `request`; if the registry answers with a one-time-password

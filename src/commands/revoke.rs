@@ -1,18 +1,27 @@
 use std::io::Write;
 
-use super::{otplease, Context, PageProgress};
+use super::{otplease, Context, Listed};
 use crate::error::{AppError, Operation};
-use crate::output::Printer;
+use crate::hygiene::{Filters, Target};
+use crate::output::{OutputFormat, Printer};
+use crate::prompt::{self, PromptError};
 use crate::registry::{RegistryClient, Token};
 use crate::token_info::TokenInfo;
 
 /// Checks the arguments before anything else happens (npm's usage error comes first).
-pub fn check_args(args: &[String]) -> Result<(), AppError> {
-    if args.is_empty() {
+pub fn check_args(args: &[String], filters: &Filters) -> Result<(), AppError> {
+    if args.is_empty() && filters.is_empty() {
         return Err(AppError::Usage(
             "`<tokenKey>` argument is required.\n\
              Give the id `npm-token list` shows for each token, or the token itself: \
-             npm-token revoke <ID|TOKEN>...\n\
+             npm-token revoke <ID|TOKEN>... (or filters: --expired, --expires-within, --unused-for)\n\
+             Run `npm-token revoke --help` for usage."
+                .into(),
+        ));
+    }
+    if !args.is_empty() && !filters.is_empty() {
+        return Err(AppError::Usage(
+            "give token ids or filters, not both: a filter picks the tokens itself\n\
              Run `npm-token revoke --help` for usage."
                 .into(),
         ));
@@ -27,43 +36,195 @@ pub fn check_args(args: &[String]) -> Result<(), AppError> {
     Ok(())
 }
 
+/// How many DELETEs are in flight at once.
+const CONCURRENT_DELETES: usize = 8;
+
+/// What `revoke` was asked to do.
+pub struct Revoke<'a> {
+    pub ids: &'a [String],
+    pub filters: &'a Filters,
+    pub yes: bool,
+    pub dry_run: bool,
+}
+
 pub async fn run(
     client: &RegistryClient,
-    args: &[String],
+    job: Revoke<'_>,
     printer: &Printer,
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
-    log::info!("getting the token list to resolve {} id(s)", args.len());
-    let progress = PageProgress::new(printer);
-    let on_page = |pages, n| progress.page_done(pages, n);
-    let tokens = otplease(client, Operation::Revoke, ctx, || {
-        client.list_tokens(&on_page)
-    })
-    .await?;
-    drop(progress);
-    let keys = resolve_revocation_targets(&tokens, args)?;
-
-    let mut removed: Vec<String> = Vec::with_capacity(keys.len());
-    for key in &keys {
-        log::info!("revoking {key}");
-        let deleted = otplease(client, Operation::Revoke, ctx, || client.delete_token(key)).await;
-        if let Err(e) = deleted {
-            let done = if removed.is_empty() {
-                "no token was revoked".to_owned()
+    let listed = Listed::fetch(client, printer, ctx, Operation::Revoke).await?;
+    let targets = if job.filters.is_empty() {
+        let infos = listed.infos();
+        resolve_revocation_targets(&listed.tokens, job.ids)?
+            .into_iter()
+            .map(|key| {
+                let n = listed.tokens.iter().position(|t| t.key() == key);
+                Target {
+                    id: n.map_or_else(|| key.clone(), |n| listed.ids[n].clone()),
+                    name: n.and_then(|n| infos[n].name().map(str::to_owned)),
+                    why: String::new(),
+                    key,
+                }
+            })
+            .collect()
+    } else {
+        let targets = select(&listed, job.filters, printer, ctx)?;
+        if targets.is_empty() {
+            if printer.format == OutputFormat::Table || printer.format == OutputFormat::Lines {
+                out.write_all(b"No tokens match.\n")?;
             } else {
-                format!(
-                    "revoked {} before it: {}",
-                    removed.len(),
-                    removed.join(", ")
-                )
-            };
-            return Err(e.prefixed(&format!("could not revoke {key} ({done})")));
+                out.write_all(printer.revoked(&[]).as_bytes())?;
+            }
+            return Ok(());
         }
-        removed.push(key.clone());
+        if !job.dry_run {
+            eprint!("{}", printer.revocation_plan(&targets, false));
+            confirm(targets.len(), job.yes, ctx)?;
+        }
+        targets
+    };
+    if job.dry_run {
+        out.write_all(printer.revocation_plan(&targets, true).as_bytes())?;
+        return Ok(());
+    }
+    let results = delete_all(client, &targets, ctx).await;
+    let mut removed = Vec::new();
+    let mut failed = Vec::new();
+    for (target, result) in targets.iter().zip(results) {
+        match result {
+            Ok(()) => removed.push(target.key.clone()),
+            Err(e) => failed.push((target, e)),
+        }
     }
     out.write_all(printer.revoked(&removed).as_bytes())?;
-    Ok(())
+    if failed.is_empty() {
+        return Ok(());
+    }
+    out.flush()?;
+    for (target, error) in &failed {
+        let message = match error {
+            AppError::Failed { message, .. } | AppError::Usage(message) => message.as_str(),
+            AppError::Check(message) => message.as_str(),
+            AppError::BrokenPipe => "the output was closed",
+        };
+        log::error!("could not revoke {}: {message}", target.shown());
+    }
+    let code = failed.iter().find_map(|(_, e)| match e {
+        AppError::Failed { code, .. } => code.clone(),
+        _ => None,
+    });
+    Err(AppError::Failed {
+        code,
+        message: format!(
+            "revoked {} of {} tokens; {} could not be revoked (see above)",
+            removed.len(),
+            targets.len(),
+            failed.len()
+        ),
+    })
+}
+
+/// The tokens every filter matches, except the one this configuration authenticates with,
+/// which is named as skipped: a filter never revokes it (only naming it does).
+fn select(
+    listed: &Listed,
+    filters: &Filters,
+    printer: &Printer,
+    ctx: &Context,
+) -> Result<Vec<Target>, AppError> {
+    let infos = listed.infos();
+    for note in filters.blind_spots(&infos) {
+        log::warn!("{note}");
+    }
+    let in_use = listed.in_use(&infos, ctx);
+    let mut targets = Vec::new();
+    for (n, info) in infos.iter().enumerate() {
+        let Some(reasons) = filters.reasons(info, printer.now) else {
+            continue;
+        };
+        let target = Target {
+            key: listed.tokens[n].key().to_owned(),
+            id: listed.ids[n].clone(),
+            name: info.name().map(str::to_owned),
+            why: reasons.join(", "),
+        };
+        if in_use == Some(n) {
+            log::warn!(
+                "skipping {}: it is the token this configuration uses (name it to revoke it)",
+                target.shown()
+            );
+            continue;
+        }
+        if target.key.is_empty() {
+            log::warn!(
+                "skipping {}: the registry lists it without a key",
+                target.shown()
+            );
+            continue;
+        }
+        check_key(&target.key)?;
+        targets.push(target);
+    }
+    Ok(targets)
+}
+
+/// Asks before a filter revokes anything: on a terminal, `Revoke N tokens? [y/N]`; without
+/// one, `--yes` says so, and anything else deletes nothing.
+fn confirm(count: usize, yes: bool, ctx: &Context) -> Result<(), AppError> {
+    let tokens = if count == 1 { "token" } else { "tokens" };
+    if yes {
+        return Ok(());
+    }
+    if !ctx.interactive {
+        return Err(AppError::failed(format!(
+            "not revoking {count} {tokens} without confirmation, and there is no terminal to ask: \
+             pass --yes (-y) to revoke them, or --dry-run to only list them"
+        )));
+    }
+    match prompt::confirm(&format!("Revoke {count} {tokens}? [y/N] ")) {
+        Ok(true) => Ok(()),
+        Ok(false) | Err(PromptError::Eof) => {
+            Err(AppError::failed("nothing was revoked: not confirmed"))
+        }
+        Err(PromptError::Io(e)) => Err(AppError::failed(format!(
+            "could not read the answer: {e}; nothing was revoked"
+        ))),
+    }
+}
+
+/// Revokes every target, each result in the targets' order. The first DELETE goes alone,
+/// so that a one-time-password challenge is answered once; the rest run concurrently, at
+/// most `CONCURRENT_DELETES` at a time, with the password it got.
+async fn delete_all(
+    client: &RegistryClient,
+    targets: &[Target],
+    ctx: &Context,
+) -> Vec<Result<(), AppError>> {
+    use futures_util::stream::{self, StreamExt};
+    let delete = |target: &Target| {
+        let key = target.key.clone();
+        async move {
+            log::info!("revoking {key}");
+            otplease(client, Operation::Revoke, ctx, || client.delete_token(&key)).await
+        }
+    };
+    let Some((first, rest)) = targets.split_first() else {
+        return Vec::new();
+    };
+    let mut results = vec![delete(first).await];
+    let mut rest: Vec<(usize, Result<(), AppError>)> = stream::iter(rest.iter().enumerate())
+        .map(|(n, target)| {
+            let deleted = delete(target);
+            async move { (n, deleted.await) }
+        })
+        .buffer_unordered(CONCURRENT_DELETES)
+        .collect()
+        .await;
+    rest.sort_by_key(|(n, _)| *n);
+    results.extend(rest.into_iter().map(|(_, result)| result));
+    results
 }
 
 /// Resolves every argument to a key before anything is revoked, as npm does: a unique

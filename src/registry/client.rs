@@ -150,6 +150,27 @@ impl RegistryClient {
         self.http.send(Method::DELETE, url, None).await.map(drop)
     }
 
+    /// The user the credential belongs to: `GET /-/whoami`'s `username`.
+    pub async fn whoami(&self) -> Result<String, RegistryError> {
+        let url = self
+            .http
+            .registry()
+            .join("-/whoami")
+            .expect("a fixed relative path joins onto any http(s) base");
+        let body = self.http.send(Method::GET, url.clone(), None).await?;
+        match parse_json(&body, "GET", &url)? {
+            Value::Object(map) => match map.get("username") {
+                Some(Value::String(name)) if !name.is_empty() => Ok(name.clone()),
+                _ => Err(shape_error("GET", &url, "it has no `username`".into())),
+            },
+            other => Err(shape_error(
+                "GET",
+                &url,
+                format!("expected an object, got {}", kind(&other)),
+            )),
+        }
+    }
+
     /// A `next` link: an absolute http(s) URL, or a path joined onto the registry as npm does.
     fn resolve_link(&self, link: &str) -> Result<Url, RegistryError> {
         let bad = || RegistryError::BadNextLink {

@@ -91,6 +91,7 @@ fn start_verdaccio() -> Result<Registry, String> {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if let Ok((200, _)) = http(port, "GET", "/-/ping", None, None) {
+            open_token_store(port)?;
             return Ok(Registry {
                 url: format!("http://127.0.0.1:{port}/"),
                 port,
@@ -100,6 +101,30 @@ fn start_verdaccio() -> Result<Registry, String> {
     }
     let log = std::fs::read_to_string(dir.join("verdaccio.log")).unwrap_or_default();
     Err(format!("no answer on port {port}; log:\n{log}"))
+}
+
+/// Verdaccio 6.8 opens its token store on the first request that needs it, and two
+/// requests that race to open it get two stores, one of which loses its writes
+/// (`TokenActions::getTokenDb` in @verdaccio/local-storage-legacy). Tests run in parallel
+/// from the start: open it once, alone, before any of them.
+fn open_token_store(port: u16) -> Result<(), String> {
+    let body = r#"{"name":"store-opener","password":"store-opener-password"}"#;
+    let (status, answer) = http(
+        port,
+        "PUT",
+        "/-/user/org.couchdb.user:store-opener",
+        None,
+        Some(body),
+    )
+    .map_err(|e| e.to_string())?;
+    let token = serde_json::from_str::<serde_json::Value>(&answer)
+        .ok()
+        .and_then(|v| v["token"].as_str().map(str::to_owned))
+        .ok_or_else(|| format!("signing up the store opener: {status} {answer}"))?;
+    match http(port, "GET", "/-/npm/v1/tokens", Some(&token), None) {
+        Ok((200, _)) => Ok(()),
+        other => Err(format!("opening the token store: {other:?}")),
+    }
 }
 
 /// A minimal HTTP/1.1 client for setting up fixtures (not the code under test).

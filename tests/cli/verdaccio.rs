@@ -278,3 +278,83 @@ fn create_without_password_or_terminal_names_the_flag() {
     );
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+/// Many DELETEs in flight at once: every token named goes, and Verdaccio loses none of the
+/// deletions to the concurrency (the list is read again to check).
+#[test]
+fn revoking_many_tokens_at_once_leaves_none_behind() {
+    let user = User::new();
+    user.create(&["--read-only"]);
+    for _ in 0..24 {
+        user.create(&[]);
+    }
+    let ids: Vec<String> = user
+        .list()
+        .iter()
+        .filter(|t| t["readonly"] == false)
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 24);
+    let mut args = vec!["revoke", "--parseable"];
+    args.extend(ids.iter().map(String::as_str));
+    let run = user.run(&args);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.trim_end().split('\t').count(), 24, "{run:?}");
+    let left = user.list();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0]["readonly"], true);
+}
+
+/// On Verdaccio's classic tokens: the token in use is recognised by its mask, `status`
+/// names the user, and `rotate --save` replaces it in the npmrc and revokes the old one.
+#[test]
+fn status_and_rotate_the_token_in_use() {
+    let user = User::new();
+    // Verdaccio lets a read-write token manage tokens (a read-only one gets 403).
+    let created = user.create(&["--cidr", "127.0.0.1/32"]);
+    let token = created["token"].as_str().unwrap().to_owned();
+    user.use_token(&token);
+
+    let run = user.run(&["status"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!("user      {}\n", user.name)),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("\naccess    read-write\n"), "{run:?}");
+    assert!(run.stdout.contains("\nCIDR      127.0.0.1/32\n"), "{run:?}");
+    // Classic tokens never expire: nothing to fail on.
+    assert_eq!(user.run(&["status", "--fail-within", "90"]).code, 0);
+
+    let table = user.run(&["list", "--table"]);
+    assert_eq!(table.stdout.matches("(in use)").count(), 1, "{table:?}");
+
+    let run = user.run(&[
+        "rotate",
+        &token,
+        "--save",
+        "--password",
+        &user.password,
+        "--json",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rotated: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let new_token = rotated["token"].as_str().unwrap();
+    assert_ne!(new_token, token);
+    assert_eq!(
+        rotated["readonly"], false,
+        "the old token's rights: {rotated}"
+    );
+    let npmrc = std::fs::read_to_string(user.npmrc()).unwrap();
+    assert!(
+        npmrc.contains(new_token) && !npmrc.contains(&token),
+        "{npmrc}"
+    );
+    // The saved token works; the old one is gone from the list.
+    let left = user.list();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0]["cidr"], serde_json::json!(["127.0.0.1/32"]));
+    let status = user.run(&["status", "--json"]);
+    let status: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(status["token"]["key"], left[0]["key"]);
+}

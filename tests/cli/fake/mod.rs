@@ -3,6 +3,7 @@
 //! answers are here.
 
 mod errors;
+mod hygiene;
 mod npmjs;
 mod otp;
 mod pages;

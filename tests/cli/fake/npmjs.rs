@@ -11,10 +11,10 @@ use wiremock::{Mock, ResponseTemplate};
 use super::{otp_challenge, Fake};
 use crate::support::Run;
 
-const TOKENS: &str = "/-/npm/v1/tokens";
-const PUBLISH_KEY: &str = "d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6";
+pub(super) const TOKENS: &str = "/-/npm/v1/tokens";
+pub(super) const PUBLISH_KEY: &str = "d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6";
 /// The full token `npm_NYn6...jCq0` masks.
-const PUBLISH_TOKEN: &str = "npm_NYn6aBcDeFgHiJkLmNoPqRsTuVwXyZ12jCq0";
+pub(super) const PUBLISH_TOKEN: &str = "npm_NYn6aBcDeFgHiJkLmNoPqRsTuVwXyZ12jCq0";
 
 /// A moment `days` days (and an hour, so that whole days are stable) from the real now.
 fn days_from_now(days: i64) -> String {
@@ -61,7 +61,7 @@ fn pages() -> [Value; 2] {
 }
 
 /// A fake npmjs.org serving [`pages`], page 1 by an absolute `next` link.
-async fn npmjs() -> Fake {
+pub(super) async fn npmjs() -> Fake {
     let fake = Fake::start().await;
     let [first, second] = pages();
     let next = fake.url(&format!("{TOKENS}?page=1&perPage=2"));

@@ -1,0 +1,246 @@
+//! Token hygiene: the filters `list` and `revoke` share, and which listed token is the one
+//! this configuration authenticates with. Pure functions of the listed tokens and `now`.
+
+use jiff::Timestamp;
+
+use crate::token_info::{TokenInfo, When};
+
+/// `--expired`, `--expires-within DAYS`, `--unused-for DAYS`; a token must match every one
+/// given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub expired: bool,
+    pub expires_within: Option<u32>,
+    pub unused_for: Option<u32>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+
+    /// Why `token` matches every filter given (`expired 3 days ago`, `unused for 40 days`),
+    /// or `None` when one does not match. No filter: everything matches, for no reason.
+    pub fn reasons(&self, token: &TokenInfo, now: Timestamp) -> Option<Vec<String>> {
+        let mut reasons = Vec::new();
+        if self.expired {
+            reasons.push(token.expired(now)?);
+        }
+        if let Some(days) = self.expires_within {
+            reasons.push(token.expires_within(days, now)?);
+        }
+        if let Some(days) = self.unused_for {
+            reasons.push(token.unused_for(days, now)?);
+        }
+        Some(reasons)
+    }
+
+    /// What the filters cannot see, said once instead of silently matching nothing: tokens
+    /// whose registry reports no expiry (classic tokens) for `--expired` and
+    /// `--expires-within`, and no last use for `--unused-for`.
+    pub fn blind_spots(&self, tokens: &[TokenInfo]) -> Vec<String> {
+        let mut notes = Vec::new();
+        let total = tokens.len();
+        let expiry_flags = match (self.expired, self.expires_within.is_some()) {
+            (true, true) => Some(("--expired and --expires-within", "match")),
+            (true, false) => Some(("--expired", "matches")),
+            (false, true) => Some(("--expires-within", "matches")),
+            (false, false) => None,
+        };
+        if let Some((flags, match_)) = expiry_flags {
+            match tokens
+                .iter()
+                .filter(|t| matches!(t.expiry(), When::Unreported))
+                .count()
+            {
+                0 => {}
+                n if n == total => notes.push(format!(
+                    "no token here reports an expiry (classic tokens never expire): {flags} {match_} none of them"
+                )),
+                n => notes.push(format!(
+                    "{n} of {total} tokens report no expiry (classic tokens never expire): {flags} cannot match them"
+                )),
+            }
+        }
+        if self.unused_for.is_some() {
+            match tokens
+                .iter()
+                .filter(|t| matches!(t.last_use(), When::Unreported))
+                .count()
+            {
+                0 => {}
+                n if n == total => notes.push(
+                    "this registry does not report when tokens were last used: --unused-for matches none of them"
+                        .to_owned(),
+                ),
+                n => notes.push(format!(
+                    "{n} of {total} tokens do not report their last use: --unused-for cannot match them"
+                )),
+            }
+        }
+        notes
+    }
+}
+
+/// A token to revoke: its key (what the DELETE names), the id and name `list` shows, and
+/// why a filter picked it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub key: String,
+    pub id: String,
+    pub name: Option<String>,
+    pub why: String,
+}
+
+impl Target {
+    /// `3f2a9c (ci-publish)`.
+    pub fn shown(&self) -> String {
+        match &self.name {
+            Some(name) if !name.is_empty() => format!("{} ({name})", self.id),
+            _ => self.id.clone(),
+        }
+    }
+}
+
+/// Whether `token` is the one this configuration authenticates with: by its key (a
+/// classic token's key can be the token itself), or by its mask (a GAT's `npm_XXXX...YYYY`,
+/// Verdaccio's `ABCDE...VWXYZ`, npm's classic prefix).
+pub fn is_in_use(token: &TokenInfo, credential: &str) -> bool {
+    !credential.is_empty() && (token.key() == Some(credential) || token.mask_matches(credential))
+}
+
+/// The index of the token in use, when exactly one listed token is it.
+pub fn token_in_use(tokens: &[TokenInfo], credential: &str) -> Option<usize> {
+    let mut found = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| is_in_use(t, credential))
+        .map(|(i, _)| i);
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn info(v: Value) -> TokenInfo {
+        TokenInfo::from_fields(v.as_object().unwrap())
+    }
+
+    fn now() -> Timestamp {
+        "2026-11-30T12:00:00Z".parse().unwrap()
+    }
+
+    fn gat(key: &str, expiry: &str, accessed: Value, created: &str) -> TokenInfo {
+        info(
+            json!({"key": key, "token": "npm_AbCdEfGh...wxyz", "expiry": expiry,
+            "accessed": accessed, "created": created, "revoked": null,
+            "permissions": [{"name": "package", "action": "read"}], "scopes": []}),
+        )
+    }
+
+    #[test]
+    fn filters_combine_with_and_and_give_reasons() {
+        let old_unused = gat(
+            "a",
+            "2026-11-27T12:00:00Z",
+            json!("2026-09-01T12:00:00Z"),
+            "2026-08-01T00:00:00Z",
+        );
+        let soon = gat(
+            "b",
+            "2026-12-03T13:00:00Z",
+            json!(null),
+            "2026-11-29T00:00:00Z",
+        );
+        let expired = Filters {
+            expired: true,
+            ..Filters::default()
+        };
+        assert_eq!(
+            expired.reasons(&old_unused, now()).unwrap(),
+            ["expired 3 days ago"]
+        );
+        assert_eq!(expired.reasons(&soon, now()), None);
+        let both = Filters {
+            expired: true,
+            unused_for: Some(60),
+            ..Filters::default()
+        };
+        assert_eq!(
+            both.reasons(&old_unused, now()).unwrap(),
+            ["expired 3 days ago", "unused for 90 days"]
+        );
+        let within = Filters {
+            expires_within: Some(7),
+            ..Filters::default()
+        };
+        assert_eq!(within.reasons(&soon, now()).unwrap(), ["expires in 3 days"]);
+        assert_eq!(within.reasons(&old_unused, now()), None, "already expired");
+        assert_eq!(
+            Filters::default().reasons(&soon, now()).unwrap(),
+            Vec::<String>::new()
+        );
+        assert!(Filters::default().is_empty() && !within.is_empty());
+    }
+
+    #[test]
+    fn blind_spots_are_said_instead_of_matching_nothing() {
+        let classic = info(json!({"key": "k", "token": "a73c95", "readonly": false,
+            "created": "2017-10-21T10:00:00.000Z"}));
+        let gat = gat(
+            "a",
+            "2026-12-01T00:00:00Z",
+            json!(null),
+            "2026-11-01T00:00:00Z",
+        );
+        let all = Filters {
+            expired: true,
+            expires_within: Some(3),
+            unused_for: Some(30),
+        };
+        assert_eq!(
+            all.blind_spots(&[classic.clone(), gat.clone()]),
+            [
+                "1 of 2 tokens report no expiry (classic tokens never expire): --expired and --expires-within cannot match them",
+                "1 of 2 tokens do not report their last use: --unused-for cannot match them",
+            ]
+        );
+        let expired = Filters {
+            expired: true,
+            ..Filters::default()
+        };
+        assert_eq!(
+            expired.blind_spots(std::slice::from_ref(&classic)),
+            ["no token here reports an expiry (classic tokens never expire): --expired matches none of them"]
+        );
+        assert!(expired.blind_spots(&[gat]).is_empty());
+        assert!(Filters::default().blind_spots(&[classic]).is_empty());
+    }
+
+    #[test]
+    fn the_token_in_use_is_found_by_key_or_mask_and_only_when_unique() {
+        let tokens = [
+            info(json!({"key": "k1", "token": "npm_AbCdEfGh...wxyz"})),
+            info(json!({"key": "secret-classic-key", "token": "secret"})),
+            info(json!({"key": "k3", "token": "ODZmM...hODg="})),
+        ];
+        assert_eq!(
+            token_in_use(&tokens, "npm_AbCdEfGh0123456789012345678901wxyz"),
+            Some(0)
+        );
+        assert_eq!(token_in_use(&tokens, "ODZmMzz-the-middle-zzhODg="), Some(2));
+        // A classic key is the token: the key matches, and so does the bare-prefix mask of
+        // the same token, which is still one token.
+        assert_eq!(token_in_use(&tokens, "secret-classic-key"), Some(1));
+        assert_eq!(token_in_use(&tokens, "npm_other"), None);
+        assert_eq!(token_in_use(&tokens, ""), None);
+        let twins = [
+            info(json!({"key": "a", "token": "ABCDE...VWXYZ"})),
+            info(json!({"key": "b", "token": "ABCDE...VWXYZ"})),
+        ];
+        assert_eq!(token_in_use(&twins, "ABCDEmiddleVWXYZ"), None, "ambiguous");
+    }
+}
