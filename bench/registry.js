@@ -3,6 +3,10 @@
 //
 //   node bench/registry.js seed REGISTRY TOKEN PASSWORD COUNT
 //       creates COUNT tokens for the user TOKEN belongs to, on a real registry (Verdaccio)
+//   node bench/registry.js keys REGISTRY TOKEN
+//       prints the keys of the tokens of the user TOKEN belongs to, one line, space-separated
+//   node bench/registry.js expect-empty REGISTRY TOKEN
+//       fails unless that user has no tokens left (a benchmark of revoke lost none)
 //   node bench/registry.js fake TOKENS PAGES TOKEN
 //       serves TOKENS tokens over PAGES pages of /-/npm/v1/tokens (keep-alive, `urls.next`
 //       links) to requests bearing TOKEN; prints its base URL on stdout once listening
@@ -27,6 +31,14 @@ async function seed(registry, token, password, count) {
   };
   // One at a time: Verdaccio loses tokens created concurrently for the same user.
   await worker();
+}
+
+async function keys(registry, token) {
+  const res = await fetch(new URL('-/npm/v1/tokens', registry), {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) throw new Error(`token list failed: ${res.status} ${await res.text()}`);
+  return (await res.json()).objects.map((t) => t.key);
 }
 
 function fake(total, pages, token) {
@@ -83,9 +95,15 @@ function fake(total, pages, token) {
 const [command, ...args] = process.argv.slice(2);
 if (command === 'seed') {
   seed(args[0], args[1], args[2], Number(args[3])).catch((e) => { console.error(e.message); process.exit(1); });
+} else if (command === 'keys') {
+  keys(args[0], args[1]).then((k) => console.log(k.join(' '))).catch((e) => { console.error(e.message); process.exit(1); });
+} else if (command === 'expect-empty') {
+  keys(args[0], args[1]).then((k) => {
+    if (k.length) { console.error(`${k.length} token(s) left behind`); process.exit(1); }
+  }).catch((e) => { console.error(e.message); process.exit(1); });
 } else if (command === 'fake') {
   fake(Number(args[0]), Number(args[1]), args[2]);
 } else {
-  console.error('usage: registry.js seed REGISTRY TOKEN PASSWORD COUNT | fake TOKENS PAGES TOKEN');
+  console.error('usage: registry.js seed REGISTRY TOKEN PASSWORD COUNT | keys REGISTRY TOKEN | expect-empty REGISTRY TOKEN | fake TOKENS PAGES TOKEN');
   process.exit(2);
 }

@@ -48,6 +48,13 @@ for (const [name, title, limit] of scenarios) {
   }
 }
 
+const revokeOurs = JSON.parse(read('revoke.ours.json')).results[0];
+const revokeNpm = JSON.parse(read('revoke.npm.json')).results[0];
+const revokeRatio = ratio(revokeNpm, revokeOurs);
+const revokeRow = `| 50 tokens by key | ${fmt(revokeOurs)} | ${fmt(revokeNpm)} | ${revokeRatio.text} | ${read('revoke.left').trim()} |`;
+checks.push(`- revoking 50 tokens by id: npm-token is ${revokeRatio.q.toFixed(0)}× faster than npm (target ≥ 10×) ${mark(revokeRatio.q >= 10)}`);
+checks.push(`- revoking 50 tokens by id: none left behind by either tool, checked before and after every run ✅`);
+
 const size = fs.statSync(bin).size;
 checks.push(`- release binary: ${(size / 1e6).toFixed(2)} MB (target ≤ 8 MB) ${mark(size <= 8e6)}`);
 const ids = read('ids.txt');
@@ -74,6 +81,17 @@ checks). Ratios come from the same run; σ is propagated.
 | registry | tokens | npm-token | curl | npm token | npm-token ÷ curl | npm ÷ npm-token | peak RSS npm-token | peak RSS npm |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
+
+## Revoke (Verdaccio)
+
+\`npm-token revoke\` sends its DELETEs concurrently (8 at a time); \`npm token revoke\` one at a
+time. Each run starts from an empty list (checked, so a deletion lost to concurrency would
+fail the run), creates 50 tokens, then times the revoke of all 50 by key (hyperfine's
+median ± σ, with a shell on both sides).
+
+| revoke | npm-token | npm token | npm ÷ npm-token | left behind |
+|---|---:|---:|---:|---|
+${revokeRow}
 
 ## Targets
 

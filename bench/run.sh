@@ -101,6 +101,25 @@ pages=("${fake_url}-/npm/v1/tokens")
 for page in $(seq 1 99); do pages+=("${fake_url}-/npm/v1/tokens?page=$page"); done
 scenario fake "$work/fake.npmrc" "$fake_token" "${pages[@]}"
 
+# Revoking 50 tokens by id: npm-token's concurrent DELETEs against npm's one at a time. Each
+# run starts from none (checked: a lost deletion would show as a token left behind), creates
+# 50, and revokes them by key; a last check after the runs.
+echo "Revoking 50 tokens by id, npm-token and npm..." >&2
+revoker=$(signup revoker "$password")
+write_npmrc "$work/revoke.npmrc" "$VERDACCIO_URL" "$revoker"
+export NPM_CONFIG_USERCONFIG=$work/revoke.npmrc
+reg="node $root/bench/registry.js"
+prepare="$reg expect-empty $VERDACCIO_URL $revoker && $reg seed $VERDACCIO_URL $revoker $password 50 && $reg keys $VERDACCIO_URL $revoker > $work/keys"
+if [ -n "${QUICK:-}" ]; then revoke_runs=(--runs 2); else revoke_runs=(--runs 10); fi
+hyperfine --style basic "${revoke_runs[@]}" --prepare "$prepare" --export-json "$work/revoke.ours.json" \
+  -n npm-token "$bin revoke --parseable \$(cat $work/keys)" >&2
+$reg expect-empty "$VERDACCIO_URL" "$revoker"
+hyperfine --style basic "${revoke_runs[@]}" --prepare "$prepare" --export-json "$work/revoke.npm.json" \
+  -n npm "npm token revoke \$(cat $work/keys)" >&2
+$reg expect-empty "$VERDACCIO_URL" "$revoker"
+echo "none left behind" > "$work/revoke.left"
+unset NPM_CONFIG_USERCONFIG
+
 echo "Running the shortest-unique-id micro-benchmark..." >&2
 cargo bench --locked --quiet --bench ids 2>/dev/null | tee "$work/ids.txt" >&2
 
