@@ -94,6 +94,7 @@ pub fn explain(error: RegistryError, op: Operation, ctx: &AuthContext) -> AppErr
         }
         RegistryError::TooLarge { .. }
         | RegistryError::BadRedirect { .. }
+        | RegistryError::RedirectRefused { .. }
         | RegistryError::TooManyRedirects { .. }
         | RegistryError::PageLoop { .. }
         | RegistryError::TooManyPages { .. }

@@ -112,6 +112,15 @@ pub enum RegistryError {
     #[error("the registry redirected {url} to {location}, which is not an http(s) URL")]
     BadRedirect { url: String, location: String },
 
+    #[error("the registry redirected {method} {url} to {to}, not followed: {reason}")]
+    RedirectRefused {
+        method: String,
+        url: String,
+        /// Where it pointed: an origin, or a URL as it may be shown.
+        to: String,
+        reason: &'static str,
+    },
+
     #[error("the registry redirected {url} more than {limit} times")]
     TooManyRedirects { url: String, limit: usize },
 

@@ -154,7 +154,7 @@ impl Http {
     /// One GET that is neither retried nor redirected, for polling: any status comes back
     /// as it is, with a body read within the usual limit.
     pub async fn poll(&self, url: &Url) -> Result<Polled, RegistryError> {
-        let (headers, _) = self.headers_for(&Method::GET, url)?;
+        let (headers, _) = self.headers_for(&Method::GET, url, true)?;
         let shown = display_url(url);
         let mut response = self
             .http_for(url)?
@@ -221,16 +221,21 @@ impl Http {
     }
 
     /// The headers for a request to `url`: credentials by npm's nerf-dart walk limited to
-    /// their origin, and the one-time password only where credentials go.
+    /// their origin, and the one-time password only where credentials go. Without
+    /// `credentials` (a hop that left the origin first asked), neither.
     fn headers_for(
         &self,
         method: &Method,
         url: &Url,
+        credentials: bool,
     ) -> Result<(HeaderMap, SentAuth), RegistryError> {
-        let credential = self
-            .options
-            .credentials
-            .for_url(url, &self.options.registry);
+        let credential = credentials
+            .then(|| {
+                self.options
+                    .credentials
+                    .for_url(url, &self.options.registry)
+            })
+            .flatten();
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert("npm-command", HeaderValue::from_static("token"));
@@ -266,6 +271,12 @@ impl Http {
     }
 
     /// One request, following redirects itself (reqwest's automatic redirects would carry
+    /// the `Authorization` and `npm-otp` headers to wherever the registry points).
+    ///
+    /// Nothing crosses origins (scheme, host and port): once a redirect leaves the origin
+    /// first asked, no credential, one-time password or body goes with any later hop, even
+    /// one whose host has its own credential configured, and a POST or DELETE is not sent
+    /// on at all. A redirect from https to http is refused outright.
     async fn send_once(
         &self,
         mut method: Method,
@@ -273,9 +284,11 @@ impl Http {
         mut body: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, RegistryError> {
         let started = Instant::now();
+        let origin = url.origin();
+        let mut left_origin = false;
         let mut hops = 0;
         let (mut response, sent) = loop {
-            let (headers, sent) = self.headers_for(&method, &url)?;
+            let (headers, sent) = self.headers_for(&method, &url, !left_origin)?;
             let mut request = self
                 .http_for(&url)?
                 .request(method.clone(), url.clone())
@@ -297,6 +310,13 @@ impl Http {
             let Some(location) = location else {
                 break (response, sent);
             };
+            let (asked, from) = (method.to_string(), display_url(&url));
+            let refused = move |reason: &'static str, to: String| RegistryError::RedirectRefused {
+                method: asked,
+                url: from,
+                to,
+                reason,
+            };
             let next = url
                 .join(location)
                 .ok()
@@ -305,6 +325,12 @@ impl Http {
                     url: display_url(&url),
                     location: location.chars().take(200).collect(),
                 })?;
+            if url.scheme() == "https" && next.scheme() == "http" {
+                return Err(refused(
+                    "it leaves https for plain http",
+                    display_url(&next),
+                ));
+            }
             hops += 1;
             if hops > MAX_REDIRECTS {
                 return Err(RegistryError::TooManyRedirects {
@@ -324,6 +350,23 @@ impl Http {
             if status == 303 || (matches!(status, 301 | 302) && method == Method::POST) {
                 method = Method::GET;
                 body = None;
+            }
+            if next.origin() != origin {
+                if method != Method::GET {
+                    // Its body (a create sends the account password) or its effect (a
+                    // revocation) belongs to the registry alone.
+                    return Err(refused(
+                        "a create or revoke is sent to the registry's own origin only",
+                        next.origin().ascii_serialization(),
+                    ));
+                }
+                if !left_origin {
+                    log::debug!(
+                        "{method} {}: redirected to another origin, sent on without credentials",
+                        display_url(&next)
+                    );
+                }
+                left_origin = true;
             }
             url = next;
         };

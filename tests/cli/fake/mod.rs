@@ -5,6 +5,7 @@
 mod errors;
 mod otp;
 mod pages;
+mod redirects;
 mod retries;
 mod secrets;
 mod terminal;
