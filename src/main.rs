@@ -33,6 +33,7 @@ use error::{AppError, Operation};
 use npmrc::Env;
 use output::Paint;
 use registry::RegistryClient;
+use secret::Redactor;
 use settings::{CommandSettings, Loaded, Settings};
 use terminal::Terminal;
 
@@ -59,12 +60,15 @@ fn main() -> ExitCode {
     // npm's usage error comes before anything is read.
     if let Job::Revoke { ids } = &job {
         if let Err(e) = commands::revoke::check_args(ids) {
-            report(&e, false, paint);
+            report(&e, false, paint, &Redactor::default());
             return ExitCode::FAILURE;
         }
     }
     let loaded = Loaded::new(parsed.layer, &env);
     let json = loaded.json;
+    // Holds every configured secret already, and any learnt later (a password or OTP typed
+    // at a prompt, a web login's token): no error can print one.
+    let redactor = loaded.redactor.clone();
     let result = Settings::resolve(job, loaded, &env, &terminal)
         .map_err(AppError::from)
         .and_then(|settings| {
@@ -74,7 +78,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) | Err(AppError::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
-            report(&e, json, paint);
+            report(&e, json, paint, &redactor);
             ExitCode::FAILURE
         }
     }
@@ -88,7 +92,7 @@ fn offline(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> ExitCod
         Err(e) => match AppError::from(e) {
             AppError::BrokenPipe => ExitCode::SUCCESS,
             e => {
-                report(&e, false, Paint(false));
+                report(&e, false, Paint(false), &Redactor::default());
                 ExitCode::FAILURE
             }
         },
@@ -104,17 +108,7 @@ fn run(settings: Settings) -> Result<(), AppError> {
     for warning in &settings.warnings {
         ::log::warn!("{warning}");
     }
-    let redactor = settings.redactor.clone();
-    let result = execute(settings);
-    // Last line of defence: no configured secret leaves in an error message.
-    result.map_err(|e| match e {
-        AppError::Failed { code, message } => AppError::Failed {
-            code,
-            message: redactor.redact(&message),
-        },
-        AppError::Usage(message) => AppError::Usage(redactor.redact(&message)),
-        other => other,
-    })
+    execute(settings)
 }
 
 fn execute(settings: Settings) -> Result<(), AppError> {
@@ -124,9 +118,14 @@ fn execute(settings: Settings) -> Result<(), AppError> {
         command,
         auth,
         interactive,
+        redactor,
         ..
     } = settings;
-    let ctx = Context { auth, interactive };
+    let ctx = Context {
+        auth,
+        interactive,
+        redactor,
+    };
     let operation = match command {
         CommandSettings::List => Operation::List,
         CommandSettings::Create(_) => Operation::Create,
@@ -155,12 +154,14 @@ fn execute(settings: Settings) -> Result<(), AppError> {
 }
 
 /// One line on stderr, in npm's style; with `--json`, also npm's JSON error object on stdout.
-fn report(error: &AppError, json: bool, paint: Paint) {
+/// Every known secret is masked first: the last line of defence, whatever the error quotes.
+fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
     let (code, message) = match error {
         AppError::Usage(message) => (Some("EUSAGE"), message.as_str()),
         AppError::Failed { code, message } => (code.as_deref(), message.as_str()),
         AppError::BrokenPipe => return,
     };
+    let message = redactor.redact(message);
     if json {
         let body = serde_json::json!({
             "error": { "code": code, "summary": message, "detail": "" }

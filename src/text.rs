@@ -23,7 +23,6 @@ pub const MAX_LINE_CHARS: usize = 200;
 /// Invisible characters go before redaction, so none can hide a secret from it; and the cut
 /// comes after, so a secret straddling it is masked whole rather than shown but for its
 /// last characters.
-#[allow(dead_code)] // Wired into the registry client's error messages next.
 pub fn one_line(text: &str, redactor: &Redactor) -> String {
     let first = text.lines().next().unwrap_or("");
     let visible: String = first.chars().filter(|&c| !is_invisible(c)).collect();

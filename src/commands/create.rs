@@ -28,6 +28,7 @@ pub async fn run(
                 PromptError::Io(e) => AppError::failed(format!("could not read the password: {e}")),
             })?,
         };
+    ctx.redactor.register(&password);
     let request = CreateTokenRequest {
         password,
         spec: options.spec.clone(),

@@ -12,6 +12,7 @@ use crate::error::{explain, AppError, Operation};
 use crate::output::Printer;
 use crate::prompt::{self, PromptError};
 use crate::registry::{display_url, RegistryClient, RegistryError};
+use crate::secret::Redactor;
 use crate::settings::AuthContext;
 
 /// Shows `Fetching tokens: page N (M so far)…` on stderr while a multi-page list loads,
@@ -57,6 +58,8 @@ impl Drop for PageProgress {
 pub struct Context {
     pub auth: AuthContext,
     pub interactive: bool,
+    /// The shared redactor: a secret learnt while the command runs is registered with it.
+    pub redactor: Redactor,
 }
 
 /// npm's `otplease`: runs `request`; if the registry answers with a one-time-password
@@ -96,6 +99,7 @@ where
             }
         })?,
     };
+    ctx.redactor.register(&otp);
     client.set_otp(otp);
     request().await.map_err(fail)
 }

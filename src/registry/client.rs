@@ -112,6 +112,7 @@ impl RegistryClient {
                         "GET",
                         done_url,
                         SentAuth::None,
+                        self.http.redactor(),
                     );
                     error.otp_required = false;
                     error.web_auth = None;

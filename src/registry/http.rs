@@ -13,7 +13,7 @@ use reqwest::{Method, Url};
 use super::auth::{Credential, Credentials};
 use super::display_url;
 use super::error::{http_error, RegistryError, SentAuth};
-use crate::secret::Secret;
+use crate::secret::{Redactor, Secret};
 
 /// The `log` target of one line per request, shown at npm's `http` level.
 pub const HTTP_LOG_TARGET: &str = "http";
@@ -58,6 +58,9 @@ pub struct ClientOptions {
     pub max_body_bytes: usize,
     pub retry: RetryPolicy,
     pub transport: Transport,
+    /// Every secret known, shared with the logger and the error reporter: text a registry
+    /// sends back is scrubbed with it before it becomes part of an error.
+    pub redactor: Redactor,
 }
 
 /// npm's `fetch-retries`, `fetch-retry-factor`, `fetch-retry-mintimeout` and
@@ -139,6 +142,11 @@ impl Http {
     /// The registry base URL, ending in `/`.
     pub fn registry(&self) -> &Url {
         &self.options.registry
+    }
+
+    /// The shared redactor, for registry text that becomes part of a message.
+    pub fn redactor(&self) -> &Redactor {
+        &self.options.redactor
     }
 
     /// The fetch timeout, if any (`fetch-timeout=0` waits for ever).
@@ -411,6 +419,7 @@ impl Http {
             method.as_str(),
             &url,
             sent,
+            &self.options.redactor,
         ))))
     }
 
