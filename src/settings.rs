@@ -423,10 +423,11 @@ fn registry_url(config: &Config) -> Result<Url, ConfigError> {
     let raw = config
         .get_str("registry")
         .unwrap_or_else(|| DEFAULT_REGISTRY.to_owned());
+    // Shown without its userinfo, even when it does not parse: a password may be there.
     let invalid = |reason: &str| ConfigError::InvalidRegistry {
         url: match Url::parse(&raw) {
-            Ok(u) => display_url(&u),
-            Err(_) => raw.clone(),
+            Ok(u) => mask_userinfo(&display_url(&u)),
+            Err(_) => mask_userinfo(&raw),
         },
         reason: reason.to_owned(),
     };
@@ -441,6 +442,20 @@ fn registry_url(config: &Config) -> Result<Url, ConfigError> {
         url.set_path(&path);
     }
     Ok(url)
+}
+
+/// `url` with what looks like userinfo (`user:password@`, before the host) replaced by
+/// `***`, for a URL too broken to parse: the authority is what follows `://` (or the start)
+/// up to the first `/`, `?` or `#`, and its userinfo everything up to its last `@`.
+fn mask_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
+    }
 }
 
 /// Every `//nerf/dart/:_authToken`, `:_auth` and `:username`+`:_password` configured in any
@@ -752,6 +767,27 @@ mod tests {
             let f = Fixture::new(&format!("registry={bad}\n"));
             let err = f.resolve(&[], &[]).unwrap_err().to_string();
             assert!(err.starts_with("invalid registry URL"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_registry_url_is_shown_without_its_userinfo() {
+        for (bad, shown) in [
+            ("http://me:hunter2@[::1/", "http://***@[::1/"),
+            ("http://me:hun@ter2@ho st/x@y", "http://***@ho st/x@y"),
+            ("me:hunter2@registry.example/", "***@registry.example/"),
+            ("ftp://me:hunter2@r.example/", "ftp://r.example/"),
+            ("mailto:me:hunter2@r.example", "***@r.example"),
+            ("http://:hunter2@/", "http://***@/"),
+            ("not a url", "not a url"),
+        ] {
+            let f = Fixture::new(&format!("registry={bad}\n"));
+            let err = f.resolve(&[], &[]).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("invalid registry URL \"{shown}\": ")),
+                "{bad}: {err}"
+            );
+            assert!(!err.contains("hunter2") && !err.contains("ter2"), "{err}");
         }
     }
 

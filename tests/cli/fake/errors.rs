@@ -200,3 +200,25 @@ async fn a_huge_body_is_refused() {
         fake.url("/-/npm/v1/tokens")
     ));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invalid_registry_url_never_shows_its_password() {
+    let fake = Fake::start().await;
+    for (registry, shown, reason) in [
+        (
+            "http://me:hunter2@[::1/",
+            "http://***@[::1/",
+            "invalid IPv6 address",
+        ),
+        (
+            "ftp://me:hunter2@r.example/",
+            "ftp://r.example/",
+            "only http and https registries are supported",
+        ),
+    ] {
+        let run = fake.run(&["list", "--registry", registry]).await;
+        run.assert_error(&format!(
+            "invalid registry URL \"{shown}\": {reason}; set `registry` to an http(s) URL such as https://registry.npmjs.org/"
+        ));
+    }
+}
