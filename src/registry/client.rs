@@ -22,6 +22,19 @@ const MAX_PAGES: usize = 10_000;
 /// How long to wait for a web login when `fetch-timeout` is 0 (no limit on requests).
 const DEFAULT_WEB_LOGIN_LIMIT: Duration = Duration::from_secs(5 * 60);
 
+/// How long to wait before polling a web login again: the registry's `Retry-After` (1 s
+/// without one), or `None` when that would go past `limit`. The registry's number can be
+/// anything: it is only compared with what is left, never added to a time.
+fn next_poll(
+    retry_after: Option<Duration>,
+    limit: Duration,
+    elapsed: Duration,
+) -> Option<Duration> {
+    let wait = retry_after.unwrap_or(Duration::from_secs(1));
+    let left = limit.saturating_sub(elapsed);
+    (wait < left).then_some(wait)
+}
+
 pub struct RegistryClient {
     http: Http,
 }
@@ -94,16 +107,10 @@ impl RegistryClient {
                     return token
                         .ok_or_else(|| shape_error("GET", done_url, "it has no `token`".into()));
                 }
-                202 => {
-                    // The registry's `Retry-After` is any number: wait no longer than what
-                    // is left, so that no arithmetic on it can overflow.
-                    let wait = polled.retry_after.unwrap_or(Duration::from_secs(1));
-                    let left = limit.saturating_sub(started.elapsed());
-                    if wait >= left {
-                        return Err(RegistryError::WebLoginTimeout { after: limit });
-                    }
-                    tokio::time::sleep(wait).await;
-                }
+                202 => match next_poll(polled.retry_after, limit, started.elapsed()) {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => return Err(RegistryError::WebLoginTimeout { after: limit }),
+                },
                 status => {
                     let mut error = http_error(
                         status,
@@ -168,5 +175,21 @@ impl RegistryClient {
             return Err(bad());
         }
         Ok(url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn web_login_polls_never_overflow_on_the_registrys_numbers() {
+        let secs = Duration::from_secs;
+        assert_eq!(next_poll(None, secs(300), secs(0)), Some(secs(1)));
+        assert_eq!(next_poll(Some(secs(5)), secs(300), secs(10)), Some(secs(5)));
+        assert_eq!(next_poll(Some(secs(u64::MAX)), secs(300), secs(0)), None);
+        assert_eq!(next_poll(Some(Duration::MAX), Duration::MAX, secs(0)), None);
+        // Past the limit already (elapsed beyond it): no wait, not an underflow.
+        assert_eq!(next_poll(Some(secs(0)), secs(300), secs(u64::MAX)), None);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::header::{HeaderMap, WWW_AUTHENTICATE};
 use reqwest::Url;
 use serde_json::Value;
 
@@ -200,11 +200,7 @@ pub fn http_error(
         otp_required,
         web_auth,
         sent,
-        retry_after: headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs),
+        retry_after: super::http::retry_after(headers),
     }
 }
 

@@ -24,6 +24,10 @@ const MAX_REDIRECTS: usize = 10;
 /// Error bodies are only read this far: they are for a one-line message.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// The most reserved for a body before it arrives: a registry that claims 32 MiB and sends
+/// a few bytes must not cost 32 MiB a page.
+const MAX_INITIAL_CAPACITY: usize = 1024 * 1024;
+
 /// How to reach the registry: proxies and TLS, from npm's settings.
 #[derive(Clone, Debug, Default)]
 pub struct Transport {
@@ -75,6 +79,8 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Saturating throughout: the factor, the retry count and the registry's `Retry-After`
+    /// can be any size, and the wait is then `max_timeout`.
     fn delay(&self, retry: u32, error: &RegistryError) -> Duration {
         let backoff = self
             .min_timeout
@@ -172,7 +178,7 @@ impl Http {
             .await
             .map_err(|e| self.transport_error(&Method::GET, &shown, e))?;
         let status = response.status().as_u16();
-        let retry_after = retry_after(&response);
+        let retry_after = retry_after(response.headers());
         let limit = self.options.max_body_bytes;
         let body = read_body(&mut response, limit, false)
             .await
@@ -532,10 +538,11 @@ fn configure_tls(
     Ok(builder)
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored).
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    response
-        .headers()
+/// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored). Any
+/// number of seconds a registry sends is a valid `Duration`; more digits than a `u64` holds
+/// are ignored, never an overflow. Whoever waits on it caps it.
+pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
@@ -564,18 +571,17 @@ async fn read_body(
     limit: usize,
     truncate: bool,
 ) -> Result<Vec<u8>, BodyError> {
-    if !truncate && response.content_length().is_some_and(|n| n > limit as u64) {
+    let declared = response.content_length();
+    if !truncate && declared.is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge);
     }
-    let mut body = Vec::with_capacity(
-        response
-            .content_length()
-            .map_or(8 * 1024, |n| n.min(limit as u64) as usize),
-    );
+    let mut body = Vec::with_capacity(initial_capacity(declared, limit));
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len() + chunk.len() > limit {
+        // `body` never holds more than `limit`, so this cannot underflow.
+        let room = limit - body.len();
+        if chunk.len() > room {
             if truncate {
-                body.extend_from_slice(&chunk[..limit - body.len()]);
+                body.extend_from_slice(&chunk[..room]);
                 break;
             }
             return Err(BodyError::TooLarge);
@@ -583,6 +589,13 @@ async fn read_body(
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// What to reserve for a body before reading it: its declared length within the limit, but
+/// no more than [`MAX_INITIAL_CAPACITY`], as a `Content-Length` is only a claim.
+fn initial_capacity(declared: Option<u64>, limit: usize) -> usize {
+    let declared = declared.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    declared.min(limit).min(MAX_INITIAL_CAPACITY)
 }
 
 /// npm's code and a short reason for a failure below HTTP, from the innermost cause.
@@ -667,5 +680,64 @@ mod tests {
         };
         assert_eq!(policy.delay(0, &limited(3)), Duration::from_secs(3));
         assert_eq!(policy.delay(0, &limited(86_400)), Duration::from_secs(60));
+        assert_eq!(policy.delay(0, &limited(u64::MAX)), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn retry_delays_saturate_on_any_numbers() {
+        let policy = RetryPolicy {
+            retries: u32::MAX,
+            factor: u32::MAX,
+            min_timeout: Duration::MAX,
+            max_timeout: Duration::MAX,
+        };
+        let plain = RegistryError::Timeout {
+            method: "GET".into(),
+            url: "u".into(),
+            after: Duration::ZERO,
+        };
+        assert_eq!(policy.delay(u32::MAX, &plain), Duration::MAX);
+        let zero = RetryPolicy {
+            factor: 0,
+            min_timeout: Duration::ZERO,
+            ..policy
+        };
+        assert_eq!(zero.delay(0, &plain), Duration::ZERO);
+        assert_eq!(zero.delay(u32::MAX, &plain), Duration::ZERO);
+    }
+
+    #[test]
+    fn retry_after_takes_any_number_of_seconds_and_ignores_the_rest() {
+        let parse = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+            retry_after(&headers)
+        };
+        assert_eq!(parse(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse("18446744073709551615"),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        for ignored in [
+            "18446744073709551616",
+            "-1",
+            "1.5",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "",
+        ] {
+            assert_eq!(parse(ignored), None, "{ignored:?}");
+        }
+    }
+
+    #[test]
+    fn a_declared_length_reserves_at_most_a_mebibyte() {
+        assert_eq!(initial_capacity(None, 32 << 20), 8 * 1024);
+        assert_eq!(initial_capacity(Some(10), 32 << 20), 10);
+        assert_eq!(
+            initial_capacity(Some(u64::MAX), 32 << 20),
+            MAX_INITIAL_CAPACITY
+        );
+        assert_eq!(initial_capacity(Some(u64::MAX), 100), 100);
+        assert_eq!(initial_capacity(None, 100), 100);
     }
 }
