@@ -24,6 +24,9 @@ pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
 const DEFAULT_FETCH_TIMEOUT_MS: u64 = 5 * 60 * 1000;
 /// A token list page is kilobytes; even 100 000 tokens in one page fit in this.
 const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+/// All the pages of one token list together: a registry serving page after large page must
+/// not take the memory of the machine (12 pages of 29 MB once reached 500 MB).
+const MAX_LIST_BYTES: usize = 64 * 1024 * 1024;
 
 /// What `create` sends, before the password is known.
 #[derive(Debug, Default)]
@@ -233,6 +236,7 @@ impl Settings {
                     std::env::consts::ARCH
                 ),
                 max_body_bytes: MAX_BODY_BYTES,
+                max_list_bytes: MAX_LIST_BYTES,
                 retry,
                 transport,
                 redactor: redactor.clone(),

@@ -55,12 +55,15 @@ impl RegistryClient {
     }
 
     /// Every token, following `urls.next` from page to page. A link back to a page already
-    /// read, or an endless list, is an error rather than a hang. `on_page(pages, tokens)` is
+    /// read, an endless list, or pages that together go past the list's byte limit are an
+    /// error rather than a hang or a machine out of memory. `on_page(pages, tokens)` is
     /// called after each page that has a next one.
     pub async fn list_tokens(
         &self,
         on_page: &dyn Fn(usize, usize),
     ) -> Result<Vec<Token>, RegistryError> {
+        let (max_page, max_list) = self.http.body_limits();
+        let mut read = 0usize;
         let mut tokens = Vec::new();
         let mut seen = HashSet::new();
         let mut next = Some(self.tokens_url());
@@ -73,7 +76,22 @@ impl RegistryClient {
             if seen.len() > MAX_PAGES {
                 return Err(RegistryError::TooManyPages { limit: MAX_PAGES });
             }
-            let body = self.http.send(Method::GET, url.clone(), None).await?;
+            // Each page may fill what the list has left, and no more.
+            let room = max_list.saturating_sub(read);
+            let body = match self
+                .http
+                .send_within(Method::GET, url.clone(), None, room.min(max_page))
+                .await
+            {
+                Err(RegistryError::TooLarge { .. }) if room < max_page => {
+                    return Err(RegistryError::ListTooLarge {
+                        limit: max_list,
+                        page: seen.len(),
+                    })
+                }
+                body => body?,
+            };
+            read = read.saturating_add(body.len());
             let page = decode_page(&body, &url)?;
             tokens.extend(page.objects);
             next = page.next.map(|link| self.resolve_link(&link)).transpose()?;

@@ -102,6 +102,9 @@ pub enum RegistryError {
         limit: usize,
     },
 
+    #[error("the registry's token list goes past {} MiB in all, at page {page}", .limit / (1024 * 1024))]
+    ListTooLarge { limit: usize, page: usize },
+
     #[error("the registry's token list links back to a page already read ({url})")]
     PageLoop { url: String },
 

@@ -60,6 +60,8 @@ pub struct ClientOptions {
     pub user_agent: String,
     /// The largest response body accepted.
     pub max_body_bytes: usize,
+    /// The most read, all pages together, for one token list.
+    pub max_list_bytes: usize,
     pub retry: RetryPolicy,
     pub transport: Transport,
     /// Every secret known, shared with the logger and the error reporter: text a registry
@@ -197,6 +199,11 @@ impl Http {
         })
     }
 
+    /// The largest response body accepted, and the most read for one token list.
+    pub fn body_limits(&self) -> (usize, usize) {
+        (self.options.max_body_bytes, self.options.max_list_bytes)
+    }
+
     /// Sends a request; GETs are retried on transient failures as npm retries them. POST and
     /// DELETE never are: repeating them could create or revoke twice.
     pub async fn send(
@@ -204,6 +211,18 @@ impl Http {
         method: Method,
         url: Url,
         body: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, RegistryError> {
+        self.send_within(method, url, body, self.options.max_body_bytes)
+            .await
+    }
+
+    /// As [`Http::send`], with a successful answer's body refused past `limit` bytes.
+    pub async fn send_within(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        limit: usize,
     ) -> Result<Vec<u8>, RegistryError> {
         let policy = self.options.retry;
         let retries = if method == Method::GET {
@@ -214,7 +233,7 @@ impl Http {
         let mut retry = 0;
         loop {
             match self
-                .send_once(method.clone(), url.clone(), body.clone())
+                .send_once(method.clone(), url.clone(), body.clone(), limit)
                 .await
             {
                 Err(e) if retry < retries && e.is_transient() => {
@@ -296,6 +315,7 @@ impl Http {
         mut method: Method,
         mut url: Url,
         mut body: Option<Vec<u8>>,
+        success_limit: usize,
     ) -> Result<Vec<u8>, RegistryError> {
         let started = Instant::now();
         let origin = url.origin();
@@ -388,7 +408,7 @@ impl Http {
         let shown = display_url(&url);
         let status = response.status();
         let limit = if status.is_success() {
-            self.options.max_body_bytes
+            success_limit
         } else {
             MAX_ERROR_BODY
         };

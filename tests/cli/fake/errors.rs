@@ -222,3 +222,72 @@ async fn an_invalid_registry_url_never_shows_its_password() {
         ));
     }
 }
+
+/// A registry serving `pages` token pages of exactly `page_bytes` bytes each (one token,
+/// then whitespace), page n linking to page n + 1. The pages are streamed from one small
+/// buffer, so that the test holds none of them.
+fn large_pages(pages: usize, page_bytes: usize) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(pages + 4) {
+            let Ok(stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut head = String::new();
+                while reader.read_line(&mut head).is_ok_and(|n| n > 2) {}
+                let n: usize = head
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|path| path.strip_prefix("/page/"))
+                    .map_or(1, |n| n.parse().unwrap());
+                let next = if n < pages {
+                    format!("/page/{}", n + 1)
+                } else {
+                    String::new()
+                };
+                let json =
+                    json!({"objects": [{"key": format!("k{n:09}")}], "urls": {"next": next}});
+                let mut stream = &stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {page_bytes}\r\nConnection: close\r\n\r\n{json}"
+                );
+                let padding = [b' '; 64 * 1024];
+                let mut left = page_bytes - json.to_string().len();
+                while left > 0 {
+                    let chunk = left.min(padding.len());
+                    if stream.write_all(&padding[..chunk]).is_err() {
+                        return;
+                    }
+                    left -= chunk;
+                }
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_large_pages_are_refused_past_64_mib_in_all() {
+    const MIB: usize = 1024 * 1024;
+    let fake = Fake::start().await;
+    // Each page well within the 32 MiB a page may have; 21 of them make 63 MiB, so the
+    // 22nd would go past 64 MiB and is not read.
+    let port = large_pages(30, 3 * MIB);
+    fake.point_at(port, "");
+    let run = fake.run(&["list"]).await;
+    run.assert_error(
+        "the registry's token list goes past 64 MiB in all, at page 22; the registry is \
+         misbehaving: report it to its operators",
+    );
+
+    // A list just within the limit is read whole.
+    let port = large_pages(21, 3 * MIB);
+    fake.point_at(port, "");
+    let run = fake.run(&["list", "--json"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(listed.len(), 21);
+}
