@@ -162,6 +162,8 @@ fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
         AppError::BrokenPipe => return,
     };
     let message = redactor.redact(message);
+    // Errors quote registry text and config values: nothing in them may act on the terminal.
+    let shown = text::for_terminal_line(&message);
     if json {
         let body = serde_json::json!({
             "error": { "code": code, "summary": message, "detail": "" }
@@ -174,7 +176,7 @@ fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
     }
     let label = paint.red("error");
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "npm-token {label} {message}");
+    let _ = writeln!(stderr, "npm-token {label} {shown}");
     if matches!(error, AppError::Usage(_)) {
         let _ = writeln!(
             stderr,

@@ -15,6 +15,7 @@ use super::http::{ClientOptions, Http};
 use super::page::{decode_page, Token};
 use super::spec::CreateTokenRequest;
 use crate::secret::Secret;
+use crate::text;
 
 /// A token list longer than this many pages is treated as a registry fault.
 const MAX_PAGES: usize = 10_000;
@@ -179,7 +180,7 @@ impl RegistryClient {
     /// A `next` link: an absolute http(s) URL, or a path joined onto the registry as npm does.
     fn resolve_link(&self, link: &str) -> Result<Url, RegistryError> {
         let bad = || RegistryError::BadNextLink {
-            link: link.chars().take(200).collect(),
+            link: text::quoted(link, self.http.redactor()),
         };
         let url = match Url::parse(link) {
             Ok(url) => url,

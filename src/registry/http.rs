@@ -14,6 +14,7 @@ use super::auth::{Credential, Credentials};
 use super::display_url;
 use super::error::{http_error, RegistryError, SentAuth};
 use crate::secret::{Redactor, Secret};
+use crate::text;
 
 /// The `log` target of one line per request, shown at npm's `http` level.
 pub const HTTP_LOG_TARGET: &str = "http";
@@ -357,7 +358,7 @@ impl Http {
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
                 .ok_or_else(|| RegistryError::BadRedirect {
                     url: display_url(&url),
-                    location: location.chars().take(200).collect(),
+                    location: text::quoted(location, &self.options.redactor),
                 })?;
             if url.scheme() == "https" && next.scheme() == "http" {
                 return Err(refused(

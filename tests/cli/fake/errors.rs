@@ -291,3 +291,73 @@ async fn many_large_pages_are_refused_past_64_mib_in_all() {
     let listed: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(listed.len(), 21);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_next_link_cannot_drive_the_terminal() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([{"key": "aaaaaaaa"}]),
+        &format!("javascript:\u{1b}]0;owned\u{7}\r\u{202e}\nnpm-token error {TOKEN}"),
+    ))
+    .await;
+    let run = fake.run(&["list"]).await;
+    run.assert_error(
+        "the registry's token list links to a next page that is not an http(s) URL: \
+         javascript:\\x1b]0;owned\\x07\\r\\u{202e}\\nnpm-token error ***; the registry is \
+         misbehaving: report it to its operators",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registry_text_in_errors_and_warnings_cannot_drive_the_terminal() {
+    let fake = Fake::start().await;
+    fake.configure("fetch-retries=1\n");
+    fake.list_answers(ResponseTemplate::new(500).set_body_json(json!({
+        "error": "\u{1b}[2J\u{1b}]0;owned\u{7}boom\r\u{202e}\u{2066}txt.exe\u{2069}\nsecond line"
+    })))
+    .await;
+    let run = fake.run(&["list"]).await;
+    let url = fake.url("/-/npm/v1/tokens");
+    // Escape sequences, BEL, CR and bidi controls are dropped from a registry's message;
+    // the warn line quoting it and the error are each one line.
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            1,
+            "",
+            format!(
+                "npm-token warn retrying GET {url} in 0.0s (1/1): 500 Internal Server Error - GET {url} - [2J]0;ownedboomtxt.exe\n\
+                 npm-token error 500 Internal Server Error - GET {url} - [2J]0;ownedboomtxt.exe; the registry failed: try again later\n"
+            )
+            .as_str()
+        ),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn config_values_in_errors_and_warnings_cannot_drive_the_terminal() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(json!([]), "")).await;
+    let npmrc = fake.sandbox.npmrc().display().to_string();
+    fake.configure("color=\"\\u001b[2J\\u202ered\\nnpm-token error fake\"\n");
+    let run = fake.run(&["list", "--json"]).await;
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            0,
+            "[]\n",
+            format!(
+                "npm-token warn ignoring color \"\\x1b[2J\\u{{202e}}red\\nnpm-token error fake\" in \
+                 {npmrc}: expected auto, always or never (or true, false)\n"
+            )
+            .as_str()
+        )
+    );
+
+    fake.configure("orgs-permission=\"\\u001b[31m\\u0007x\\u2066\"\n");
+    let run = fake.run(&["create", "--password", "pw-123456"]).await;
+    run.assert_error(&format!(
+        "invalid orgs-permission \"\\x1b[31m\\x07x\\u{{2066}}\" in {npmrc}: expected read-only, \
+         read-write or no-access"
+    ));
+}
