@@ -96,6 +96,8 @@ pub fn explain(error: RegistryError, op: Operation, ctx: &AuthContext) -> AppErr
         }
         RegistryError::TooLarge { .. }
         | RegistryError::BadRedirect { .. }
+        | RegistryError::RedirectRefused { .. }
+        | RegistryError::ListTooLarge { .. }
         | RegistryError::TooManyRedirects { .. }
         | RegistryError::PageLoop { .. }
         | RegistryError::TooManyPages { .. }

@@ -1,10 +1,12 @@
 //! Logging on stderr with npm's levels. The registry client logs through the `log` facade
-//! and knows nothing of terminals; this logger decides what shows and scrubs secrets.
+//! and knows nothing of terminals; this logger decides what shows, scrubs secrets and
+//! escapes whatever would act on the terminal.
 
 use std::io::Write;
 
 use crate::output::Paint;
 use crate::secret::Redactor;
+use crate::text;
 
 /// npm's `--loglevel` values, quietest first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -84,9 +86,11 @@ impl log::Log for StderrLogger {
             LogLevel::Warn => self.paint.yellow("warn"),
             level => level.name().to_owned(),
         };
-        let line = self
-            .redactor
-            .redact(&format!("npm-token {label} {}\n", record.args()));
+        // Secrets masked, then what would act on the terminal escaped: a log line may quote
+        // registry text or a config value. The label's own colour is added after.
+        let message = self.redactor.redact(&record.args().to_string());
+        let message = text::for_terminal_line(&message);
+        let line = format!("npm-token {label} {message}\n");
         // Logging must never fail the command; a closed stderr just loses the line.
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }

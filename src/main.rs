@@ -35,6 +35,7 @@ use error::{AppError, Operation};
 use npmrc::Env;
 use output::Paint;
 use registry::RegistryClient;
+use secret::Redactor;
 use settings::{CommandSettings, Loaded, Settings};
 use terminal::Terminal;
 
@@ -58,12 +59,15 @@ fn main() -> ExitCode {
     // npm's usage error comes before anything is read.
     if let Job::Revoke { ids, filters, .. } = &job {
         if let Err(e) = commands::revoke::check_args(ids, filters) {
-            report(&e, false, paint);
+            report(&e, false, paint, &Redactor::default());
             return ExitCode::FAILURE;
         }
     }
     let loaded = Loaded::new(parsed.layer, &env);
     let json = loaded.json;
+    // Holds every configured secret already, and any learnt later (a password or OTP typed
+    // at a prompt, a web login's token): no error can print one.
+    let redactor = loaded.redactor.clone();
     let result = Settings::resolve(job, loaded, &env, &terminal)
         .map_err(AppError::from)
         .and_then(|settings| {
@@ -74,11 +78,11 @@ fn main() -> ExitCode {
         Ok(()) | Err(AppError::BrokenPipe) => ExitCode::SUCCESS,
         Err(e @ AppError::Check(_)) => {
             // The output already says it all (as JSON, too): one line on stderr, exit 3.
-            report(&e, false, paint);
+            report(&e, false, paint, &redactor);
             ExitCode::from(3)
         }
         Err(e) => {
-            report(&e, json, paint);
+            report(&e, json, paint, &redactor);
             ExitCode::FAILURE
         }
     }
@@ -92,7 +96,7 @@ fn offline(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> ExitCod
         Err(e) => match AppError::from(e) {
             AppError::BrokenPipe => ExitCode::SUCCESS,
             e => {
-                report(&e, false, Paint(false));
+                report(&e, false, Paint(false), &Redactor::default());
                 ExitCode::FAILURE
             }
         },
@@ -108,18 +112,7 @@ fn run(settings: Settings) -> Result<(), AppError> {
     for warning in &settings.warnings {
         ::log::warn!("{warning}");
     }
-    let redactor = settings.redactor.clone();
-    let result = execute(settings);
-    // Last line of defence: no configured secret leaves in an error message.
-    result.map_err(|e| match e {
-        AppError::Failed { code, message } => AppError::Failed {
-            code,
-            message: redactor.redact(&message),
-        },
-        AppError::Usage(message) => AppError::Usage(redactor.redact(&message)),
-        AppError::Check(message) => AppError::Check(redactor.redact(&message)),
-        other => other,
-    })
+    execute(settings)
 }
 
 fn execute(settings: Settings) -> Result<(), AppError> {
@@ -130,12 +123,14 @@ fn execute(settings: Settings) -> Result<(), AppError> {
         auth,
         token_in_use,
         interactive,
+        redactor,
         ..
     } = settings;
     let ctx = Context {
         auth,
         interactive,
         token_in_use,
+        redactor,
     };
     let operation = match command {
         CommandSettings::List { .. } | CommandSettings::Status { .. } => Operation::List,
@@ -195,13 +190,15 @@ fn execute(settings: Settings) -> Result<(), AppError> {
 }
 
 /// One line on stderr, in npm's style; with `--json`, also npm's JSON error object on stdout.
-fn report(error: &AppError, json: bool, paint: Paint) {
+/// Every known secret is masked first: the last line of defence, whatever the error quotes.
+fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
     let (code, message) = match error {
         AppError::Usage(message) => (Some("EUSAGE"), message.as_str()),
         AppError::Failed { code, message } => (code.as_deref(), message.as_str()),
         AppError::Check(message) => (Some("ECHECK"), message.as_str()),
         AppError::BrokenPipe => return,
     };
+    let message = redactor.redact(message);
     if json {
         let body = serde_json::json!({
             "error": { "code": code, "summary": message, "detail": "" }
@@ -214,9 +211,14 @@ fn report(error: &AppError, json: bool, paint: Paint) {
     }
     let label = paint.red("error");
     let mut stderr = std::io::stderr().lock();
-    // A usage error's message has its tip and pointer to help on lines of their own.
+    // A usage error's message has its tip and pointer to help on lines of their own. Errors
+    // quote registry text and config values: nothing in a line may act on the terminal.
     for line in message.lines() {
-        let _ = writeln!(stderr, "npm-token {label} {line}");
+        let _ = writeln!(
+            stderr,
+            "npm-token {label} {}",
+            text::for_terminal_line(line)
+        );
     }
 }
 /// Help and version print normally; every usage error is one style, npm's, exit 1: what
@@ -231,7 +233,12 @@ fn clap_error(e: clap::Error, paint: Paint) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
-    report(&AppError::Usage(usage_message(&e)), false, paint);
+    report(
+        &AppError::Usage(usage_message(&e)),
+        false,
+        paint,
+        &Redactor::default(),
+    );
     ExitCode::FAILURE
 }
 

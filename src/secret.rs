@@ -82,17 +82,9 @@ impl Redactor {
         }
     }
 
-    /// The same as [`Redactor::register`], under its older name and signature.
-    // Settings still call it (through `&mut`); they move to `register` with the settings
-    // rewrite, and this goes.
-    pub fn add(&mut self, secret: &Secret) {
-        self.register(secret);
-    }
-
     /// Registers a Basic credential (npmrc's `_auth`, the base64 of `user:password`): the
     /// base64 itself, the decoded `user:password`, and the password alone. Text that is not
     /// base64 is registered as it is.
-    #[allow(dead_code)] // Wired into settings next, with the settings rewrite.
     pub fn register_basic_auth(&self, base64: &Secret) {
         self.register(base64);
         let Some(decoded) = decode_base64_lenient(base64.expose()) else {
@@ -108,7 +100,6 @@ impl Redactor {
     /// `http://user:p%40ss@proxy:8080`): the password as written and percent-decoded, and
     /// the base64 of `user:password` as sent in `Proxy-Authorization`. A URL without a
     /// password, or text that is no URL, registers nothing.
-    #[allow(dead_code)] // Wired into settings next, with the settings rewrite.
     pub fn register_url_credentials(&self, url: &Secret) {
         let Ok(url) = reqwest::Url::parse(url.expose()) else {
             return;

@@ -25,6 +25,9 @@ pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
 const DEFAULT_FETCH_TIMEOUT_MS: u64 = 5 * 60 * 1000;
 /// A token list page is kilobytes; even 100 000 tokens in one page fit in this.
 const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+/// All the pages of one token list together: a registry serving page after large page must
+/// not take the memory of the machine (12 pages of 29 MB once reached 500 MB).
+const MAX_LIST_BYTES: usize = 64 * 1024 * 1024;
 
 /// What `create` sends, before the password is known.
 #[derive(Debug, Default)]
@@ -196,6 +199,10 @@ pub struct Loaded {
     config: Config,
     warnings: Vec<String>,
     pub json: bool,
+    /// Every secret configured, registered as the layers load: a handle the logger, the
+    /// error reporter and the registry client share, so that from here on nothing printed
+    /// carries one, not even an error about the configuration itself.
+    pub redactor: Redactor,
 }
 
 impl Loaded {
@@ -204,10 +211,13 @@ impl Loaded {
         let config = Config::load(flags, env, &mut load_warnings);
         let mut warnings: Vec<String> = load_warnings.into_iter().map(|LoadWarning(w)| w).collect();
         let json = config.bool("json", &mut warnings);
+        let redactor = Redactor::default();
+        register_secrets(&config, env, &redactor);
         Loaded {
             config,
             warnings,
             json,
+            redactor,
         }
     }
 }
@@ -224,6 +234,7 @@ impl Settings {
             config,
             mut warnings,
             json,
+            redactor,
         } = loaded;
         let config = &config;
         check_unscoped_auth(config)?;
@@ -262,13 +273,12 @@ impl Settings {
                 save: save.then(|| saved_at(config, &registry)),
             },
         };
-        let mut redactor = Redactor::default();
-        let credentials = collect_credentials(config, &mut redactor, &mut warnings);
+        let credentials = collect_credentials(config, &redactor, &mut warnings);
         let tokens_url = registry
             .join("-/npm/v1/tokens")
             .expect("a fixed relative path joins onto any http(s) base");
         let user_config = config.user_config_path();
-        let transport = transport(config, env, &registry, &mut redactor)?;
+        let transport = transport(config, env, &registry, &redactor)?;
         let client_cert_key = client_cert_files(config, &registry).map(|(key, _, _)| key);
         let token_in_use = match credentials.for_url(&tokens_url, &registry) {
             Some((_, Credential::Bearer(token))) => Some(token.clone()),
@@ -320,12 +330,6 @@ impl Settings {
         let color = config.parsed_or_warn::<Color>("color", &mut warnings);
         let (paint_stdout, paint_stderr) = paint(color, env, terminal);
 
-        // Every configured secret, whatever the command: a registry may echo anything.
-        let password = config.get_str("password").map(Secret::new);
-        for secret in [&otp, &password].into_iter().flatten() {
-            redactor.add(secret);
-        }
-
         Ok(Settings {
             client: ClientOptions {
                 registry: registry.clone(),
@@ -342,8 +346,10 @@ impl Settings {
                     std::env::consts::ARCH
                 ),
                 max_body_bytes: MAX_BODY_BYTES,
+                max_list_bytes: MAX_LIST_BYTES,
                 retry,
                 transport,
+                redactor: redactor.clone(),
             },
             printer: Printer {
                 format,
@@ -402,14 +408,14 @@ fn transport(
     config: &Config,
     env: &Env,
     registry: &Url,
-    redactor: &mut Redactor,
+    redactor: &Redactor,
 ) -> Result<Transport, ConfigError> {
     let env_var = |names: &[&str]| {
         names
             .iter()
             .find_map(|n| env.var(n).filter(|v| !v.is_empty()).map(str::to_owned))
     };
-    let mut proxy_setting =
+    let proxy_setting =
         |value: Option<String>, key: &'static str| -> Result<Option<Secret>, ConfigError> {
             let Some(value) = value else { return Ok(None) };
             let url = Url::parse(&value).map_err(|_| ConfigError::InvalidValue {
@@ -418,10 +424,11 @@ fn transport(
                 source_name: "your configuration".into(),
                 expected: "expected a proxy URL such as http://proxy.example:8080".into(),
             })?;
-            if let Some(password) = url.password() {
-                redactor.add(&Secret::new(password));
+            let value = Secret::new(value);
+            if url.password().is_some() {
+                redactor.register_url_credentials(&value);
             }
-            Ok(Some(Secret::new(value)))
+            Ok(Some(value))
         };
     let proxy = proxy_setting(
         config
@@ -532,10 +539,11 @@ fn registry_url(config: &Config) -> Result<Url, ConfigError> {
     let raw = config
         .get_str("registry")
         .unwrap_or_else(|| DEFAULT_REGISTRY.to_owned());
+    // Shown without its userinfo, even when it does not parse: a password may be there.
     let invalid = |reason: &str| ConfigError::InvalidRegistry {
         url: match Url::parse(&raw) {
-            Ok(u) => display_url(&u),
-            Err(_) => raw.clone(),
+            Ok(u) => mask_userinfo(&display_url(&u)),
+            Err(_) => mask_userinfo(&raw),
         },
         reason: reason.to_owned(),
     };
@@ -552,11 +560,25 @@ fn registry_url(config: &Config) -> Result<Url, ConfigError> {
     Ok(url)
 }
 
+/// `url` with what looks like userinfo (`user:password@`, before the host) replaced by
+/// `***`, for a URL too broken to parse: the authority is what follows `://` (or the start)
+/// up to the first `/`, `?` or `#`, and its userinfo everything up to its last `@`.
+fn mask_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
+    }
+}
+
 /// Every `//nerf/dart/:_authToken`, `:_auth` and `:username`+`:_password` configured in any
 /// layer, each resolved through the layers, as npm-registry-fetch's `getAuth` does.
 fn collect_credentials(
     config: &Config,
-    redactor: &mut Redactor,
+    redactor: &Redactor,
     warnings: &mut Vec<String>,
 ) -> Credentials {
     let mut credentials = Credentials::default();
@@ -586,12 +608,12 @@ fn collect_credentials(
                     warnings.push(format!(
                         "ignoring {dart}:_password: it is not base64, as npm expects"
                     ));
-                    redactor.add(&Secret::new(password));
+                    redactor.register(&Secret::new(password));
                     continue;
                 }
             };
-            redactor.add(&Secret::new(password));
-            redactor.add(&Secret::new(decoded.clone()));
+            redactor.register(&Secret::new(password));
+            redactor.register(&Secret::new(decoded.clone()));
             let joined = format!("{user}:{decoded}");
             Credential::Basic(Secret::new(
                 base64::engine::general_purpose::STANDARD.encode(joined),
@@ -600,11 +622,48 @@ fn collect_credentials(
             continue;
         };
         match &credential {
-            Credential::Bearer(s) | Credential::Basic(s) => redactor.add(s),
+            Credential::Bearer(token) => redactor.register(token),
+            Credential::Basic(auth) => redactor.register_basic_auth(auth),
         }
         credentials.insert(dart, credential);
     }
     credentials
+}
+
+/// Registers every secret in the configuration, whatever the command and wherever it is set
+/// (a registry may echo anything, and an error may quote a setting): tokens, passwords and
+/// one-time passwords as they are, `_auth` and `_password` decoded too, and the userinfo of
+/// proxy and registry URLs, including the proxies from the environment.
+fn register_secrets(config: &Config, env: &Env, redactor: &Redactor) {
+    for key in config.keys() {
+        let Some(Value::Str(value)) = config.get(&key).filter(|v| *v != Value::Str(String::new()))
+        else {
+            continue;
+        };
+        // A scoped key (`//host/:_authToken`) by its last part.
+        let name = key.rsplit(':').next().unwrap_or(&key);
+        match name {
+            "_authToken" | "_authtoken" | "-authtoken" | "password" | "otp" | "key" => {
+                redactor.register(&Secret::new(value));
+            }
+            "_auth" => redactor.register_basic_auth(&Secret::new(value)),
+            "_password" => {
+                if let Some(decoded) = decode_base64_lenient(&value) {
+                    redactor.register(&Secret::new(decoded));
+                }
+                redactor.register(&Secret::new(value));
+            }
+            "proxy" | "https-proxy" | "registry" => {
+                redactor.register_url_credentials(&Secret::new(value));
+            }
+            _ => {}
+        }
+    }
+    for name in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+        if let Some(url) = env.var(name) {
+            redactor.register_url_credentials(&Secret::new(url));
+        }
+    }
 }
 
 /// Node's `Buffer.from(s, 'base64')` accepts missing padding and the URL-safe alphabet.
@@ -808,6 +867,42 @@ mod tests {
     }
 
     #[test]
+    fn every_configured_secret_is_registered_as_the_layers_load() {
+        // base64("alice:s3cr3t-pw"), and a _password of base64("pass word").
+        let f = Fixture::new(
+            "//a/:_auth=YWxpY2U6czNjcjN0LXB3\n//b/:username=bob\n//b/:_password=cGFzcyB3b3Jk\n\
+             registry=http://c/\n//c/:_authToken=tok-c-123\nproxy=http://me:pr%40xy@proxy.example/\notp=246810\n",
+        );
+        let env = f.env(&[
+            ("npm_config_password", "hunter22"),
+            ("HTTPS_PROXY", "http://u:env-proxy-pw@p/"),
+        ]);
+        let argv = ["npm-token"].map(std::ffi::OsString::from);
+        let parsed = crate::cli::parse(argv).unwrap();
+        let loaded = Loaded::new(parsed.layer, &env);
+        assert_eq!(
+            loaded.redactor.redact(
+                "alice:s3cr3t-pw s3cr3t-pw YWxpY2U6czNjcjN0LXB3 pass word cGFzcyB3b3Jk tok-c-123 \
+                 pr@xy pr%40xy 246810 hunter22 env-proxy-pw"
+            ),
+            ["***"; 11].join(" ")
+        );
+        // Settings and the registry client share that one redactor: a secret learnt later
+        // (typed at a prompt) is seen by both.
+        let s = Settings::resolve(
+            Job::List {
+                filters: Filters::default(),
+            },
+            loaded,
+            &env,
+            &Terminal::default(),
+        )
+        .unwrap();
+        s.redactor.register(&Secret::new("typed-later"));
+        assert_eq!(s.client.redactor.redact("typed-later"), "***");
+    }
+
+    #[test]
     fn missing_credentials_name_the_registry() {
         let f = Fixture::new("registry=http://127.0.0.1:4999/\n//other/:_authToken=x\n");
         let err = f.resolve(&[], &[]).unwrap_err().to_string();
@@ -820,6 +915,27 @@ mod tests {
             let f = Fixture::new(&format!("registry={bad}\n"));
             let err = f.resolve(&[], &[]).unwrap_err().to_string();
             assert!(err.starts_with("invalid registry URL"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_registry_url_is_shown_without_its_userinfo() {
+        for (bad, shown) in [
+            ("http://me:hunter2@[::1/", "http://***@[::1/"),
+            ("http://me:hun@ter2@ho st/x@y", "http://***@ho st/x@y"),
+            ("me:hunter2@registry.example/", "***@registry.example/"),
+            ("ftp://me:hunter2@r.example/", "ftp://r.example/"),
+            ("mailto:me:hunter2@r.example", "***@r.example"),
+            ("http://:hunter2@/", "http://***@/"),
+            ("not a url", "not a url"),
+        ] {
+            let f = Fixture::new(&format!("registry={bad}\n"));
+            let err = f.resolve(&[], &[]).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("invalid registry URL \"{shown}\": ")),
+                "{bad}: {err}"
+            );
+            assert!(!err.contains("hunter2") && !err.contains("ter2"), "{err}");
         }
     }
 

@@ -3,8 +3,11 @@
 //! what is shown, or a whole page of HTML.
 //!
 //! - [`one_line`]: registry text as one short, redacted line, for an error message.
+//! - [`quoted`]: registry text quoted whole in a message (a link, a location), redacted,
+//!   escaped and then cut.
 //! - [`for_terminal`]: any string, escaped so that it cannot drive the terminal, for the
-//!   human formats (table cells, npm's lines, create and revoke output, error messages).
+//!   human formats (table cells, npm's lines, create and revoke output).
+//! - [`for_terminal_line`]: the same, and a newline escaped too, for an error or log line.
 //! - [`for_parseable`]: the same, and tab, newline and backslash escaped too, for a
 //!   `--parseable` field.
 
@@ -23,7 +26,6 @@ pub const MAX_LINE_CHARS: usize = 200;
 /// Invisible characters go before redaction, so none can hide a secret from it; and the cut
 /// comes after, so a secret straddling it is masked whole rather than shown but for its
 /// last characters.
-#[allow(dead_code)] // Wired into the registry client's error messages next.
 pub fn one_line(text: &str, redactor: &Redactor) -> String {
     let first = text.lines().next().unwrap_or("");
     let visible: String = first.chars().filter(|&c| !is_invisible(c)).collect();
@@ -31,6 +33,18 @@ pub fn one_line(text: &str, redactor: &Redactor) -> String {
     match redacted.char_indices().nth(MAX_LINE_CHARS) {
         Some((cut, _)) => format!("{}…", &redacted[..cut]),
         None => redacted,
+    }
+}
+
+/// Registry text quoted in a message as it is (a `next` link, a redirect's location):
+/// every known secret masked, then every character that is not itself escaped as
+/// [`for_parseable`] does (so a newline cannot start a line of its own), then cut to
+/// [`MAX_LINE_CHARS`] characters and `…`.
+pub fn quoted(text: &str, redactor: &Redactor) -> String {
+    let escaped = escape(&redactor.redact(text), Mode::Parseable).into_owned();
+    match escaped.char_indices().nth(MAX_LINE_CHARS) {
+        Some((cut, _)) => format!("{}…", &escaped[..cut]),
+        None => escaped,
     }
 }
 
@@ -46,7 +60,14 @@ pub fn one_line(text: &str, redactor: &Redactor) -> String {
 /// its parts and the joiners between them: a character that hides is never passed on.
 #[allow(dead_code)] // Wired into the output next, with the Printer.
 pub fn for_terminal(text: &str) -> Cow<'_, str> {
-    escape(text, false)
+    escape(text, Mode::Terminal)
+}
+
+/// `text` made safe to print as one line on stderr (an error, a warning, a log line): as
+/// [`for_terminal`], and a newline escaped as `\n`, so that a value quoted in it (from a
+/// registry or a config file) cannot start a line that looks like another message.
+pub fn for_terminal_line(text: &str) -> Cow<'_, str> {
+    escape(text, Mode::Line)
 }
 
 /// `text` made safe for one `--parseable` field: as [`for_terminal`], and tab and newline,
@@ -54,12 +75,24 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
 /// `\\`, so that every escape reads back one way.
 #[allow(dead_code)] // Wired into the output next, with the Printer.
 pub fn for_parseable(text: &str) -> Cow<'_, str> {
-    escape(text, true)
+    escape(text, Mode::Parseable)
 }
 
-fn escape(text: &str, parseable: bool) -> Cow<'_, str> {
+/// What is escaped beyond what would drive the terminal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Nothing: tab and newline are kept.
+    Terminal,
+    /// Newline.
+    Line,
+    /// Tab, newline and backslash.
+    Parseable,
+}
+
+fn escape(text: &str, mode: Mode) -> Cow<'_, str> {
     let needs_escape = |c: char| match c {
-        '\t' | '\n' | '\\' => parseable,
+        '\n' => mode != Mode::Terminal,
+        '\t' | '\\' => mode == Mode::Parseable,
         _ => c.is_control() || is_format(c),
     };
     let Some(first) = text.find(needs_escape) else {
@@ -187,6 +220,34 @@ mod tests {
             "to\\u{200b}ken\\u{ad}\\u{feff}"
         );
         assert_eq!(for_terminal("tab\tnew\nline\\"), "tab\tnew\nline\\");
+    }
+
+    #[test]
+    fn a_terminal_line_escapes_newlines_too() {
+        assert_eq!(
+            for_terminal_line("bad \"x\nnpm-token error fake\"\r\u{1b}[2K\u{7}\u{202e}\tC:\\p"),
+            "bad \"x\\nnpm-token error fake\"\\r\\x1b[2K\\x07\\u{202e}\tC:\\p"
+        );
+        assert!(matches!(
+            for_terminal_line("plain café\t"),
+            Cow::Borrowed("plain café\t")
+        ));
+    }
+
+    #[test]
+    fn quoted_text_is_redacted_escaped_then_cut() {
+        let secret = "npm_abcdefghijklmnopqrstuvwxyz0123456789";
+        let r = redactor_with(secret);
+        assert_eq!(
+            quoted(&format!("javascript:\u{1b}]0;x\u{7}\n{secret}\u{202e}"), &r),
+            "javascript:\\x1b]0;x\\x07\\n***\\u{202e}"
+        );
+        // A secret straddling the cut is masked whole.
+        let long = format!("{}{secret}{}", "x".repeat(190), "y".repeat(100));
+        assert_eq!(
+            quoted(&long, &r),
+            format!("{}***{}…", "x".repeat(190), "y".repeat(7))
+        );
     }
 
     #[test]

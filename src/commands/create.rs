@@ -31,12 +31,17 @@ pub fn password(options: &CreateSettings, ctx: &Context) -> Result<Secret, AppEr
             "creating a token needs your password, and there is no terminal to ask for it: \
              pass --password <password> or set npm_config_password",
         )),
-        None => prompt::secret("npm password: ").map_err(|e| match e {
-            PromptError::Eof => {
-                AppError::failed("no password given; creating a token needs your password")
-            }
-            PromptError::Io(e) => AppError::failed(format!("could not read the password: {e}")),
-        }),
+        None => {
+            let typed = prompt::secret("npm password: ").map_err(|e| match e {
+                PromptError::Eof => {
+                    AppError::failed("no password given; creating a token needs your password")
+                }
+                PromptError::Io(e) => AppError::failed(format!("could not read the password: {e}")),
+            })?;
+            // A registry that echoes it back gets it masked, like any configured secret.
+            ctx.redactor.register(&typed);
+            Ok(typed)
+        }
     }
 }
 

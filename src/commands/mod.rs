@@ -16,7 +16,7 @@ use crate::ids::shortest_unique_ids;
 use crate::output::Printer;
 use crate::prompt::{self, PromptError};
 use crate::registry::{display_url, RegistryClient, RegistryError, Token};
-use crate::secret::Secret;
+use crate::secret::{Redactor, Secret};
 use crate::settings::AuthContext;
 use crate::token_info::TokenInfo;
 
@@ -68,6 +68,8 @@ pub struct Context {
     pub interactive: bool,
     /// The token this configuration authenticates with, when it is a token.
     pub token_in_use: Option<Secret>,
+    /// The shared redactor: a secret learnt while the command runs is registered with it.
+    pub redactor: Redactor,
 }
 
 /// The token list, every page of it, with npm's short ids (unique over the whole list).
@@ -144,6 +146,7 @@ where
             }
         })?,
     };
+    ctx.redactor.register(&otp);
     client.set_otp(otp);
     request().await.map_err(fail)
 }

@@ -91,18 +91,27 @@ pub async fn run(
     }
     let results = delete_all(client, &targets, ctx).await;
     let mut removed = Vec::new();
-    let mut failed = Vec::new();
+    let mut failed: Vec<(&Target, AppError)> = Vec::new();
     for (target, result) in targets.iter().zip(results) {
         match result {
             Ok(()) => removed.push(target.key.clone()),
             Err(e) => failed.push((target, e)),
         }
     }
-    out.write_all(printer.revoked(&removed).as_bytes())?;
     if failed.is_empty() {
+        out.write_all(printer.revoked(&removed).as_bytes())?;
         return Ok(());
     }
-    out.flush()?;
+    // The one token asked for failed: that is the whole story, one line with its code.
+    if targets.len() == 1 {
+        if let Some((target, error)) = failed.pop() {
+            return Err(error.prefixed(&format!("could not revoke {}", target.shown())));
+        }
+    }
+    if !removed.is_empty() {
+        out.write_all(printer.revoked(&removed).as_bytes())?;
+        out.flush()?;
+    }
     for (target, error) in &failed {
         let message = match error {
             AppError::Failed { message, .. } | AppError::Usage(message) => message.as_str(),

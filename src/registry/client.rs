@@ -15,12 +15,26 @@ use super::http::{ClientOptions, Http};
 use super::page::{decode_page, Token};
 use super::spec::CreateTokenRequest;
 use crate::secret::Secret;
+use crate::text;
 
 /// A token list longer than this many pages is treated as a registry fault.
 const MAX_PAGES: usize = 10_000;
 
 /// How long to wait for a web login when `fetch-timeout` is 0 (no limit on requests).
 const DEFAULT_WEB_LOGIN_LIMIT: Duration = Duration::from_secs(5 * 60);
+
+/// How long to wait before polling a web login again: the registry's `Retry-After` (1 s
+/// without one), or `None` when that would go past `limit`. The registry's number can be
+/// anything: it is only compared with what is left, never added to a time.
+fn next_poll(
+    retry_after: Option<Duration>,
+    limit: Duration,
+    elapsed: Duration,
+) -> Option<Duration> {
+    let wait = retry_after.unwrap_or(Duration::from_secs(1));
+    let left = limit.saturating_sub(elapsed);
+    (wait < left).then_some(wait)
+}
 
 pub struct RegistryClient {
     http: Http,
@@ -42,12 +56,15 @@ impl RegistryClient {
     }
 
     /// Every token, following `urls.next` from page to page. A link back to a page already
-    /// read, or an endless list, is an error rather than a hang. `on_page(pages, tokens)` is
+    /// read, an endless list, or pages that together go past the list's byte limit are an
+    /// error rather than a hang or a machine out of memory. `on_page(pages, tokens)` is
     /// called after each page that has a next one.
     pub async fn list_tokens(
         &self,
         on_page: &dyn Fn(usize, usize),
     ) -> Result<Vec<Token>, RegistryError> {
+        let (max_page, max_list) = self.http.body_limits();
+        let mut read = 0usize;
         let mut tokens = Vec::new();
         let mut seen = HashSet::new();
         let mut next = Some(self.tokens_url());
@@ -60,7 +77,22 @@ impl RegistryClient {
             if seen.len() > MAX_PAGES {
                 return Err(RegistryError::TooManyPages { limit: MAX_PAGES });
             }
-            let body = self.http.send(Method::GET, url.clone(), None).await?;
+            // Each page may fill what the list has left, and no more.
+            let room = max_list.saturating_sub(read);
+            let body = match self
+                .http
+                .send_within(Method::GET, url.clone(), None, room.min(max_page))
+                .await
+            {
+                Err(RegistryError::TooLarge { .. }) if room < max_page => {
+                    return Err(RegistryError::ListTooLarge {
+                        limit: max_list,
+                        page: seen.len(),
+                    })
+                }
+                body => body?,
+            };
+            read = read.saturating_add(body.len());
             let page = decode_page(&body, &url)?;
             tokens.extend(page.objects);
             next = page.next.map(|link| self.resolve_link(&link)).transpose()?;
@@ -94,16 +126,10 @@ impl RegistryClient {
                     return token
                         .ok_or_else(|| shape_error("GET", done_url, "it has no `token`".into()));
                 }
-                202 => {
-                    // The registry's `Retry-After` is any number: wait no longer than what
-                    // is left, so that no arithmetic on it can overflow.
-                    let wait = polled.retry_after.unwrap_or(Duration::from_secs(1));
-                    let left = limit.saturating_sub(started.elapsed());
-                    if wait >= left {
-                        return Err(RegistryError::WebLoginTimeout { after: limit });
-                    }
-                    tokio::time::sleep(wait).await;
-                }
+                202 => match next_poll(polled.retry_after, limit, started.elapsed()) {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => return Err(RegistryError::WebLoginTimeout { after: limit }),
+                },
                 status => {
                     let mut error = http_error(
                         status,
@@ -112,6 +138,7 @@ impl RegistryClient {
                         "GET",
                         done_url,
                         SentAuth::None,
+                        self.http.redactor(),
                     );
                     error.otp_required = false;
                     error.web_auth = None;
@@ -174,7 +201,7 @@ impl RegistryClient {
     /// A `next` link: an absolute http(s) URL, or a path joined onto the registry as npm does.
     fn resolve_link(&self, link: &str) -> Result<Url, RegistryError> {
         let bad = || RegistryError::BadNextLink {
-            link: link.chars().take(200).collect(),
+            link: text::quoted(link, self.http.redactor()),
         };
         let url = match Url::parse(link) {
             Ok(url) => url,
@@ -188,5 +215,21 @@ impl RegistryClient {
             return Err(bad());
         }
         Ok(url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn web_login_polls_never_overflow_on_the_registrys_numbers() {
+        let secs = Duration::from_secs;
+        assert_eq!(next_poll(None, secs(300), secs(0)), Some(secs(1)));
+        assert_eq!(next_poll(Some(secs(5)), secs(300), secs(10)), Some(secs(5)));
+        assert_eq!(next_poll(Some(secs(u64::MAX)), secs(300), secs(0)), None);
+        assert_eq!(next_poll(Some(Duration::MAX), Duration::MAX, secs(0)), None);
+        // Past the limit already (elapsed beyond it): no wait, not an underflow.
+        assert_eq!(next_poll(Some(secs(0)), secs(300), secs(u64::MAX)), None);
     }
 }

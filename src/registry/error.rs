@@ -3,11 +3,13 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::header::{HeaderMap, WWW_AUTHENTICATE};
 use reqwest::Url;
 use serde_json::Value;
 
 use super::display_url;
+use crate::secret::Redactor;
+use crate::text::one_line;
 
 /// Which kind of credential went with the failed request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +102,9 @@ pub enum RegistryError {
         limit: usize,
     },
 
+    #[error("the registry's token list goes past {} MiB in all, at page {page}", .limit / (1024 * 1024))]
+    ListTooLarge { limit: usize, page: usize },
+
     #[error("the registry's token list links back to a page already read ({url})")]
     PageLoop { url: String },
 
@@ -111,6 +116,15 @@ pub enum RegistryError {
 
     #[error("the registry redirected {url} to {location}, which is not an http(s) URL")]
     BadRedirect { url: String, location: String },
+
+    #[error("the registry redirected {method} {url} to {to}, not followed: {reason}")]
+    RedirectRefused {
+        method: String,
+        url: String,
+        /// Where it pointed: an origin, or a URL as it may be shown.
+        to: String,
+        reason: &'static str,
+    },
 
     #[error("the registry redirected {url} more than {limit} times")]
     TooManyRedirects { url: String, limit: usize },
@@ -166,6 +180,7 @@ pub fn http_error(
     method: &str,
     url: &Url,
     sent: SentAuth,
+    redactor: &Redactor,
 ) -> HttpError {
     let text = String::from_utf8_lossy(body);
     let www_authenticate = headers.get(WWW_AUTHENTICATE).and_then(|v| v.to_str().ok());
@@ -184,15 +199,11 @@ pub fn http_error(
             .to_owned(),
         method: method.to_owned(),
         url: display_url(url),
-        message: error_message(&text),
+        message: error_message(&text, redactor),
         otp_required,
         web_auth,
         sent,
-        retry_after: headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs),
+        retry_after: super::http::retry_after(headers),
     }
 }
 
@@ -212,45 +223,32 @@ fn web_auth(text: &str, base: &Url) -> Option<WebAuth> {
 }
 
 /// The `error` field of a JSON error body, else a short single-line text body; HTML pages
-/// and empty bodies give nothing.
-pub(super) fn error_message(text: &str) -> Option<String> {
+/// and empty bodies give nothing. Whatever a registry sends is made one line with every
+/// known secret masked before it is cut (a secret straddling the cut is masked whole).
+pub(super) fn error_message(text: &str, redactor: &Redactor) -> Option<String> {
+    let line = |s: &str| one_line(s, redactor);
     let map = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Some(map),
         Ok(Value::Null) => return None,
-        Ok(Value::String(s)) => return Some(one_line(&s)).filter(|s| !s.is_empty()),
+        Ok(Value::String(s)) => return Some(line(&s)).filter(|s| !s.is_empty()),
         _ => None,
     };
     if let Some(map) = map {
         return match map.get("error") {
-            Some(Value::String(s)) if !s.is_empty() => Some(one_line(s)),
+            Some(Value::String(s)) if !s.is_empty() => Some(line(s)),
             Some(Value::Null) | None => map
                 .get("message")
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
-                .map(one_line),
-            Some(other) => Some(one_line(&other.to_string())),
+                .map(line),
+            Some(other) => Some(line(&other.to_string())),
         };
     }
     let trimmed = text.trim();
     if trimmed.is_empty() || trimmed.starts_with('<') {
         return None;
     }
-    Some(one_line(trimmed))
-}
-
-/// Makes server text safe for a one-line message: first line, control characters dropped,
-/// at most 200 characters.
-fn one_line(s: &str) -> String {
-    let first = s.lines().next().unwrap_or("");
-    let mut out: String = first
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
-    if first.chars().count() > 200 {
-        out.push('…');
-    }
-    out
+    Some(line(trimmed))
 }
 
 pub(super) fn parse_json(body: &[u8], method: &str, url: &Url) -> Result<Value, RegistryError> {
@@ -288,27 +286,39 @@ pub(super) fn kind(value: &Value) -> &'static str {
 mod tests {
     use super::*;
 
+    fn message(text: &str) -> Option<String> {
+        error_message(text, &Redactor::default())
+    }
+
     #[test]
     fn error_messages_are_short_and_clean() {
         assert_eq!(
-            error_message(r#"{"error":"bad username/password, access denied"}"#).unwrap(),
+            message(r#"{"error":"bad username/password, access denied"}"#).unwrap(),
             "bad username/password, access denied"
         );
-        assert_eq!(error_message(r#"{"message":"nope"}"#).unwrap(), "nope");
-        assert_eq!(error_message("<html>502</html>"), None);
-        assert_eq!(error_message(""), None);
-        assert_eq!(error_message("null"), None);
+        assert_eq!(message(r#"{"message":"nope"}"#).unwrap(), "nope");
+        assert_eq!(message("<html>502</html>"), None);
+        assert_eq!(message(""), None);
+        assert_eq!(message("null"), None);
+        assert_eq!(message("\"quota exceeded\""), Some("quota exceeded".into()));
         assert_eq!(
-            error_message("\"quota exceeded\""),
-            Some("quota exceeded".into())
-        );
-        assert_eq!(
-            error_message("upstream\ttimed out\nmore"),
+            message("upstream\ttimed out\nmore"),
             Some("upstreamtimed out".into())
         );
+        assert_eq!(message(&"x".repeat(500)).unwrap().chars().count(), 201);
+    }
+
+    #[test]
+    fn error_messages_are_redacted_before_they_are_cut() {
+        let redactor = Redactor::default();
+        let secret = "npm_abcdefghijklmnopqrstuvwxyz0123456789";
+        redactor.register(&crate::secret::Secret::new(secret));
+        let body = serde_json::json!({ "error": format!("{}{secret} echoed", "x".repeat(190)) });
         assert_eq!(
-            error_message(&"x".repeat(500)).unwrap().chars().count(),
-            201
+            error_message(&body.to_string(), &redactor).unwrap(),
+            format!("{}*** echoed", "x".repeat(190))
         );
+        let text = "token npm_abc\u{200b}defghijklmnopqrstuvwxyz0123456789 refused";
+        assert_eq!(error_message(text, &redactor).unwrap(), "token *** refused");
     }
 }

@@ -13,7 +13,8 @@ use reqwest::{Method, Url};
 use super::auth::{Credential, Credentials};
 use super::display_url;
 use super::error::{http_error, RegistryError, SentAuth};
-use crate::secret::Secret;
+use crate::secret::{Redactor, Secret};
+use crate::text;
 
 /// The `log` target of one line per request, shown at npm's `http` level.
 pub const HTTP_LOG_TARGET: &str = "http";
@@ -26,6 +27,10 @@ const MAX_REDIRECTS: usize = 10;
 
 /// Error bodies are only read this far: they are for a one-line message.
 const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The most reserved for a body before it arrives: a registry that claims 32 MiB and sends
+/// a few bytes must not cost 32 MiB a page.
+const MAX_INITIAL_CAPACITY: usize = 1024 * 1024;
 
 /// How to reach the registry: proxies and TLS, from npm's settings.
 #[derive(Clone, Debug, Default)]
@@ -59,8 +64,13 @@ pub struct ClientOptions {
     pub user_agent: String,
     /// The largest response body accepted.
     pub max_body_bytes: usize,
+    /// The most read, all pages together, for one token list.
+    pub max_list_bytes: usize,
     pub retry: RetryPolicy,
     pub transport: Transport,
+    /// Every secret known, shared with the logger and the error reporter: text a registry
+    /// sends back is scrubbed with it before it becomes part of an error.
+    pub redactor: Redactor,
 }
 
 /// npm's `fetch-retries`, `fetch-retry-factor`, `fetch-retry-mintimeout` and
@@ -75,6 +85,8 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Saturating throughout: the factor, the retry count and the registry's `Retry-After`
+    /// can be any size, and the wait is then `max_timeout`.
     fn delay(&self, retry: u32, error: &RegistryError) -> Duration {
         let backoff = self
             .min_timeout
@@ -144,6 +156,11 @@ impl Http {
         &self.options.registry
     }
 
+    /// The shared redactor, for registry text that becomes part of a message.
+    pub fn redactor(&self) -> &Redactor {
+        &self.options.redactor
+    }
+
     /// The fetch timeout, if any (`fetch-timeout=0` waits for ever).
     pub fn timeout(&self) -> Option<Duration> {
         self.options.timeout
@@ -157,7 +174,7 @@ impl Http {
     /// One GET that is neither retried nor redirected, for polling: any status comes back
     /// as it is, with a body read within the usual limit.
     pub async fn poll(&self, url: &Url) -> Result<Polled, RegistryError> {
-        let (headers, _) = self.headers_for(&Method::GET, url)?;
+        let (headers, _) = self.headers_for(&Method::GET, url, true)?;
         let shown = display_url(url);
         let mut response = self
             .http_for(url)?
@@ -167,7 +184,7 @@ impl Http {
             .await
             .map_err(|e| self.transport_error(&Method::GET, &shown, e))?;
         let status = response.status().as_u16();
-        let retry_after = retry_after(&response);
+        let retry_after = retry_after(response.headers());
         let limit = self.options.max_body_bytes;
         let body = read_body(&mut response, limit, false)
             .await
@@ -186,6 +203,11 @@ impl Http {
         })
     }
 
+    /// The largest response body accepted, and the most read for one token list.
+    pub fn body_limits(&self) -> (usize, usize) {
+        (self.options.max_body_bytes, self.options.max_list_bytes)
+    }
+
     /// Sends a request; GETs are retried on transient failures as npm retries them. POST and
     /// DELETE never are: repeating them could create or revoke twice.
     pub async fn send(
@@ -193,6 +215,18 @@ impl Http {
         method: Method,
         url: Url,
         body: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, RegistryError> {
+        self.send_within(method, url, body, self.options.max_body_bytes)
+            .await
+    }
+
+    /// As [`Http::send`], with a successful answer's body refused past `limit` bytes.
+    pub async fn send_within(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        limit: usize,
     ) -> Result<Vec<u8>, RegistryError> {
         let policy = self.options.retry;
         let retries = if method == Method::GET {
@@ -203,7 +237,7 @@ impl Http {
         let mut retry = 0;
         loop {
             match self
-                .send_once(method.clone(), url.clone(), body.clone())
+                .send_once(method.clone(), url.clone(), body.clone(), limit)
                 .await
             {
                 Err(e) if retry < retries && e.is_transient() => {
@@ -224,16 +258,21 @@ impl Http {
     }
 
     /// The headers for a request to `url`: credentials by npm's nerf-dart walk limited to
-    /// their origin, and the one-time password only where credentials go.
+    /// their origin, and the one-time password only where credentials go. Without
+    /// `credentials` (a hop that left the origin first asked), neither.
     fn headers_for(
         &self,
         method: &Method,
         url: &Url,
+        credentials: bool,
     ) -> Result<(HeaderMap, SentAuth), RegistryError> {
-        let credential = self
-            .options
-            .credentials
-            .for_url(url, &self.options.registry);
+        let credential = credentials
+            .then(|| {
+                self.options
+                    .credentials
+                    .for_url(url, &self.options.registry)
+            })
+            .flatten();
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert("npm-command", HeaderValue::from_static("token"));
@@ -269,16 +308,25 @@ impl Http {
     }
 
     /// One request, following redirects itself (reqwest's automatic redirects would carry
+    /// the `Authorization` and `npm-otp` headers to wherever the registry points).
+    ///
+    /// Nothing crosses origins (scheme, host and port): once a redirect leaves the origin
+    /// first asked, no credential, one-time password or body goes with any later hop, even
+    /// one whose host has its own credential configured, and a POST or DELETE is not sent
+    /// on at all. A redirect from https to http is refused outright.
     async fn send_once(
         &self,
         mut method: Method,
         mut url: Url,
         mut body: Option<Vec<u8>>,
+        success_limit: usize,
     ) -> Result<Vec<u8>, RegistryError> {
         let started = Instant::now();
+        let origin = url.origin();
+        let mut left_origin = false;
         let mut hops = 0;
         let (mut response, sent) = loop {
-            let (headers, sent) = self.headers_for(&method, &url)?;
+            let (headers, sent) = self.headers_for(&method, &url, !left_origin)?;
             let mut request = self
                 .http_for(&url)?
                 .request(method.clone(), url.clone())
@@ -300,14 +348,27 @@ impl Http {
             let Some(location) = location else {
                 break (response, sent);
             };
+            let (asked, from) = (method.to_string(), display_url(&url));
+            let refused = move |reason: &'static str, to: String| RegistryError::RedirectRefused {
+                method: asked,
+                url: from,
+                to,
+                reason,
+            };
             let next = url
                 .join(location)
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
                 .ok_or_else(|| RegistryError::BadRedirect {
                     url: display_url(&url),
-                    location: location.chars().take(200).collect(),
+                    location: text::quoted(location, &self.options.redactor),
                 })?;
+            if url.scheme() == "https" && next.scheme() == "http" {
+                return Err(refused(
+                    "it leaves https for plain http",
+                    display_url(&next),
+                ));
+            }
             hops += 1;
             if hops > MAX_REDIRECTS {
                 return Err(RegistryError::TooManyRedirects {
@@ -328,6 +389,23 @@ impl Http {
                 method = Method::GET;
                 body = None;
             }
+            if next.origin() != origin {
+                if method != Method::GET {
+                    // Its body (a create sends the account password) or its effect (a
+                    // revocation) belongs to the registry alone.
+                    return Err(refused(
+                        "a create or revoke is sent to the registry's own origin only",
+                        next.origin().ascii_serialization(),
+                    ));
+                }
+                if !left_origin {
+                    log::debug!(
+                        "{method} {}: redirected to another origin, sent on without credentials",
+                        display_url(&next)
+                    );
+                }
+                left_origin = true;
+            }
             url = next;
         };
 
@@ -335,7 +413,7 @@ impl Http {
         let shown = display_url(&url);
         let status = response.status();
         let limit = if status.is_success() {
-            self.options.max_body_bytes
+            success_limit
         } else {
             MAX_ERROR_BODY
         };
@@ -372,6 +450,7 @@ impl Http {
             method.as_str(),
             &url,
             sent,
+            &self.options.redactor,
         ))))
     }
 
@@ -484,7 +563,6 @@ fn configure_tls(
     Ok(builder)
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored).
 /// Logs a registry's `npm-notice` header as npm does (a `notice` line). Registry text is
 /// hostile: control characters (a terminal's escapes among them) are dropped, and the line
 /// is bounded.
@@ -501,9 +579,11 @@ fn log_notice(headers: &HeaderMap) {
     }
 }
 
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    response
-        .headers()
+/// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored). Any
+/// number of seconds a registry sends is a valid `Duration`; more digits than a `u64` holds
+/// are ignored, never an overflow. Whoever waits on it caps it.
+pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
@@ -532,18 +612,17 @@ async fn read_body(
     limit: usize,
     truncate: bool,
 ) -> Result<Vec<u8>, BodyError> {
-    if !truncate && response.content_length().is_some_and(|n| n > limit as u64) {
+    let declared = response.content_length();
+    if !truncate && declared.is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge);
     }
-    let mut body = Vec::with_capacity(
-        response
-            .content_length()
-            .map_or(8 * 1024, |n| n.min(limit as u64) as usize),
-    );
+    let mut body = Vec::with_capacity(initial_capacity(declared, limit));
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len() + chunk.len() > limit {
+        // `body` never holds more than `limit`, so this cannot underflow.
+        let room = limit - body.len();
+        if chunk.len() > room {
             if truncate {
-                body.extend_from_slice(&chunk[..limit - body.len()]);
+                body.extend_from_slice(&chunk[..room]);
                 break;
             }
             return Err(BodyError::TooLarge);
@@ -551,6 +630,13 @@ async fn read_body(
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// What to reserve for a body before reading it: its declared length within the limit, but
+/// no more than [`MAX_INITIAL_CAPACITY`], as a `Content-Length` is only a claim.
+fn initial_capacity(declared: Option<u64>, limit: usize) -> usize {
+    let declared = declared.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    declared.min(limit).min(MAX_INITIAL_CAPACITY)
 }
 
 /// npm's code and a short reason for a failure below HTTP, from the innermost cause.
@@ -635,5 +721,64 @@ mod tests {
         };
         assert_eq!(policy.delay(0, &limited(3)), Duration::from_secs(3));
         assert_eq!(policy.delay(0, &limited(86_400)), Duration::from_secs(60));
+        assert_eq!(policy.delay(0, &limited(u64::MAX)), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn retry_delays_saturate_on_any_numbers() {
+        let policy = RetryPolicy {
+            retries: u32::MAX,
+            factor: u32::MAX,
+            min_timeout: Duration::MAX,
+            max_timeout: Duration::MAX,
+        };
+        let plain = RegistryError::Timeout {
+            method: "GET".into(),
+            url: "u".into(),
+            after: Duration::ZERO,
+        };
+        assert_eq!(policy.delay(u32::MAX, &plain), Duration::MAX);
+        let zero = RetryPolicy {
+            factor: 0,
+            min_timeout: Duration::ZERO,
+            ..policy
+        };
+        assert_eq!(zero.delay(0, &plain), Duration::ZERO);
+        assert_eq!(zero.delay(u32::MAX, &plain), Duration::ZERO);
+    }
+
+    #[test]
+    fn retry_after_takes_any_number_of_seconds_and_ignores_the_rest() {
+        let parse = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+            retry_after(&headers)
+        };
+        assert_eq!(parse(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse("18446744073709551615"),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        for ignored in [
+            "18446744073709551616",
+            "-1",
+            "1.5",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "",
+        ] {
+            assert_eq!(parse(ignored), None, "{ignored:?}");
+        }
+    }
+
+    #[test]
+    fn a_declared_length_reserves_at_most_a_mebibyte() {
+        assert_eq!(initial_capacity(None, 32 << 20), 8 * 1024);
+        assert_eq!(initial_capacity(Some(10), 32 << 20), 10);
+        assert_eq!(
+            initial_capacity(Some(u64::MAX), 32 << 20),
+            MAX_INITIAL_CAPACITY
+        );
+        assert_eq!(initial_capacity(Some(u64::MAX), 100), 100);
+        assert_eq!(initial_capacity(None, 100), 100);
     }
 }

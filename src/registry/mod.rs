@@ -1,5 +1,6 @@
 //! The npm registry's token API. Knows HTTP and JSON; knows nothing of terminals, prompts,
-//! configuration files or output formats, and depends on nothing of the app but `secret`.
+//! configuration files or output formats, and depends on nothing of the app but `secret`
+//! (secrets, and the shared redactor) and `text` (registry text made one safe line).
 //!
 //! - `client`: the token endpoints (list page by page, create, revoke, web login);
 //! - `http`: sending (credentials per origin, redirects, retries, proxies, TLS, body limits);

@@ -131,11 +131,11 @@ async fn the_proxy_setting_carries_the_traffic_and_noproxy_bypasses_it() {
     assert_eq!(seen.lock().unwrap().len(), 2, "NO_PROXY was not honoured");
 }
 
-struct Pki {
+pub(crate) struct Pki {
     ca: CertifiedIssuer<'static, KeyPair>,
 }
 
-struct Leaf {
+pub(crate) struct Leaf {
     der: CertificateDer<'static>,
     pem: String,
     key_der: PrivateKeyDer<'static>,
@@ -143,7 +143,7 @@ struct Leaf {
 }
 
 impl Pki {
-    fn new() -> Pki {
+    pub(crate) fn new() -> Pki {
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params
@@ -154,11 +154,11 @@ impl Pki {
         }
     }
 
-    fn ca_pem(&self) -> String {
+    pub(crate) fn ca_pem(&self) -> String {
         self.ca.pem()
     }
 
-    fn leaf(&self, names: &[&str]) -> Leaf {
+    pub(crate) fn leaf(&self, names: &[&str]) -> Leaf {
         let key = KeyPair::generate().unwrap();
         let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
         let cert = CertificateParams::new(names)
@@ -176,7 +176,7 @@ impl Pki {
 
 /// A TLS front on this machine for `backend`, optionally requiring a client certificate
 /// signed by `client_ca`. Returns its port.
-async fn tls_front(
+pub(crate) async fn tls_front(
     backend: SocketAddr,
     server: Leaf,
     client_ca: Option<CertificateDer<'static>>,

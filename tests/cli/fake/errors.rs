@@ -213,3 +213,164 @@ async fn a_huge_body_is_refused() {
         fake.url("/-/npm/v1/tokens")
     ));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invalid_registry_url_never_shows_its_password() {
+    let fake = Fake::start().await;
+    for (registry, shown, reason) in [
+        (
+            "http://me:hunter2@[::1/",
+            "http://***@[::1/",
+            "invalid IPv6 address",
+        ),
+        (
+            "ftp://me:hunter2@r.example/",
+            "ftp://r.example/",
+            "only http and https registries are supported",
+        ),
+    ] {
+        let run = fake.run(&["list", "--registry", registry]).await;
+        run.assert_error(&format!(
+            "invalid registry URL \"{shown}\": {reason}; set `registry` to an http(s) URL such as https://registry.npmjs.org/"
+        ));
+    }
+}
+
+/// A registry serving `pages` token pages of exactly `page_bytes` bytes each (one token,
+/// then whitespace), page n linking to page n + 1. The pages are streamed from one small
+/// buffer, so that the test holds none of them.
+fn large_pages(pages: usize, page_bytes: usize) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(pages + 4) {
+            let Ok(stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut head = String::new();
+                while reader.read_line(&mut head).is_ok_and(|n| n > 2) {}
+                let n: usize = head
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|path| path.strip_prefix("/page/"))
+                    .map_or(1, |n| n.parse().unwrap());
+                let next = if n < pages {
+                    format!("/page/{}", n + 1)
+                } else {
+                    String::new()
+                };
+                let json =
+                    json!({"objects": [{"key": format!("k{n:09}")}], "urls": {"next": next}});
+                let mut stream = &stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {page_bytes}\r\nConnection: close\r\n\r\n{json}"
+                );
+                let padding = [b' '; 64 * 1024];
+                let mut left = page_bytes - json.to_string().len();
+                while left > 0 {
+                    let chunk = left.min(padding.len());
+                    if stream.write_all(&padding[..chunk]).is_err() {
+                        return;
+                    }
+                    left -= chunk;
+                }
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_large_pages_are_refused_past_64_mib_in_all() {
+    const MIB: usize = 1024 * 1024;
+    let fake = Fake::start().await;
+    // Each page well within the 32 MiB a page may have; 21 of them make 63 MiB, so the
+    // 22nd would go past 64 MiB and is not read.
+    let port = large_pages(30, 3 * MIB);
+    fake.point_at(port, "");
+    let run = fake.run(&["list"]).await;
+    run.assert_error(
+        "the registry's token list goes past 64 MiB in all, at page 22; the registry is \
+         misbehaving: report it to its operators",
+    );
+
+    // A list just within the limit is read whole.
+    let port = large_pages(21, 3 * MIB);
+    fake.point_at(port, "");
+    let run = fake.run(&["list", "--json"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(listed.len(), 21);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_next_link_cannot_drive_the_terminal() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([{"key": "aaaaaaaa"}]),
+        &format!("javascript:\u{1b}]0;owned\u{7}\r\u{202e}\nnpm-token error {TOKEN}"),
+    ))
+    .await;
+    let run = fake.run(&["list"]).await;
+    run.assert_error(
+        "the registry's token list links to a next page that is not an http(s) URL: \
+         javascript:\\x1b]0;owned\\x07\\r\\u{202e}\\nnpm-token error ***; the registry is \
+         misbehaving: report it to its operators",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registry_text_in_errors_and_warnings_cannot_drive_the_terminal() {
+    let fake = Fake::start().await;
+    fake.configure("fetch-retries=1\n");
+    fake.list_answers(ResponseTemplate::new(500).set_body_json(json!({
+        "error": "\u{1b}[2J\u{1b}]0;owned\u{7}boom\r\u{202e}\u{2066}txt.exe\u{2069}\nsecond line"
+    })))
+    .await;
+    let run = fake.run(&["list"]).await;
+    let url = fake.url("/-/npm/v1/tokens");
+    // Escape sequences, BEL, CR and bidi controls are dropped from a registry's message;
+    // the warn line quoting it and the error are each one line.
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            1,
+            "",
+            format!(
+                "npm-token warn retrying GET {url} in 0.0s (1/1): 500 Internal Server Error - GET {url} - [2J]0;ownedboomtxt.exe\n\
+                 npm-token error 500 Internal Server Error - GET {url} - [2J]0;ownedboomtxt.exe; the registry failed: try again later\n"
+            )
+            .as_str()
+        ),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn config_values_in_errors_and_warnings_cannot_drive_the_terminal() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(json!([]), "")).await;
+    let npmrc = fake.sandbox.npmrc().display().to_string();
+    fake.configure("color=\"\\u001b[2J\\u202ered\\nnpm-token error fake\"\n");
+    let run = fake.run(&["list", "--json"]).await;
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            0,
+            "[]\n",
+            format!(
+                "npm-token warn ignoring color \"\\x1b[2J\\u{{202e}}red\\nnpm-token error fake\" in \
+                 {npmrc}: expected auto, always or never (or true, false)\n"
+            )
+            .as_str()
+        )
+    );
+
+    fake.configure("orgs-permission=\"\\u001b[31m\\u0007x\\u2066\"\n");
+    let run = fake.run(&["create", "--password", "pw-123456"]).await;
+    run.assert_error(&format!(
+        "invalid orgs-permission \"\\x1b[31m\\x07x\\u{{2066}}\" in {npmrc}: expected read-only, \
+         read-write or no-access"
+    ));
+}

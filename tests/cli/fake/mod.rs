@@ -7,6 +7,7 @@ mod hygiene;
 mod npmjs;
 mod otp;
 mod pages;
+mod redirects;
 mod retries;
 mod secrets;
 mod terminal;
