@@ -52,6 +52,8 @@ pub struct Printer {
     pub progress: bool,
     /// The terminal's width, for the table.
     pub width: Option<u16>,
+    /// Draw the table's borders in ASCII (`TERM=dumb` terminals show no box drawing).
+    pub ascii: bool,
     /// The one clock read: what "expired", "in 5 days" and "3 days ago" are measured from.
     pub now: Timestamp,
 }
@@ -410,7 +412,11 @@ fn write_table(
     printer: &Printer,
 ) -> io::Result<()> {
     let Printer {
-        paint, width, now, ..
+        paint,
+        width,
+        ascii,
+        now,
+        ..
     } = *printer;
     if tokens.is_empty() {
         return out.write_all(b"No tokens.\n");
@@ -443,7 +449,11 @@ fn write_table(
 
     let mut table = Table::new();
     table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .load_preset(if ascii {
+            presets::ASCII_FULL_CONDENSED
+        } else {
+            presets::UTF8_FULL_CONDENSED
+        })
         // The cells are wrapped here, to the widths chosen; comfy-table would split words.
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(columns.iter().map(|&(column, width)| {
@@ -904,6 +914,7 @@ mod tests {
             paint,
             progress: false,
             width: None,
+            ascii: false,
             now: NOW.parse().unwrap(),
         }
     }
@@ -1138,10 +1149,11 @@ mod tests {
         (list, ids)
     }
 
-    fn table_at(width: Option<u16>, in_use: Option<usize>) -> String {
+    fn table_at(width: Option<u16>, ascii: bool, in_use: Option<usize>) -> String {
         let (tokens, ids) = mixed_list();
         let printer = Printer {
             width,
+            ascii,
             ..printer(OutputFormat::Table, PLAIN)
         };
         let mut out = Vec::new();
@@ -1221,10 +1233,10 @@ mod tests {
     #[test]
     fn narrow_tables_fit_the_terminal_without_splitting_a_word() {
         // At its natural width, every cell is on one line: what each narrow cell must read.
-        let (all_columns, natural) = parse_table(&table_at(None, Some(0)));
+        let (all_columns, natural) = parse_table(&table_at(None, false, Some(0)));
         assert_eq!(all_columns, HEADER);
         for (width, columns) in FITS {
-            let table = table_at(Some(width), Some(0));
+            let table = table_at(Some(width), false, Some(0));
             for line in table.lines() {
                 assert!(
                     text_width(line) <= usize::from(width),
@@ -1287,7 +1299,7 @@ mod tests {
     #[test]
     fn a_table_at_fifty_columns() {
         assert_eq!(
-            table_at(Some(50), Some(0)),
+            table_at(Some(50), false, Some(0)),
             "\
 ┌────────┬───────────┬────────────┬─────────────┐
 │ id     ┆ name      ┆ access     ┆ expires     │
@@ -1328,8 +1340,8 @@ mod tests {
             String::from_utf8(out).unwrap()
         };
         // id (6) + name (`(unnamed)`, 9) + expires (`2026-03-15`, 10) + borders (10) = 35.
-        assert_eq!(table_at(Some(34), None), lines);
-        assert!(table_at(Some(35), None).starts_with('┌'));
+        assert_eq!(table_at(Some(34), false, None), lines);
+        assert!(table_at(Some(35), false, None).starts_with('┌'));
         // A name with a word no terminal row holds does the same.
         let long = json!({"key": "abcdef12", "name": "x".repeat(200), "token": "npm_ab"});
         let printer = Printer {
@@ -1346,12 +1358,12 @@ mod tests {
 
     #[test]
     fn long_cidr_lists_end_with_a_count() {
-        let wide = table_at(None, None);
+        let wide = table_at(None, false, None);
         assert!(
             wide.contains("┆ 192.0.2.0/24, 198.51.100.0/24 +3 more ┆"),
             "{wide}"
         );
-        let narrow = table_at(Some(80), None);
+        let narrow = table_at(Some(80), false, None);
         let (header, rows) = parse_table(&narrow);
         let cidr = header.iter().position(|c| c == "CIDR").unwrap();
         assert_eq!(
@@ -1359,5 +1371,15 @@ mod tests {
             ["192.0.2.0/24", "198.51.100.0/24", "+3 more"],
             "{narrow}"
         );
+    }
+
+    #[test]
+    fn dumb_terminals_get_ascii_borders() {
+        let table = table_at(Some(60), true, None);
+        assert!(table.is_ascii(), "{table}");
+        assert!(table.starts_with("+--------+"), "{table}");
+        assert!(table.contains("| id     | name "), "{table}");
+        let (header, _) = parse_table(&table);
+        assert_eq!(header, FITS[2].1);
     }
 }
