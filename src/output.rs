@@ -552,7 +552,7 @@ impl CellText {
         }
     }
 
-    /// What never breaks: each word, or each item of a stack (and its count).
+    /// What never breaks: each word (of a stack, each word of its items), and a count.
     fn pieces(&self) -> Vec<String> {
         match self {
             CellText::Words(words) => words.clone(),
