@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::hygiene::Target;
 use crate::registry::{js_string, js_stringify_pretty, js_truthy, Token, TokenFields};
-use crate::token_info::{Status, TokenInfo, When};
+use crate::token_info::{shortened, Status, TokenInfo, When};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -52,6 +52,8 @@ pub struct Printer {
     pub progress: bool,
     /// The terminal's width, for the table.
     pub width: Option<u16>,
+    /// Draw the table's borders in ASCII (`TERM=dumb` terminals show no box drawing).
+    pub ascii: bool,
     /// The one clock read: what "expired", "in 5 days" and "3 days ago" are measured from.
     pub now: Timestamp,
 }
@@ -332,39 +334,76 @@ pub fn write_token_list(
             }
             Ok(())
         }
-        OutputFormat::Lines => {
-            for (token, id) in tokens.iter().zip(ids) {
-                let token = token.fields();
-                let created: String = template_field(&token, "created").chars().take(10).collect();
-                writeln!(
-                    out,
-                    "{} {}… with id {} name {} created {created}",
-                    paint.blue("Token"),
-                    template_field(&token, "token"),
-                    paint.cyan(id),
-                    paint.magenta(&name(&token)),
-                )?;
-                if let Some(cidr) = token.cidr().filter(|c| !c.is_empty()) {
-                    writeln!(out, "with IP whitelist: {}", paint.green(&cidr.join(",")))?;
-                }
-                out.write_all(b"\n")?;
-            }
-            Ok(())
-        }
+        OutputFormat::Lines => write_lines(out, tokens, ids, paint),
         OutputFormat::Table => write_table(out, tokens, ids, in_use, printer),
     }
 }
 
+/// npm's human lines: what `npm token list` prints.
+fn write_lines(
+    out: &mut impl Write,
+    tokens: &[Token],
+    ids: &[String],
+    paint: Paint,
+) -> io::Result<()> {
+    for (token, id) in tokens.iter().zip(ids) {
+        let token = token.fields();
+        let created: String = template_field(&token, "created").chars().take(10).collect();
+        writeln!(
+            out,
+            "{} {}… with id {} name {} created {created}",
+            paint.blue("Token"),
+            template_field(&token, "token"),
+            paint.cyan(id),
+            paint.magenta(&name(&token)),
+        )?;
+        if let Some(cidr) = token.cidr().filter(|c| !c.is_empty()) {
+            writeln!(out, "with IP whitelist: {}", paint.green(&cidr.join(",")))?;
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The table's columns, in order.
+const HEADER: [&str; 9] = [
+    "id",
+    "name",
+    "token",
+    "access",
+    "covers",
+    "CIDR",
+    "created",
+    "expires",
+    "last used",
+];
+
+/// The columns a table too wide for the terminal gives up, first to last: what a token
+/// covers and its mask go first, its rights last. `id` (what `revoke` takes), `name` and
+/// `expires` are always kept.
+const GIVEN_UP_FIRST: [&str; 6] = ["covers", "token", "created", "CIDR", "last used", "access"];
+
+/// The most lines a cell may wrap into before the table gives up a column to make room.
+const MAX_CELL_LINES: usize = 3;
+
 /// After the name of the token this configuration authenticates with.
-const IN_USE: &str = " (in use)";
+const IN_USE: &str = "(in use)";
 
 /// How many names the `covers` column shows before counting the rest.
 const COVERS_SHOWN: usize = 3;
+
+/// How many ranges the `CIDR` column shows before counting the rest: with the count, one
+/// range a line, a cell of at most [`MAX_CELL_LINES`] lines.
+const CIDR_SHOWN: usize = MAX_CELL_LINES - 1;
 
 /// The table, one row per token: what each token is, what it may do and cover, and when it
 /// expires and was last used, at `now`. Columns that are empty for every token are left out
 /// (a Verdaccio list has no expiry, last use or coverage). Expired and revoked tokens say so
 /// in words, and in red when colour is on.
+///
+/// On a terminal the table fits its width (see [`fit_columns`]): cells wrap between words
+/// only, low-value columns are given up first, and a terminal too narrow even for the id,
+/// name and expiry gets npm's lines instead.
 fn write_table(
     out: &mut impl Write,
     tokens: &[Token],
@@ -373,68 +412,65 @@ fn write_table(
     printer: &Printer,
 ) -> io::Result<()> {
     let Printer {
-        paint, width, now, ..
+        paint,
+        width,
+        ascii,
+        now,
+        ..
     } = *printer;
     if tokens.is_empty() {
         return out.write_all(b"No tokens.\n");
     }
-    const HEADER: [&str; 9] = [
-        "id",
-        "name",
-        "token",
-        "access",
-        "covers",
-        "CIDR",
-        "created",
-        "expires",
-        "last used",
-    ];
-    let rows: Vec<([String; 9], Status)> = tokens
+    let rows: Vec<([CellText; 9], Status)> = tokens
         .iter()
         .zip(ids)
         .enumerate()
         .map(|(n, (token, id))| {
-            let (mut row, status) = table_row(&TokenInfo::from_fields(&token.fields().0), id, now);
-            if in_use == Some(n) {
-                row[1].push_str(IN_USE);
-            }
-            (row, status)
+            let info = TokenInfo::from_fields(&token.fields().0);
+            table_cells(&info, id, now, in_use == Some(n))
         })
         .collect();
     // `id` is always shown, even for a token without a key.
-    let shown: Vec<usize> = (0..HEADER.len())
+    let filled: Vec<usize> = (0..HEADER.len())
         .filter(|&column| column == 0 || rows.iter().any(|(row, _)| !row[column].is_empty()))
         .collect();
+    let header = HEADER.map(CellText::words);
+    let cells: Vec<&[CellText; 9]> = std::iter::once(&header)
+        .chain(rows.iter().map(|(row, _)| row))
+        .collect();
+    // Some pseudo-terminals say their width is 0: lay the table out at its natural width.
+    let columns = match width.filter(|&width| width > 0) {
+        None => natural_columns(&cells, &filled),
+        Some(width) => match fit_columns(&cells, &filled, usize::from(width)) {
+            Some(columns) => columns,
+            None => return write_lines(out, tokens, ids, paint),
+        },
+    };
 
     let mut table = Table::new();
-    // Fit the terminal's width, unless it reports a width no table fits in (some
-    // pseudo-terminals say 0): then lay the table out at its natural width.
-    let arrangement = match width {
-        Some(width) if width >= 40 => {
-            table.set_width(width);
-            ContentArrangement::Dynamic
-        }
-        _ => ContentArrangement::Disabled,
-    };
-    let header = shown.iter().map(|&column| {
-        let cell = Cell::new(HEADER[column]);
-        if paint.0 {
-            cell.add_attribute(Attribute::Bold)
-        } else {
-            cell
-        }
-    });
     table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(arrangement)
-        .set_header(header);
+        .load_preset(if ascii {
+            presets::ASCII_FULL_CONDENSED
+        } else {
+            presets::UTF8_FULL_CONDENSED
+        })
+        // The cells are wrapped here, to the widths chosen; comfy-table would split words.
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(columns.iter().map(|&(column, width)| {
+            let cell = Cell::new(header[column].wrap(width).join("\n"));
+            if paint.0 {
+                cell.add_attribute(Attribute::Bold)
+            } else {
+                cell
+            }
+        }));
     if paint.0 {
         table.enforce_styling();
     }
-    for (row, status) in rows {
-        let dead = status != Status::Active;
-        table.add_row(shown.iter().map(|&column| {
-            let cell = Cell::new(&row[column]);
+    for (row, status) in &rows {
+        let dead = *status != Status::Active;
+        table.add_row(columns.iter().map(|&(column, width)| {
+            let cell = Cell::new(row[column].wrap(width).join("\n"));
             // The id (what to revoke) and the expiry (why) stand out.
             if paint.0 && dead && matches!(HEADER[column], "id" | "expires") {
                 cell.fg(comfy_table::Color::Red)
@@ -444,6 +480,277 @@ fn write_table(
         }));
     }
     writeln!(out, "{table}")
+}
+
+/// One token's cells for the table: [`table_row`]'s, with the name marked when the token
+/// is the one in use, and the coverage and CIDR lists cut to a count.
+fn table_cells(
+    info: &TokenInfo,
+    id: &str,
+    now: Timestamp,
+    in_use: bool,
+) -> ([CellText; 9], Status) {
+    let (row, status) = table_row(info, id, now);
+    let mut cells = row.map(|text| CellText::words(&text));
+    if in_use {
+        if let CellText::Words(name) = &mut cells[1] {
+            name.push(IN_USE.to_owned());
+        }
+    }
+    let names = info.coverage().names();
+    let (shown, more) = shortened(&names, COVERS_SHOWN);
+    cells[4] = CellText::list(shown, more);
+    let cidr = info.cidr().unwrap_or_default();
+    let (shown, more) = shortened(cidr, CIDR_SHOWN);
+    cells[5] = CellText::Stack {
+        items: shown.to_vec(),
+        more,
+    };
+    (cells, status)
+}
+
+/// A cell's text as the table lays it out: lines break between words, never inside one.
+#[derive(Debug)]
+enum CellText {
+    /// Words joined by spaces, as many to a line as fit.
+    Words(Vec<String>),
+    /// A list kept whole (CIDR ranges): `a, b +2 more` on one line where that fits, else
+    /// one item a line, then the count.
+    Stack { items: Vec<String>, more: usize },
+}
+
+impl CellText {
+    /// `text`'s words. Any whitespace separates words; a newline or tab in registry text is
+    /// shown as a space.
+    fn words(text: &str) -> CellText {
+        CellText::Words(text.split_whitespace().map(str::to_owned).collect())
+    }
+
+    /// A list that flows like words: `a, b, c +2 more`, each line ending after a comma, and
+    /// the count never split from its `more`.
+    fn list(items: &[String], more: usize) -> CellText {
+        let mut words: Vec<String> = Vec::new();
+        for (n, item) in items.iter().enumerate() {
+            let last = n + 1 == items.len();
+            let mut item_words: Vec<String> = item.split_whitespace().map(str::to_owned).collect();
+            match item_words.last_mut() {
+                Some(word) if !last => word.push(','),
+                _ => {}
+            }
+            words.extend(item_words);
+        }
+        if more > 0 {
+            words.push(more_text(more));
+        }
+        CellText::Words(words)
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            CellText::Words(words) => words.is_empty(),
+            CellText::Stack { items, .. } => items.is_empty(),
+        }
+    }
+
+    /// What never breaks: each word (of a stack, each word of its items), and a count.
+    fn pieces(&self) -> Vec<String> {
+        match self {
+            CellText::Words(words) => words.clone(),
+            CellText::Stack { items, more } => {
+                let mut pieces: Vec<String> = items
+                    .iter()
+                    .flat_map(|item| item.split_whitespace())
+                    .map(str::to_owned)
+                    .collect();
+                if *more > 0 {
+                    pieces.push(more_text(*more));
+                }
+                pieces
+            }
+        }
+    }
+
+    /// The narrowest the cell can be without splitting a word.
+    fn min_width(&self) -> usize {
+        self.pieces()
+            .iter()
+            .map(|piece| text_width(piece))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The cell's width on one line.
+    fn natural_width(&self) -> usize {
+        text_width(&self.one_line())
+    }
+
+    fn one_line(&self) -> String {
+        match self {
+            CellText::Words(words) => words.join(" "),
+            CellText::Stack { items, more } => {
+                let mut line = items.join(", ");
+                if *more > 0 {
+                    line.push(' ');
+                    line.push_str(&more_text(*more));
+                }
+                line
+            }
+        }
+    }
+
+    /// The cell's lines at `width` columns: as many words to a line as fit, or a stack one
+    /// item a line. A word wider than `width` has a line of its own, whole.
+    fn wrap(&self, width: usize) -> Vec<String> {
+        let one_line = self.one_line();
+        if text_width(&one_line) <= width {
+            return vec![one_line];
+        }
+        let mut lines: Vec<String> = Vec::new();
+        match self {
+            CellText::Stack { items, more } => {
+                for item in items {
+                    lines.extend(CellText::words(item).wrap(width));
+                }
+                if *more > 0 {
+                    lines.push(more_text(*more));
+                }
+            }
+            CellText::Words(words) => {
+                let mut line = String::new();
+                for word in words {
+                    if line.is_empty() {
+                        line.push_str(word);
+                    } else if text_width(&line) + 1 + text_width(word) <= width {
+                        line.push(' ');
+                        line.push_str(word);
+                    } else {
+                        lines.push(std::mem::replace(&mut line, word.clone()));
+                    }
+                }
+                lines.push(line);
+            }
+        }
+        lines
+    }
+}
+
+/// `+3 more`, after a list cut short.
+fn more_text(more: usize) -> String {
+    format!("+{more} more")
+}
+
+/// How many terminal columns `text` takes, as comfy-table measures it.
+fn text_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// What a table's borders and padding take beside its text: `│ a ┆ b │` is 3 per column
+/// and one more.
+fn border_width(columns: usize) -> usize {
+    3 * columns + 1
+}
+
+/// Each of the `shown` columns of `cells` (the header first, then a row per token) at the
+/// width of its longest line.
+fn natural_columns(cells: &[&[CellText; 9]], shown: &[usize]) -> Vec<(usize, usize)> {
+    shown
+        .iter()
+        .map(|&column| {
+            let width = cells.iter().map(|row| row[column].natural_width()).max();
+            (column, width.unwrap_or(0))
+        })
+        .collect()
+}
+
+/// The columns of `shown` that a table `width` terminal columns wide keeps, each with the
+/// width its text wraps to; `None` when even `id`, `name` and `expires` do not fit with
+/// their longest words whole (the caller then prints npm's lines).
+///
+/// Every column gets at least its longest word, and the room left goes first to the
+/// columns that need least to fit on one line (an even share of what remains, at most what
+/// each needs). While some cell would still take more than [`MAX_CELL_LINES`] lines, or the
+/// columns do not fit at all, the next column of [`GIVEN_UP_FIRST`] is left out.
+fn fit_columns(
+    cells: &[&[CellText; 9]],
+    shown: &[usize],
+    width: usize,
+) -> Option<Vec<(usize, usize)>> {
+    let min_width: Vec<usize> = (0..HEADER.len())
+        .map(|column| {
+            let widest = cells.iter().map(|row| row[column].min_width()).max();
+            widest.unwrap_or(0)
+        })
+        .collect();
+    let natural = natural_columns(cells, shown);
+    let mut kept: Vec<(usize, usize)> = natural;
+    let mut given_up = GIVEN_UP_FIRST
+        .iter()
+        .filter_map(|name| HEADER.iter().position(|header| header == name));
+    loop {
+        let fits = width
+            .checked_sub(border_width(kept.len()))
+            .and_then(|room| share_out(cells, &kept, &min_width, room));
+        let can_give_up = kept
+            .iter()
+            .any(|&(column, _)| GIVEN_UP_FIRST.contains(&HEADER[column]));
+        match fits {
+            Some(columns) if !can_give_up || !too_tall(cells, &columns) => return Some(columns),
+            None if !can_give_up => return None,
+            _ => {
+                let next = given_up.find(|&column| kept.iter().any(|&(c, _)| c == column))?;
+                kept.retain(|&(column, _)| column != next);
+            }
+        }
+    }
+}
+
+/// `room` shared among `columns` (each with its natural width): each gets its `min_width`,
+/// then the columns that need least to fit on one line get more first, an even share of
+/// what is left at a time and at most what they need. A column that wraps narrower than
+/// its share gives the rest back to those after it. `None` when the minimums alone do not
+/// fit.
+fn share_out(
+    cells: &[&[CellText; 9]],
+    columns: &[(usize, usize)],
+    min_width: &[usize],
+    room: usize,
+) -> Option<Vec<(usize, usize)>> {
+    let mut widths: Vec<(usize, usize)> = columns
+        .iter()
+        .map(|&(column, _)| (column, min_width[column]))
+        .collect();
+    let mut left = room.checked_sub(widths.iter().map(|&(_, width)| width).sum())?;
+    let mut by_need: Vec<(usize, usize)> = columns
+        .iter()
+        .enumerate()
+        .map(|(n, &(column, natural))| (n, natural.saturating_sub(min_width[column])))
+        .collect();
+    by_need.sort_by_key(|&(_, need)| need);
+    let mut waiting = by_need.len();
+    for (n, need) in by_need {
+        let (column, width) = &mut widths[n];
+        let share = left.div_ceil(waiting).min(need);
+        let used = cells
+            .iter()
+            .flat_map(|row| row[*column].wrap(*width + share))
+            .map(|line| text_width(&line))
+            .max()
+            .unwrap_or(0)
+            .max(*width);
+        left -= used - *width;
+        *width = used;
+        waiting -= 1;
+    }
+    Some(widths)
+}
+
+/// Whether some cell of `columns` takes more than [`MAX_CELL_LINES`] lines at its width.
+fn too_tall(cells: &[&[CellText; 9]], columns: &[(usize, usize)]) -> bool {
+    cells.iter().any(|row| {
+        columns
+            .iter()
+            .any(|&(column, width)| row[column].wrap(width).len() > MAX_CELL_LINES)
+    })
 }
 
 /// One token's cells, in `write_table`'s column order, and its status at `now`.
@@ -607,6 +914,7 @@ mod tests {
             paint,
             progress: false,
             width: None,
+            ascii: false,
             now: NOW.parse().unwrap(),
         }
     }
@@ -821,5 +1129,257 @@ mod tests {
             revoked(&keys, OutputFormat::Json),
             "[\n  \"a\",\n  \"b\"\n]\n"
         );
+    }
+
+    /// Classic and granular tokens together, each with an id: npmjs.org's list, two of
+    /// Verdaccio's, and a token allowed from five ranges.
+    fn mixed_list() -> (Vec<Token>, Vec<String>) {
+        let mut list = npmjs_tokens();
+        list.extend(tokens().into_iter().take(2));
+        let five = json!({"token": "npm_FIVE...CIDR", "key": "f1e2d3c4", "name": "many ranges",
+            "cidr_whitelist": ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
+                               "10.0.0.0/8", "172.16.0.0/12"],
+            "readonly": false, "created": "2026-02-02T00:00:00.000Z"});
+        list.push(Token::from_map(five.as_object().unwrap().clone()));
+        let ids = [
+            "d83cf1", "0b3f2c", "7c0ffe", "9e9e9e", "ab12cd", "6d812c", "2dfdb1", "f1e2d3",
+        ]
+        .map(String::from)
+        .to_vec();
+        (list, ids)
+    }
+
+    fn table_at(width: Option<u16>, ascii: bool, in_use: Option<usize>) -> String {
+        let (tokens, ids) = mixed_list();
+        let printer = Printer {
+            width,
+            ascii,
+            ..printer(OutputFormat::Table, PLAIN)
+        };
+        let mut out = Vec::new();
+        write_token_list(&mut out, &tokens, &ids, in_use, &printer).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// A rendered table read back: its header, and each row's cells, each cell as its
+    /// lines. A row goes on over the lines whose `id` cell is empty.
+    fn parse_table(table: &str) -> (Vec<String>, Vec<Vec<Vec<String>>>) {
+        let split = |line: &str| -> Vec<String> {
+            let inner = line
+                .trim_start_matches(['│', '|'])
+                .trim_end_matches(['│', '|']);
+            inner
+                .split(['┆', '|'])
+                .map(|c| c.trim().to_owned())
+                .collect()
+        };
+        let mut lines = table.lines();
+        assert!(lines.next().unwrap().starts_with(['┌', '+']), "{table}");
+        let mut header: Vec<Vec<String>> = Vec::new();
+        for line in lines.by_ref() {
+            if line.starts_with(['╞', '+']) {
+                break;
+            }
+            let cells = split(line);
+            header.resize(cells.len(), Vec::new());
+            for (column, cell) in cells.into_iter().enumerate() {
+                header[column].push(cell);
+            }
+        }
+        let mut rows: Vec<Vec<Vec<String>>> = Vec::new();
+        for line in lines.take_while(|line| !line.starts_with(['└', '+'])) {
+            let cells = split(line);
+            if !cells[0].is_empty() || rows.is_empty() {
+                rows.push(vec![Vec::new(); cells.len()]);
+            }
+            let row = rows.last_mut().unwrap();
+            for (column, cell) in cells.into_iter().enumerate() {
+                if !cell.is_empty() {
+                    row[column].push(cell);
+                }
+            }
+        }
+        let header = header
+            .iter()
+            .map(|lines| lines.join(" ").trim().to_owned())
+            .collect();
+        (header, rows)
+    }
+
+    /// The columns the table shows at each width, as the tests below expect them.
+    const FITS: [(u16, &[&str]); 5] = [
+        (40, &["id", "name", "expires"]),
+        (50, &["id", "name", "access", "expires"]),
+        (60, &["id", "name", "access", "expires", "last used"]),
+        (
+            80,
+            &["id", "name", "access", "CIDR", "expires", "last used"],
+        ),
+        (
+            120,
+            &[
+                "id",
+                "name",
+                "token",
+                "access",
+                "CIDR",
+                "created",
+                "expires",
+                "last used",
+            ],
+        ),
+    ];
+
+    #[test]
+    fn narrow_tables_fit_the_terminal_without_splitting_a_word() {
+        // At its natural width, every cell is on one line: what each narrow cell must read.
+        let (all_columns, natural) = parse_table(&table_at(None, false, Some(0)));
+        assert_eq!(all_columns, HEADER);
+        for (width, columns) in FITS {
+            let table = table_at(Some(width), false, Some(0));
+            for line in table.lines() {
+                assert!(
+                    text_width(line) <= usize::from(width),
+                    "{width}: {line}\n{table}"
+                );
+            }
+            let (header, rows) = parse_table(&table);
+            assert_eq!(header, columns, "{width}:\n{table}");
+            assert_eq!(rows.len(), natural.len(), "{width}:\n{table}");
+            for (row, whole) in rows.iter().zip(&natural) {
+                for (shown, name) in header.iter().enumerate() {
+                    let whole = &whole[all_columns.iter().position(|c| c == name).unwrap()];
+                    let lines = &row[shown];
+                    if name == "CIDR" {
+                        // One range a line, or all on one line; then the count.
+                        assert!(lines.len() == 1 || lines.iter().all(|l| !l.contains(", ")));
+                        assert_eq!(lines.join(", ").replace(", +", " +"), whole.join(""));
+                    } else {
+                        // Rejoined at the line breaks, the cell reads as it does whole:
+                        // no `creat`/`ed`.
+                        assert_eq!(lines.join(" "), whole.join(""), "{width}: {name}\n{table}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn narrow_tables_give_up_columns_in_a_set_order() {
+        for (width, columns) in FITS {
+            let given_up: Vec<&str> = HEADER
+                .into_iter()
+                .filter(|column| !columns.contains(column))
+                .collect();
+            let mut in_order = GIVEN_UP_FIRST[..given_up.len()].to_vec();
+            in_order.sort_by_key(|c| HEADER.iter().position(|h| h == c));
+            assert_eq!(given_up, in_order, "{width}");
+        }
+        // A list with no expiry to show keeps id and name to the last.
+        let (tokens, ids) = (tokens(), ids());
+        let printer = Printer {
+            width: Some(30),
+            ..printer(OutputFormat::Table, PLAIN)
+        };
+        let mut out = Vec::new();
+        write_token_list(&mut out, &tokens[..2], &ids[..2], None, &printer).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\
+┌────────┬───────────┐
+│ id     ┆ name      │
+╞════════╪═══════════╡
+│ 6d812c ┆ (unnamed) │
+│ 2dfdb1 ┆ ci        │
+└────────┴───────────┘
+"
+        );
+    }
+
+    #[test]
+    fn a_table_at_fifty_columns() {
+        assert_eq!(
+            table_at(Some(50), false, Some(0)),
+            "\
+┌────────┬───────────┬────────────┬─────────────┐
+│ id     ┆ name      ┆ access     ┆ expires     │
+╞════════╪═══════════╪════════════╪═════════════╡
+│ d83cf1 ┆ publish   ┆ packages:  ┆ 2026-03-15  │
+│        ┆ (in use)  ┆ write,     ┆ (in 5 days) │
+│        ┆           ┆ orgs: read ┆             │
+│ 0b3f2c ┆ old       ┆ packages:  ┆ 2026-02-26  │
+│        ┆           ┆ read       ┆ (expired 12 │
+│        ┆           ┆            ┆ days ago)   │
+│ 7c0ffe ┆ gone      ┆ no access  ┆ revoked     │
+│        ┆           ┆            ┆ 2026-03-01  │
+│ 9e9e9e ┆ reader    ┆ packages:  ┆ never       │
+│        ┆           ┆ read       ┆             │
+│ ab12cd ┆ (unnamed) ┆ read-only  ┆             │
+│ 6d812c ┆ (unnamed) ┆ read-write ┆             │
+│ 2dfdb1 ┆ ci        ┆ read-only  ┆             │
+│ f1e2d3 ┆ many      ┆ read-write ┆             │
+│        ┆ ranges    ┆            ┆             │
+└────────┴───────────┴────────────┴─────────────┘
+"
+        );
+    }
+
+    #[test]
+    fn too_narrow_for_id_name_and_expiry_prints_npm_lines() {
+        let (tokens, ids) = mixed_list();
+        let lines = {
+            let mut out = Vec::new();
+            write_token_list(
+                &mut out,
+                &tokens,
+                &ids,
+                None,
+                &printer(OutputFormat::Lines, PLAIN),
+            )
+            .unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        // id (6) + name (`(unnamed)`, 9) + expires (`2026-03-15`, 10) + borders (10) = 35.
+        assert_eq!(table_at(Some(34), false, None), lines);
+        assert!(table_at(Some(35), false, None).starts_with('┌'));
+        // A name with a word no terminal row holds does the same.
+        let long = json!({"key": "abcdef12", "name": "x".repeat(200), "token": "npm_ab"});
+        let printer = Printer {
+            width: Some(120),
+            ..printer(OutputFormat::Table, PLAIN)
+        };
+        let mut out = Vec::new();
+        let tokens = [Token::from_map(long.as_object().unwrap().clone())];
+        write_token_list(&mut out, &tokens, &["abcdef".to_owned()], None, &printer).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .starts_with("Token npm_ab… with id abcdef"));
+    }
+
+    #[test]
+    fn long_cidr_lists_end_with_a_count() {
+        let wide = table_at(None, false, None);
+        assert!(
+            wide.contains("┆ 192.0.2.0/24, 198.51.100.0/24 +3 more ┆"),
+            "{wide}"
+        );
+        let narrow = table_at(Some(80), false, None);
+        let (header, rows) = parse_table(&narrow);
+        let cidr = header.iter().position(|c| c == "CIDR").unwrap();
+        assert_eq!(
+            rows.last().unwrap()[cidr],
+            ["192.0.2.0/24", "198.51.100.0/24", "+3 more"],
+            "{narrow}"
+        );
+    }
+
+    #[test]
+    fn dumb_terminals_get_ascii_borders() {
+        let table = table_at(Some(60), true, None);
+        assert!(table.is_ascii(), "{table}");
+        assert!(table.starts_with("+--------+"), "{table}");
+        assert!(table.contains("| id     | name "), "{table}");
+        let (header, _) = parse_table(&table);
+        assert_eq!(header, FITS[2].1);
     }
 }

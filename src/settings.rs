@@ -356,6 +356,7 @@ impl Settings {
                 paint: paint_stdout,
                 progress: terminal.stderr && loglevel != LogLevel::Silent,
                 width: terminal.width,
+                ascii: env.var("TERM") == Some("dumb"),
                 now: crate::token_info::now(),
             },
             command,

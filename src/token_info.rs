@@ -383,24 +383,34 @@ impl Coverage {
         self.packages.is_empty() && self.scopes.is_empty() && self.orgs.is_empty()
     }
 
-    /// Packages, scopes, then orgs (as `org:NAME`, so that an org is not read as a package),
-    /// comma-separated; past `limit` names (at least one is shown), the rest as a count:
-    /// `@a/b, @c/d +3 more`. Empty when the token lists nothing.
-    pub fn display(&self, limit: usize) -> String {
-        let names: Vec<String> = self
-            .packages
+    /// Packages, scopes, then orgs (as `org:NAME`, so that an org is not read as a package).
+    pub fn names(&self) -> Vec<String> {
+        self.packages
             .iter()
             .chain(&self.scopes)
             .cloned()
             .chain(self.orgs.iter().map(|org| format!("org:{org}")))
-            .collect();
-        let shown = limit.max(1).min(names.len());
-        let mut text = names[..shown].join(", ");
-        if names.len() > shown {
-            text.push_str(&format!(" +{} more", names.len() - shown));
+            .collect()
+    }
+
+    /// [`Coverage::names`] comma-separated; past `limit` names (at least one is shown), the
+    /// rest as a count: `@a/b, @c/d +3 more`. Empty when the token lists nothing.
+    pub fn display(&self, limit: usize) -> String {
+        let names = self.names();
+        let (shown, more) = shortened(&names, limit);
+        let mut text = shown.join(", ");
+        if more > 0 {
+            text.push_str(&format!(" +{more} more"));
         }
         text
     }
+}
+
+/// A long list cut for display: the first `limit` items (at least one, if there are any),
+/// and how many more there are.
+pub fn shortened<T>(items: &[T], limit: usize) -> (&[T], usize) {
+    let shown = limit.max(1).min(items.len());
+    (&items[..shown], items.len() - shown)
 }
 
 /// Whether a token still works. A revoked token is `Revoked` even once past its expiry.

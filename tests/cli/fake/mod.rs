@@ -4,6 +4,7 @@
 
 mod errors;
 mod hygiene;
+mod narrow;
 mod npmjs;
 mod otp;
 mod pages;
