@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::hygiene::Target;
 use crate::registry::{js_string, js_stringify_pretty, js_truthy, Token, TokenFields};
+use crate::text;
 use crate::token_info::{shortened, Status, TokenInfo, When};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +85,12 @@ impl Printer {
     /// a preview for the person about to confirm.
     pub fn revocation_plan(&self, targets: &[Target], dry_run: bool) -> String {
         let name = |t: &Target| t.name.clone().filter(|n| !n.is_empty());
+        let format = self.format;
+        // Every field is registry text, in a human format or a tab-separated one.
+        let clean = |text: &str| match format {
+            OutputFormat::Parseable => tsv(text),
+            _ => tty(text),
+        };
         match self.format {
             OutputFormat::Json if dry_run => {
                 let items: Vec<Value> = targets
@@ -99,10 +106,10 @@ impl Printer {
                 .map(|t| {
                     format!(
                         "{}\t{}\t{}\t{}\n",
-                        t.key,
-                        t.id,
-                        name(t).unwrap_or_default(),
-                        t.why
+                        clean(&t.key),
+                        clean(&t.id),
+                        clean(&name(t).unwrap_or_default()),
+                        clean(&t.why)
                     )
                 })
                 .collect(),
@@ -114,20 +121,22 @@ impl Printer {
                 } else {
                     format!("Revoking {count} token{s}:\n")
                 };
-                let id_width = targets
-                    .iter()
-                    .map(|t| t.id.chars().count())
-                    .max()
-                    .unwrap_or(0);
+                let ids: Vec<String> = targets.iter().map(|t| clean(&t.id)).collect();
                 let names: Vec<String> = targets
                     .iter()
-                    .map(|t| name(t).unwrap_or_else(|| "(unnamed)".to_owned()))
+                    .map(|t| clean(&name(t).unwrap_or_else(|| "(unnamed)".to_owned())))
                     .collect();
-                let name_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
-                for (t, name) in targets.iter().zip(&names) {
+                let id_width = ids.iter().map(|i| text_width(i)).max().unwrap_or(0);
+                let name_width = names.iter().map(|n| text_width(n)).max().unwrap_or(0);
+                for ((t, id), name) in targets.iter().zip(&ids).zip(&names) {
+                    let pad = |text: &str, width: usize| {
+                        format!("{text}{}", " ".repeat(width - text_width(text)))
+                    };
                     text.push_str(&format!(
-                        "  {:id_width$}  {:name_width$}  {}\n",
-                        t.id, name, t.why
+                        "  {}  {}  {}\n",
+                        pad(id, id_width),
+                        pad(name, name_width),
+                        clean(&t.why)
                     ));
                 }
                 if dry_run {
@@ -200,6 +209,7 @@ impl Printer {
             ("registry", report.registry.to_owned()),
             ("user", report.user.to_owned()),
         ];
+        let mut dead = false;
         match (&report.token, listed) {
             (_, Some((id, info))) => {
                 let (cells, status) = table_row(info, id, now);
@@ -221,14 +231,10 @@ impl Printer {
                 ];
                 for (label, cell) in rest {
                     if !cell.is_empty() {
-                        let cell = if label == "expires" && status != Status::Active {
-                            self.paint.red(cell)
-                        } else {
-                            cell.clone()
-                        };
-                        rows.push((label, cell));
+                        rows.push((label, cell.clone()));
                     }
                 }
+                dead = status != Status::Active;
             }
             (TokenInUse::NotListed, _) => rows.push((
                 "token",
@@ -241,14 +247,18 @@ impl Printer {
                     .to_owned(),
             )),
         }
-        let separator = if self.format == OutputFormat::Parseable {
-            "\t"
-        } else {
-            ""
-        };
-        let width = if separator.is_empty() { 10 } else { 0 };
+        // Every value may be registry text: escaped for its format, then painted.
+        let parseable = self.format == OutputFormat::Parseable;
         rows.iter()
-            .map(|(label, value)| format!("{label:width$}{separator}{value}\n"))
+            .map(|(label, value)| {
+                if parseable {
+                    format!("{label}\t{}\n", tsv(value))
+                } else if *label == "expires" && dead {
+                    format!("{label:10}{}\n", self.paint.red(&tty(value)))
+                } else {
+                    format!("{label:10}{}\n", tty(value))
+                }
+            })
             .collect()
     }
 }
@@ -323,13 +333,14 @@ pub fn write_token_list(
                 let token = token.fields();
                 writeln!(
                     out,
-                    "{}\t{}\t{id}\t{}\t{}\t{}\t{}",
-                    joined_field(&token, "key"),
-                    joined_field(&token, "token"),
-                    joined_field(&token, "name"),
-                    joined_field(&token, "created"),
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    tsv(&joined_field(&token, "key")),
+                    tsv(&joined_field(&token, "token")),
+                    tsv(id),
+                    tsv(&joined_field(&token, "name")),
+                    tsv(&joined_field(&token, "created")),
                     token.readonly(),
-                    token.cidr().map(|c| c.join(",")).unwrap_or_default(),
+                    tsv(&token.cidr().map(|c| c.join(",")).unwrap_or_default()),
                 )?;
             }
             Ok(())
@@ -351,14 +362,19 @@ fn write_lines(
         let created: String = template_field(&token, "created").chars().take(10).collect();
         writeln!(
             out,
-            "{} {}… with id {} name {} created {created}",
+            "{} {}… with id {} name {} created {}",
             paint.blue("Token"),
-            template_field(&token, "token"),
-            paint.cyan(id),
-            paint.magenta(&name(&token)),
+            tty(&template_field(&token, "token")),
+            paint.cyan(&tty(id)),
+            paint.magenta(&tty(&name(&token))),
+            tty(&created),
         )?;
         if let Some(cidr) = token.cidr().filter(|c| !c.is_empty()) {
-            writeln!(out, "with IP whitelist: {}", paint.green(&cidr.join(",")))?;
+            writeln!(
+                out,
+                "with IP whitelist: {}",
+                paint.green(&tty(&cidr.join(",")))
+            )?;
         }
         out.write_all(b"\n")?;
     }
@@ -491,17 +507,22 @@ fn table_cells(
     in_use: bool,
 ) -> ([CellText; 9], Status) {
     let (row, status) = table_row(info, id, now);
-    let mut cells = row.map(|text| CellText::words(&text));
+    let mut cells = row.map(|text| CellText::words(&tty(&text)));
     if in_use {
         if let CellText::Words(name) = &mut cells[1] {
             name.push(IN_USE.to_owned());
         }
     }
-    let names = info.coverage().names();
+    let names: Vec<String> = info.coverage().names().iter().map(|n| tty(n)).collect();
     let (shown, more) = shortened(&names, COVERS_SHOWN);
     cells[4] = CellText::list(shown, more);
-    let cidr = info.cidr().unwrap_or_default();
-    let (shown, more) = shortened(cidr, CIDR_SHOWN);
+    let cidr: Vec<String> = info
+        .cidr()
+        .unwrap_or_default()
+        .iter()
+        .map(|c| tty(c))
+        .collect();
+    let (shown, more) = shortened(&cidr, CIDR_SHOWN);
     cells[5] = CellText::Stack {
         items: shown.to_vec(),
         more,
@@ -793,13 +814,13 @@ fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint
         OutputFormat::Json => pretty_json(&Value::Object(result.clone())),
         OutputFormat::Parseable => result
             .iter()
-            .map(|(k, v)| format!("{k}\t{}\n", parseable_value(v)))
+            .map(|(k, v)| format!("{}\t{}\n", tsv(k), tsv(&parseable_value(v))))
             .collect(),
         OutputFormat::Table | OutputFormat::Lines => {
             let token = result
                 .get("token")
                 .map_or("undefined".to_owned(), js_string);
-            let mut out = format!("Created token {token}\n");
+            let mut out = format!("Created token {}\n", tty(&token));
             let cidr = result
                 .get("cidr_whitelist")
                 .filter(|v| js_truthy(v))
@@ -809,7 +830,7 @@ fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint
                     let entries: Vec<String> = list.iter().map(js_string).collect();
                     out.push_str(&format!(
                         "with IP whitelist: {}\n",
-                        paint.green(&entries.join(","))
+                        paint.green(&tty(&entries.join(",")))
                     ));
                 }
             }
@@ -818,7 +839,7 @@ fn created_token(result: &Map<String, Value>, format: OutputFormat, paint: Paint
                 .into_iter()
                 .find_map(|name| result.get(name).filter(|v| js_truthy(v)));
             if let Some(expires) = expires {
-                out.push_str(&format!("expires: {}\n", js_string(expires)));
+                out.push_str(&format!("expires: {}\n", tty(&js_string(expires))));
             }
             out
         }
@@ -847,12 +868,27 @@ fn parseable_value(value: &Value) -> String {
 fn revoked(keys: &[String], format: OutputFormat) -> String {
     match format {
         OutputFormat::Json => pretty_json(&Value::from(keys.to_vec())),
-        OutputFormat::Parseable => format!("{}\n", keys.join("\t")),
+        OutputFormat::Parseable => {
+            let keys: Vec<String> = keys.iter().map(|k| tsv(k)).collect();
+            format!("{}\n", keys.join("\t"))
+        }
         OutputFormat::Table | OutputFormat::Lines => {
             let s = if keys.len() == 1 { "" } else { "s" };
             format!("Removed {} token{s}\n", keys.len())
         }
     }
+}
+
+/// Registry text for a human format, made unable to act on the terminal: escape sequences,
+/// other control characters, line breaks and bidirectional overrides are shown escaped.
+fn tty(text: &str) -> String {
+    text::for_terminal_line(text).into_owned()
+}
+
+/// Registry text for a `--parseable` field: escaped as for the terminal, and a tab or a line
+/// break cannot make another column or row.
+fn tsv(text: &str) -> String {
+    text::for_parseable(text).into_owned()
 }
 
 /// `JSON.stringify(value, null, 2)` plus the newline npm prints after it.

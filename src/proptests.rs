@@ -342,9 +342,9 @@ fn drives_the_terminal(c: char) -> bool {
 proptest! {
     #[test]
     fn terminal_text_never_holds_a_control_or_format_character(text in hostile_text()) {
-        let out = crate::text::for_terminal(&text);
-        prop_assert!(!out.chars().any(drives_the_terminal), "{:?}", out);
-        if !text.chars().any(drives_the_terminal) {
+        let out = crate::text::for_terminal_line(&text);
+        prop_assert!(!out.chars().any(|c| drives_the_terminal(c) || c == '\n'), "{:?}", out);
+        if !text.chars().any(|c| drives_the_terminal(c) || c == '\n') {
             prop_assert!(matches!(out, std::borrow::Cow::Borrowed(t) if t == text));
         }
     }
@@ -364,7 +364,7 @@ proptest! {
 
     #[test]
     fn plain_text_passes_unchanged(text in "[^\\p{Cc}\\p{Cf}\\\\]{0,40}") {
-        prop_assert!(matches!(crate::text::for_terminal(&text), std::borrow::Cow::Borrowed(t) if t == text));
+        prop_assert!(matches!(crate::text::for_terminal_line(&text), std::borrow::Cow::Borrowed(t) if t == text));
         prop_assert!(matches!(crate::text::for_parseable(&text), std::borrow::Cow::Borrowed(t) if t == text));
     }
 

@@ -5,9 +5,9 @@
 //! - [`one_line`]: registry text as one short, redacted line, for an error message.
 //! - [`quoted`]: registry text quoted whole in a message (a link, a location), redacted,
 //!   escaped and then cut.
-//! - [`for_terminal`]: any string, escaped so that it cannot drive the terminal, for the
-//!   human formats (table cells, npm's lines, create and revoke output).
-//! - [`for_terminal_line`]: the same, and a newline escaped too, for an error or log line.
+//! - [`for_terminal_line`]: any string, escaped so that it cannot drive the terminal nor
+//!   start a line of its own, for the human formats (table cells, npm's lines, create and
+//!   revoke output) and for errors and log lines.
 //! - [`for_parseable`]: the same, and tab, newline and backslash escaped too, for a
 //!   `--parseable` field.
 
@@ -48,32 +48,24 @@ pub fn quoted(text: &str, redactor: &Redactor) -> String {
     }
 }
 
-/// `text` made safe to print in a human format: every character that would act on the
-/// terminal rather than show is replaced by a visible escape: C0 controls (ESC as `\x1b`,
-/// BEL, backspace, carriage return as `\r`…) and DEL, C1 controls (`\u{9b}`), and Unicode
-/// format characters (bidi overrides and isolates, zero-width characters, soft hyphen:
-/// `\u{202e}`). Tab and newline are kept, as the human formats lay them out; everything
-/// else (accents, CJK, emoji) is kept as it is, and text with nothing to escape is returned
-/// without a copy.
+/// `text` made safe to print on one line, in a human format or on stderr (an error, a log
+/// line): every character that would act on the terminal rather than show is replaced by a
+/// visible escape: C0 controls (ESC as `\x1b`, BEL, backspace, carriage return as `\r`,
+/// newline as `\n`, so that a quoted value cannot start a line that looks like another
+/// message…) and DEL, C1 controls (`\u{9b}`), and Unicode format characters (bidi
+/// overrides and isolates, zero-width characters, soft hyphen: `\u{202e}`). Tab is kept;
+/// everything else (accents, CJK, emoji) is kept as it is, and text with nothing to escape
+/// is returned without a copy.
 ///
 /// Format characters include the zero-width joiner, so an emoji built with one (👨‍👩‍👧) shows
 /// its parts and the joiners between them: a character that hides is never passed on.
-#[allow(dead_code)] // Wired into the output next, with the Printer.
-pub fn for_terminal(text: &str) -> Cow<'_, str> {
-    escape(text, Mode::Terminal)
-}
-
-/// `text` made safe to print as one line on stderr (an error, a warning, a log line): as
-/// [`for_terminal`], and a newline escaped as `\n`, so that a value quoted in it (from a
-/// registry or a config file) cannot start a line that looks like another message.
 pub fn for_terminal_line(text: &str) -> Cow<'_, str> {
     escape(text, Mode::Line)
 }
 
-/// `text` made safe for one `--parseable` field: as [`for_terminal`], and tab and newline,
+/// `text` made safe for one `--parseable` field: as [`for_terminal_line`], and tab,
 /// which would break its columns and lines, escaped as `\t` and `\n`, and a backslash as
 /// `\\`, so that every escape reads back one way.
-#[allow(dead_code)] // Wired into the output next, with the Printer.
 pub fn for_parseable(text: &str) -> Cow<'_, str> {
     escape(text, Mode::Parseable)
 }
@@ -81,8 +73,6 @@ pub fn for_parseable(text: &str) -> Cow<'_, str> {
 /// What is escaped beyond what would drive the terminal.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// Nothing: tab and newline are kept.
-    Terminal,
     /// Newline.
     Line,
     /// Tab, newline and backslash.
@@ -91,7 +81,7 @@ enum Mode {
 
 fn escape(text: &str, mode: Mode) -> Cow<'_, str> {
     let needs_escape = |c: char| match c {
-        '\n' => mode != Mode::Terminal,
+        '\n' => true,
         '\t' | '\\' => mode == Mode::Parseable,
         _ => c.is_control() || is_format(c),
     };
@@ -186,11 +176,11 @@ mod tests {
             "",
             "plain",
             "café 中文 😀 ü\u{301} \u{fe0f}",
-            "tab\tnew\nline",
+            "tab\tkept",
             "C:\\path",
         ] {
             assert!(
-                matches!(for_terminal(text), Cow::Borrowed(t) if t == text),
+                matches!(for_terminal_line(text), Cow::Borrowed(t) if t == text),
                 "{text:?}"
             );
         }
@@ -203,23 +193,23 @@ mod tests {
     #[test]
     fn terminal_text_escapes_what_would_drive_the_terminal() {
         assert_eq!(
-            for_terminal("\u{1b}[2J\u{1b}]0;title\u{7}"),
+            for_terminal_line("\u{1b}[2J\u{1b}]0;title\u{7}"),
             "\\x1b[2J\\x1b]0;title\\x07"
         );
         assert_eq!(
-            for_terminal("a\u{8}b\rc\u{0}\u{7f}"),
+            for_terminal_line("a\u{8}b\rc\u{0}\u{7f}"),
             "a\\x08b\\rc\\x00\\x7f"
         );
-        assert_eq!(for_terminal("\u{9b}31m\u{85}"), "\\u{9b}31m\\u{85}");
+        assert_eq!(for_terminal_line("\u{9b}31m\u{85}"), "\\u{9b}31m\\u{85}");
         assert_eq!(
-            for_terminal("id \u{202e}gnp.exe\u{202c} \u{2066}x\u{2069}"),
+            for_terminal_line("id \u{202e}gnp.exe\u{202c} \u{2066}x\u{2069}"),
             "id \\u{202e}gnp.exe\\u{202c} \\u{2066}x\\u{2069}"
         );
         assert_eq!(
-            for_terminal("to\u{200b}ken\u{ad}\u{feff}"),
+            for_terminal_line("to\u{200b}ken\u{ad}\u{feff}"),
             "to\\u{200b}ken\\u{ad}\\u{feff}"
         );
-        assert_eq!(for_terminal("tab\tnew\nline\\"), "tab\tnew\nline\\");
+        assert_eq!(for_terminal_line("tab\tnew\nline\\"), "tab\tnew\\nline\\");
     }
 
     #[test]

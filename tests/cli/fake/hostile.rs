@@ -1,0 +1,105 @@
+//! Registry text cannot drive the terminal: names, masks, dates, CIDR entries and keys with
+//! escape sequences, BEL, carriage returns, line breaks and bidirectional overrides are shown
+//! escaped in every human format and in `--parseable`; `--json` stays JSON.
+
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use super::{page, Fake};
+
+const HOSTILE: &str =
+    "evil\u{1b}]0;pwned\u{7}\u{1b}[2J\r\nnpm-token error fake\u{202e}txt.exe\u{2066}\u{9b}";
+
+/// No character that acts on a terminal instead of showing: controls (but the newline
+/// ending a line, and the tab between parseable fields) and Unicode format characters.
+fn drives_the_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
+async fn hostile_fake() -> Fake {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([{"key": "aaaaaaaa01", "token": format!("npm_AAAA{HOSTILE}...zzzz"),
+                "name": HOSTILE, "created": HOSTILE, "cidr": [HOSTILE, "192.0.2.0/24"],
+                "expiry": "2020-01-01T00:00:00.000Z", "accessed": null, "revoked": null,
+                "permissions": [{"name": HOSTILE, "action": HOSTILE}],
+                "scopes": [{"name": HOSTILE, "type": "package"}]}]),
+        "",
+    ))
+    .await;
+    fake
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registry_text_is_escaped_in_every_human_format() {
+    let fake = hostile_fake().await;
+    for args in [
+        &["list", "--table"][..],
+        &["list", "--lines"],
+        &["list", "--parseable"],
+        &["list", "--table", "--expired"],
+        &["revoke", "--expired", "--dry-run"],
+        &["revoke", "--expired", "--dry-run", "--parseable"],
+        &["revoke", "--expired"],
+    ] {
+        let run = fake.run(args).await;
+        for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+            assert!(
+                !text.chars().any(drives_the_terminal),
+                "{args:?} {stream}: {text:?}"
+            );
+            assert!(
+                !text
+                    .lines()
+                    .any(|line| line.starts_with("npm-token error fake")),
+                "{args:?} {stream}: a registry's line break made a line of its own: {text:?}"
+            );
+        }
+        if args.contains(&"--parseable") && args[0] == "list" {
+            // One header and one row, with the same number of fields.
+            let rows: Vec<usize> = run.stdout.lines().map(|l| l.split('\t').count()).collect();
+            assert_eq!(rows, [7, 7], "{args:?}: {:?}", run.stdout);
+        }
+    }
+    // --json is JSON: the text is there, JSON-escaped, and reads back whole.
+    let run = fake.run(&["list", "--json"]).await;
+    let listed: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(listed[0]["name"], HOSTILE);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_created_token_and_status_are_escaped_too() {
+    let fake = hostile_fake().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "token": format!("npm_{HOSTILE}"), "cidr": [HOSTILE], "expiry": HOSTILE,
+        })))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/-/whoami"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"username": HOSTILE})))
+        .mount(&fake.server)
+        .await;
+    for args in [
+        &["create", "--password", "pw-123456"][..],
+        &["create", "--password", "pw-123456", "--parseable"],
+        &["status"],
+        &["status", "--parseable"],
+    ] {
+        let run = fake.run(args).await;
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+        assert!(
+            !run.stdout.chars().any(drives_the_terminal),
+            "{args:?}: {:?}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains("\\x1b]0;pwned\\x07"),
+            "{args:?}: {:?}",
+            run.stdout
+        );
+    }
+}
