@@ -48,11 +48,17 @@ for (const [name, title, limit] of scenarios) {
   }
 }
 
-const revokeOurs = JSON.parse(read('revoke.ours.json')).results[0];
+const revokeRuns = JSON.parse(read('revoke.ours.json')).results;
+const revokeOurs = revokeRuns.find((r) => r.command === 'npm-token');
+const revokeParallel = revokeRuns.find((r) => r.command === 'curl-parallel');
+const revokeSerial = revokeRuns.find((r) => r.command === 'curl-serial');
 const revokeNpm = JSON.parse(read('revoke.npm.json')).results[0];
 const revokeRatio = ratio(revokeNpm, revokeOurs);
-const revokeRow = `| 50 tokens by key | ${fmt(revokeOurs)} | ${fmt(revokeNpm)} | ${revokeRatio.text} | ${read('revoke.left').trim()} |`;
-checks.push(`- revoking 50 tokens by id: npm-token is ${revokeRatio.q.toFixed(0)}× faster than npm (target ≥ 10×) ${mark(revokeRatio.q >= 10)}`);
+const revokeFloor = ratio(revokeOurs, revokeParallel);
+const revokeBest = ratio(revokeNpm, revokeParallel);
+const revokeRow = `| 50 tokens by key | ${fmt(revokeOurs)} | ${fmt(revokeParallel)} | ${fmt(revokeSerial)} | ${fmt(revokeNpm)} | ${revokeFloor.text} | ${revokeRatio.text} | ${read('revoke.left').trim()} |`;
+checks.push(`- revoking 50 tokens by id: npm-token is ${revokeRatio.q.toFixed(1)}× faster than npm (target ≥ 10×) ${mark(revokeRatio.q >= 10)}; no client can be more than ${revokeBest.q.toFixed(1)}× faster here: curl, sending the same DELETEs 8 at a time, takes ${ms(revokeParallel.median).toFixed(0)} ms (Verdaccio's own time)`);
+checks.push(`- revoking 50 tokens by id: npm-token takes ${revokeFloor.q.toFixed(2)}× the time of curl sending the same DELETEs 8 at a time (target ≤ 1.3×) ${mark(revokeFloor.q <= 1.3)}`);
 checks.push(`- revoking 50 tokens by id: none left behind by either tool, checked before and after every run ✅`);
 
 const size = fs.statSync(bin).size;
@@ -89,9 +95,14 @@ time. Each run starts from an empty list (checked, so a deletion lost to concurr
 fail the run), creates 50 tokens, then times the revoke of all 50 by key (hyperfine's
 median ± σ, with a shell on both sides).
 
-| revoke | npm-token | npm token | npm ÷ npm-token | left behind |
-|---|---:|---:|---:|---|
+| revoke | npm-token | curl, 8 at a time | curl, one at a time | npm token | npm-token ÷ curl (8) | npm ÷ npm-token | left behind |
+|---|---:|---:|---:|---:|---:|---:|---|
 ${revokeRow}
+
+Verdaccio handles one request at a time and rewrites its token file on every DELETE, so 50
+deletions cost it about ${ms(revokeParallel.median / 50).toFixed(0)} ms each however they are sent: curl, sending them
+8 at a time, is the floor for any client, and npm-token runs at that floor. npm's own
+start-up and its one-at-a-time DELETEs add the rest.
 
 ## Targets
 

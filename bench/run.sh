@@ -109,10 +109,15 @@ revoker=$(signup revoker "$password")
 write_npmrc "$work/revoke.npmrc" "$VERDACCIO_URL" "$revoker"
 export NPM_CONFIG_USERCONFIG=$work/revoke.npmrc
 reg="node $root/bench/registry.js"
-prepare="$reg expect-empty $VERDACCIO_URL $revoker && $reg seed $VERDACCIO_URL $revoker $password 50 && $reg keys $VERDACCIO_URL $revoker > $work/keys"
+prepare="$reg expect-empty $VERDACCIO_URL $revoker && $reg seed $VERDACCIO_URL $revoker $password 50 && $reg keys $VERDACCIO_URL $revoker > $work/keys && (for k in \$(cat $work/keys); do echo \"url = ${VERDACCIO_URL}-/npm/v1/tokens/token/\$k\"; done) > $work/curl.cfg"
 if [ -n "${QUICK:-}" ]; then revoke_runs=(--runs 2); else revoke_runs=(--runs 10); fi
+# curl sends the same 50 DELETEs, 8 at a time and one at a time: Verdaccio's own time, the
+# floor for any client.
+curl_delete="curl -sf -X DELETE -H 'authorization: Bearer $revoker' -K $work/curl.cfg -o /dev/null"
 hyperfine --style basic "${revoke_runs[@]}" --prepare "$prepare" --export-json "$work/revoke.ours.json" \
-  -n npm-token "$bin revoke --parseable \$(cat $work/keys)" >&2
+  -n npm-token "$bin revoke --parseable \$(cat $work/keys)" \
+  -n curl-parallel "$curl_delete --parallel --parallel-max 8" \
+  -n curl-serial "$curl_delete" >&2
 $reg expect-empty "$VERDACCIO_URL" "$revoker"
 hyperfine --style basic "${revoke_runs[@]}" --prepare "$prepare" --export-json "$work/revoke.npm.json" \
   -n npm "npm token revoke \$(cat $work/keys)" >&2
