@@ -392,27 +392,32 @@ pub enum Request {
     Man,
 }
 
-/// A job against the registry.
+/// A job against the registry, with what was typed for it that is not configuration.
 #[derive(Debug)]
 pub enum Job {
-    List {
-        filters: Filters,
-    },
+    List { filters: Filters },
     Create,
-    Revoke {
-        ids: Vec<String>,
-        filters: Filters,
-        yes: bool,
-        dry_run: bool,
-    },
-    Status {
-        fail_within: Option<u32>,
-    },
-    Rotate {
-        target: String,
-        keep_old: bool,
-        save: bool,
-    },
+    Revoke(RevokeJob),
+    Status { fail_within: Option<u32> },
+    Rotate(RotateJob),
+}
+
+/// `revoke`: ids, or filters.
+#[derive(Debug)]
+pub struct RevokeJob {
+    pub ids: Vec<String>,
+    pub filters: Filters,
+    pub yes: bool,
+    pub dry_run: bool,
+}
+
+/// `rotate`: which token, and what becomes of the old one.
+#[derive(Debug)]
+pub struct RotateJob {
+    /// An id or a full token, as `revoke` takes them.
+    pub target: String,
+    pub keep_old: bool,
+    pub save: bool,
 }
 
 impl Cli {
@@ -425,20 +430,20 @@ impl Cli {
                 filters: args.filters.filters(),
             }),
             Some(Command::Create(_)) => Request::Registry(Job::Create),
-            Some(Command::Revoke(args)) => Request::Registry(Job::Revoke {
+            Some(Command::Revoke(args)) => Request::Registry(Job::Revoke(RevokeJob {
                 ids: args.ids.clone(),
                 filters: args.filters.filters(),
                 yes: args.yes,
                 dry_run: args.dry_run,
-            }),
+            })),
             Some(Command::Status(args)) => Request::Registry(Job::Status {
                 fail_within: args.fail_within,
             }),
-            Some(Command::Rotate(args)) => Request::Registry(Job::Rotate {
+            Some(Command::Rotate(args)) => Request::Registry(Job::Rotate(RotateJob {
                 target: args.target.clone(),
                 keep_old: args.keep_old,
                 save: args.save,
-            }),
+            })),
             Some(Command::Completions { shell }) => Request::Completions(*shell),
             Some(Command::Man) => Request::Man,
         }

@@ -57,8 +57,8 @@ fn main() -> ExitCode {
         Request::Man => return offline(|out| man::render(cli::command(), out)),
     };
     // npm's usage error comes before anything is read.
-    if let Job::Revoke { ids, filters, .. } = &job {
-        if let Err(e) = commands::revoke::check_args(ids, filters) {
+    if let Job::Revoke(revoke) = &job {
+        if let Err(e) = commands::revoke::check_args(&revoke.ids, &revoke.filters) {
             report(&e, false, paint, &Redactor::default());
             return ExitCode::FAILURE;
         }
@@ -135,7 +135,7 @@ fn execute(settings: Settings) -> Result<(), AppError> {
     let operation = match command {
         CommandSettings::List { .. } | CommandSettings::Status { .. } => Operation::List,
         CommandSettings::Create(_) | CommandSettings::Rotate { .. } => Operation::Create,
-        CommandSettings::Revoke { .. } => Operation::Revoke,
+        CommandSettings::Revoke(_) => Operation::Revoke,
     };
     let client =
         RegistryClient::new(client).map_err(|e| error::explain(e, operation, &ctx.auth))?;
@@ -152,36 +152,20 @@ fn execute(settings: Settings) -> Result<(), AppError> {
             CommandSettings::Create(create) => {
                 commands::create::run(&client, create, &printer, &ctx, &mut out).await
             }
-            CommandSettings::Revoke {
-                ids,
-                filters,
-                yes,
-                dry_run,
-            } => {
-                let job = commands::revoke::Revoke {
-                    ids,
-                    filters,
-                    yes: *yes,
-                    dry_run: *dry_run,
-                };
+            CommandSettings::Revoke(job) => {
                 commands::revoke::run(&client, job, &printer, &ctx, &mut out).await
             }
             CommandSettings::Status { fail_within } => {
                 commands::status::run(&client, *fail_within, &printer, &ctx, &mut out).await
             }
             CommandSettings::Rotate {
-                target,
+                job,
                 overrides,
-                keep_old,
-                save,
+                saved_at,
             } => {
-                let job = commands::rotate::Rotate {
-                    target,
-                    overrides,
-                    keep_old: *keep_old,
-                    save: save.as_ref(),
-                };
-                commands::rotate::run(&client, job, &printer, &ctx, &mut out).await
+                let saved_at = saved_at.as_ref();
+                commands::rotate::run(&client, job, overrides, saved_at, &printer, &ctx, &mut out)
+                    .await
             }
         }
     })?;

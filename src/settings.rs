@@ -9,7 +9,7 @@ use base64::Engine;
 use reqwest::Url;
 
 use crate::cidr::{parse_cidr_list, CidrError};
-use crate::cli::Job;
+use crate::cli::{Job, RevokeJob, RotateJob};
 use crate::hygiene::Filters;
 use crate::log::LogLevel;
 use crate::npmrc::{Config, Env, InvalidValue, Layer, LoadWarning, Value};
@@ -102,21 +102,15 @@ pub enum CommandSettings {
         filters: Filters,
     },
     Create(CreateSettings),
-    Revoke {
-        ids: Vec<String>,
-        filters: Filters,
-        yes: bool,
-        dry_run: bool,
-    },
+    Revoke(RevokeJob),
     Status {
         fail_within: Option<u32>,
     },
     Rotate {
-        target: String,
+        job: RotateJob,
         overrides: Overrides,
-        keep_old: bool,
         /// With `--save`: where to write the new token, or why it cannot be written.
-        save: Option<Result<SavedAt, String>>,
+        saved_at: Option<Result<SavedAt, String>>,
     },
 }
 
@@ -244,24 +238,9 @@ impl Settings {
         let command = match job {
             Job::List { filters } => CommandSettings::List { filters },
             Job::Create => CommandSettings::Create(create_settings(config, &mut warnings)?),
-            Job::Revoke {
-                ids,
-                filters,
-                yes,
-                dry_run,
-            } => CommandSettings::Revoke {
-                ids,
-                filters,
-                yes,
-                dry_run,
-            },
+            Job::Revoke(job) => CommandSettings::Revoke(job),
             Job::Status { fail_within } => CommandSettings::Status { fail_within },
-            Job::Rotate {
-                target,
-                keep_old,
-                save,
-            } => CommandSettings::Rotate {
-                target,
+            Job::Rotate(job) => CommandSettings::Rotate {
                 overrides: Overrides {
                     create: create_settings(config, &mut warnings)?,
                     set: CREATE_KEYS
@@ -269,8 +248,8 @@ impl Settings {
                         .filter(|key| config.get(key).is_some_and(|v| v != Value::Null))
                         .collect(),
                 },
-                keep_old,
-                save: save.then(|| saved_at(config, &registry)),
+                saved_at: job.save.then(|| saved_at(config, &registry)),
+                job,
             },
         };
         let credentials = collect_credentials(config, &redactor, &mut warnings);

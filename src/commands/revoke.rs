@@ -1,6 +1,7 @@
 use std::io::Write;
 
 use super::{otplease, Context, Listed};
+use crate::cli::RevokeJob;
 use crate::error::{AppError, Operation};
 use crate::hygiene::{Filters, Target};
 use crate::output::{OutputFormat, Printer};
@@ -39,17 +40,9 @@ pub fn check_args(args: &[String], filters: &Filters) -> Result<(), AppError> {
 /// How many DELETEs are in flight at once.
 const CONCURRENT_DELETES: usize = 8;
 
-/// What `revoke` was asked to do.
-pub struct Revoke<'a> {
-    pub ids: &'a [String],
-    pub filters: &'a Filters,
-    pub yes: bool,
-    pub dry_run: bool,
-}
-
 pub async fn run(
     client: &RegistryClient,
-    job: Revoke<'_>,
+    job: &RevokeJob,
     printer: &Printer,
     ctx: &Context,
     out: &mut dyn Write,
@@ -57,7 +50,7 @@ pub async fn run(
     let listed = Listed::fetch(client, printer, ctx, Operation::Revoke).await?;
     let targets = if job.filters.is_empty() {
         let infos = listed.infos();
-        resolve_revocation_targets(&listed.tokens, job.ids)?
+        resolve_revocation_targets(&listed.tokens, &job.ids)?
             .into_iter()
             .map(|key| {
                 let n = listed.tokens.iter().position(|t| t.key() == key);
@@ -70,7 +63,7 @@ pub async fn run(
             })
             .collect()
     } else {
-        let targets = select(&listed, job.filters, printer, ctx)?;
+        let targets = select(&listed, &job.filters, printer, ctx)?;
         if targets.is_empty() {
             if printer.format == OutputFormat::Table || printer.format == OutputFormat::Lines {
                 out.write_all(b"No tokens match.\n")?;

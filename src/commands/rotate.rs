@@ -4,35 +4,32 @@
 use std::io::Write;
 
 use super::{create, otplease, revoke, Context, Listed};
+use crate::cli::RotateJob;
 use crate::error::{AppError, Operation};
 use crate::npmrc;
 use crate::output::Printer;
 use crate::registry::{js_string, RegistryClient};
 use crate::settings::{Overrides, SavedAt};
 
-/// What `rotate` was asked to do.
-pub struct Rotate<'a> {
-    /// An id or a full token, as `revoke` takes them.
-    pub target: &'a str,
-    pub overrides: &'a Overrides,
-    pub keep_old: bool,
-    /// With `--save`: where the token in use is configured, or why it cannot be written.
-    pub save: Option<&'a Result<SavedAt, String>>,
-}
-
 pub async fn run(
     client: &RegistryClient,
-    job: Rotate<'_>,
+    job: &RotateJob,
+    overrides: &Overrides,
+    saved_at: Option<&Result<SavedAt, String>>,
     printer: &Printer,
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
     let listed = Listed::fetch(client, printer, ctx, Operation::List).await?;
-    let key =
-        match revoke::resolve_revocation_targets(&listed.tokens, &[job.target.to_owned()])?.pop() {
-            Some(key) => key,
-            None => return Err(AppError::failed("no token to rotate")),
-        };
+    let key = match revoke::resolve_revocation_targets(
+        &listed.tokens,
+        std::slice::from_ref(&job.target),
+    )?
+    .pop()
+    {
+        Some(key) => key,
+        None => return Err(AppError::failed("no token to rotate")),
+    };
     let n = listed
         .tokens
         .iter()
@@ -45,7 +42,7 @@ pub async fn run(
         None => listed.ids[n].clone(),
     };
     // `--save` is refused before anything is created.
-    let save = match job.save {
+    let save = match saved_at {
         None => None,
         Some(Err(why)) => {
             return Err(AppError::failed(format!(
@@ -62,8 +59,8 @@ pub async fn run(
         }
     };
 
-    let spec = job.overrides.apply(old.successor_spec());
-    let password = create::password(&job.overrides.create, ctx)?;
+    let spec = overrides.apply(old.successor_spec());
+    let password = create::password(&overrides.create, ctx)?;
     let result = create::create(client, password, spec, ctx).await?;
     out.write_all(printer.created_token(&result).as_bytes())?;
     out.flush()?;
