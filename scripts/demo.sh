@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds npm-token, starts a throwaway local Verdaccio with one user, and runs create / list /
-# revoke against it. Needs only cargo, node and npm; never reads stdin; cleans up after itself.
+# status / rotate / revoke against it. Needs only cargo, node and npm; never reads stdin; cleans up after itself.
 # Every npm-token command gets the demo's registry and npmrc as flags, and none sees an
 # npm_config_* variable from your environment, so your own npm setup cannot change the demo.
 set -euo pipefail
@@ -33,8 +33,10 @@ npm_token() {
     --globalconfig "$work/no-global-npmrc" "$@" < /dev/null)
 }
 
-say npm-token create --password "$password"
-npm_token create --password "$password"
+say npm-token create --password "$password" --json
+created=$(npm_token create --password "$password" --json)
+echo "$created"
+ci_token=$(printf '%s' "$created" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token))')
 say npm-token create --password "$password" --read-only --cidr 192.0.2.0/24
 npm_token create --password "$password" --read-only --cidr 192.0.2.0/24
 say npm-token list --table
@@ -43,7 +45,20 @@ say "npm-token list | cat   # piped: npm's own line format"
 npm_token list | cat
 say npm-token list --json
 npm_token list --json
-id=$(npm_token list --parseable | awk -F'\t' 'NR==2 {print $3}')
+
+# From here on the npmrc holds the first new token, as a CI machine's would.
+write_npmrc "$work/npmrc" "$VERDACCIO_URL" "$ci_token"
+echo >&2
+echo "The npmrc now holds the first new token, as a CI machine's would." >&2
+say npm-token status
+npm_token status
+say npm-token rotate '<that token>' --save --password "$password"
+npm_token rotate "$ci_token" --save --password "$password"
+say "npm-token list --table   # the new token, in use; the old one is gone"
+npm_token list --table
+say "npm-token revoke --expired --dry-run   # Verdaccio's tokens never expire: it says so"
+npm_token revoke --expired --dry-run
+id=$(npm_token list --parseable | awk -F'\t' '$6 == "true" {print $3}')
 say npm-token revoke "$id"
 npm_token revoke "$id"
 say npm-token list --parseable
