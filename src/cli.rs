@@ -114,7 +114,7 @@ const ROTATE_EXAMPLES: &str = "\
 Examples:
   npm-token rotate 3f2a9c                 a new token like 3f2a9c, then 3f2a9c revoked
   npm-token rotate 3f2a9c --expires 30    the same, expiring in 30 days
-  npm-token rotate \"$NPM_TOKEN\" --save    the token in use, written into its npmrc
+  npm-token rotate 3f2a9c --save          the token in use, written into its npmrc
   npm-token rotate 3f2a9c --keep-old --json | jq -r .token
 
 The new token is printed once, in full, in every output format: store it now.";
@@ -336,9 +336,6 @@ pub struct RevokeArgs {
     #[arg(value_name = "ID|TOKEN")]
     pub ids: Vec<String>,
 
-    #[command(flatten)]
-    pub filters: FilterArgs,
-
     /// Revoke what the filters match without asking (needed without a terminal)
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -346,6 +343,9 @@ pub struct RevokeArgs {
     /// Show what would be revoked, and revoke nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 #[derive(Args)]
@@ -482,13 +482,16 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::E
     let booleans = boolean_flags(&command);
     let mut negated = Vec::new();
     let mut argv = Vec::new();
-    for (n, arg) in args.into_iter().enumerate() {
+    let mut args = args.into_iter().enumerate();
+    while let Some((n, arg)) = args.next() {
         let Some(text) = arg.to_str().filter(|_| n > 0) else {
             argv.push(arg);
             continue;
         };
+        // After `--`, everything is a value, as typed.
         if text == "--" {
             argv.push(arg);
+            argv.extend(args.by_ref().map(|(_, arg)| arg));
             break;
         }
         if let Some((_, long)) = SHORTHANDS.iter().find(|(short, _)| *short == text) {
@@ -612,6 +615,17 @@ mod tests {
         assert!(layer.get("registry") == Some(&Value::Str("http://r/".into())));
         assert!(layer.get("fetch-retries") == Some(&Value::Str("0".into())));
         assert!(layer.get("parseable").is_none());
+    }
+
+    #[test]
+    fn after_a_double_dash_everything_is_a_value() {
+        let args = ["npm-token", "revoke", "--", "-s", "--no-json", "abc123"];
+        let parsed = parse(args.map(OsString::from)).unwrap();
+        let Some(Command::Revoke(revoke)) = parsed.cli.command else {
+            panic!("not revoke");
+        };
+        assert_eq!(revoke.ids, ["-s", "--no-json", "abc123"]);
+        assert!(parsed.layer.get("json").is_none() && parsed.layer.get("loglevel").is_none());
     }
 
     #[test]

@@ -14,6 +14,9 @@ pub enum AppError {
     },
     /// A check the user asked for did not pass (`status --fail-within`): exit 3.
     Check(String),
+    /// A failure after the command's result went to stdout (a created token, the tokens a
+    /// revoke removed): reported on stderr only, so that stdout stays one document.
+    AfterOutput(Box<AppError>),
     /// stdout was closed by the reader (`npm-token list | head -1`): not an error.
     BrokenPipe,
 }
@@ -26,6 +29,33 @@ impl AppError {
         }
     }
 
+    /// What it says, for a report that lists several failures.
+    pub fn message(&self) -> &str {
+        match self {
+            AppError::Usage(message) | AppError::Check(message) => message,
+            AppError::Failed { message, .. } => message,
+            AppError::AfterOutput(inner) => inner.message(),
+            AppError::BrokenPipe => "the output was closed",
+        }
+    }
+
+    /// npm's error code, when it has one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            AppError::Failed { code, .. } => code.as_deref(),
+            AppError::AfterOutput(inner) => inner.code(),
+            _ => None,
+        }
+    }
+
+    /// This failure, coming after the output was written.
+    pub fn after_output(self) -> Self {
+        match self {
+            AppError::BrokenPipe | AppError::AfterOutput(_) => self,
+            other => AppError::AfterOutput(Box::new(other)),
+        }
+    }
+
     /// Puts what was being done in front of a failure's message.
     pub fn prefixed(self, prefix: &str) -> Self {
         match self {
@@ -33,6 +63,7 @@ impl AppError {
                 code,
                 message: format!("{prefix}: {message}"),
             },
+            AppError::AfterOutput(inner) => AppError::AfterOutput(Box::new(inner.prefixed(prefix))),
             other => other,
         }
     }
@@ -101,7 +132,8 @@ pub fn explain(error: RegistryError, op: Operation, ctx: &AuthContext) -> AppErr
         | RegistryError::TooManyRedirects { .. }
         | RegistryError::PageLoop { .. }
         | RegistryError::TooManyPages { .. }
-        | RegistryError::BadNextLink { .. } => {
+        | RegistryError::BadNextLink { .. }
+        | RegistryError::InsecureNextLink { .. } => {
             format!("{error}; the registry is misbehaving: report it to its operators")
         }
         RegistryError::Client(_) => error.to_string(),

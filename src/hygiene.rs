@@ -95,10 +95,15 @@ pub struct Target {
 impl Target {
     /// `3f2a9c (ci-publish)`.
     pub fn shown(&self) -> String {
-        match &self.name {
-            Some(name) if !name.is_empty() => format!("{} ({name})", self.id),
-            _ => self.id.clone(),
-        }
+        shown(&self.id, self.name.as_deref())
+    }
+}
+
+/// A token as messages name it: its id, and its name when it has one (`3f2a9c (ci)`).
+pub fn shown(id: &str, name: Option<&str>) -> String {
+    match name {
+        Some(name) if !name.is_empty() => format!("{id} ({name})"),
+        _ => id.to_owned(),
     }
 }
 
@@ -111,13 +116,20 @@ pub fn is_in_use(token: &TokenInfo, credential: &str) -> bool {
 
 /// The index of the token in use, when exactly one listed token is it.
 pub fn token_in_use(tokens: &[TokenInfo], credential: &str) -> Option<usize> {
-    let mut found = tokens
+    match candidates_in_use(tokens, credential).as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// Every listed token that could be the one in use (several when they share its mask).
+pub fn candidates_in_use(tokens: &[TokenInfo], credential: &str) -> Vec<usize> {
+    tokens
         .iter()
         .enumerate()
         .filter(|(_, t)| is_in_use(t, credential))
-        .map(|(i, _)| i);
-    let first = found.next()?;
-    found.next().is_none().then_some(first)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 #[cfg(test)]

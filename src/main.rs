@@ -177,6 +177,7 @@ fn execute(settings: Settings) -> Result<(), AppError> {
 /// Every known secret is masked first: the last line of defence, whatever the error quotes.
 fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
     let (code, message) = match error {
+        AppError::AfterOutput(inner) => return report(inner, false, paint, redactor),
         AppError::Usage(message) => (Some("EUSAGE"), message.as_str()),
         AppError::Failed { code, message } => (code.as_deref(), message.as_str()),
         AppError::Check(message) => (Some("ECHECK"), message.as_str()),
@@ -249,11 +250,12 @@ fn usage_message(e: &clap::Error) -> String {
     );
     // The help to point to: the subcommand's, when one was typed.
     let root = cli::command();
-    let command = std::env::args()
+    // (`args_os`: an argument that is not UTF-8 is no subcommand, and no reason to panic.)
+    let command = std::env::args_os()
         .skip(1)
         .find_map(|arg| {
-            root.find_subcommand(&arg)
-                .map(|sub| sub.get_name().to_owned())
+            let sub = root.find_subcommand(arg.to_str()?)?;
+            Some(sub.get_name().to_owned())
         })
         .map_or("npm-token".to_owned(), |sub| format!("npm-token {sub}"));
     lines.push(format!("Run `{command} --help` for usage."));

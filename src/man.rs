@@ -359,13 +359,20 @@ fn write_prose(page: &mut Roff) {
             (
                 "0",
                 "Success, including help, --version, and output cut short by a closed pipe \
-                 (npm-token list | head).",
+                 (npm-token list | head); but not a new token (create, rotate) that could not \
+                 be printed, which is an error.",
             ),
             (
                 "1",
                 "Any error: bad flags or arguments, missing credentials, a refused or failed \
-                 request. One line on stderr says what failed and what to do; with --json, \
-                 npm's JSON error object also goes to stdout.",
+                 request, a revoke of which any deletion failed. One line on stderr says what \
+                 failed and what to do; with --json, npm's JSON error object also goes to \
+                 stdout, unless the command's result is already there.",
+            ),
+            (
+                "3",
+                "status --fail-within: the token in use is expired, revoked, or expires within \
+                 the days given. Its status is printed first.",
             ),
             (
                 "130",

@@ -163,6 +163,10 @@ pub enum TokenInUse<'a> {
     },
     /// A token the list does not show: a login session (`npm login`).
     NotListed,
+    /// The registry would not list tokens to this token.
+    Unlisted,
+    /// This many listed tokens share its mask.
+    Ambiguous(usize),
     /// Not a token: a username and password, or a client certificate.
     NotAToken,
 }
@@ -236,6 +240,15 @@ impl Printer {
                 }
                 dead = status != Status::Active;
             }
+            (TokenInUse::Unlisted, _) => rows.push((
+                "token",
+                "unknown: the registry does not list tokens to this token (on npmjs.org only a login session may)"
+                    .to_owned(),
+            )),
+            (TokenInUse::Ambiguous(n), _) => rows.push((
+                "token",
+                format!("one of {n} listed tokens that share its mask"),
+            )),
             (TokenInUse::NotListed, _) => rows.push((
                 "token",
                 "not in the token list: a login session (`npm login` makes these; lists do not show them)"

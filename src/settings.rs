@@ -15,8 +15,8 @@ use crate::log::LogLevel;
 use crate::npmrc::{Config, Env, InvalidValue, Layer, LoadWarning, Value};
 use crate::output::{Color, OutputFormat, Paint, Printer};
 use crate::registry::{
-    display_url, nerf_dart, nerf_dart_walk, ClientOptions, Credential, Credentials, RetryPolicy,
-    TokenSpec, Transport,
+    display_url, nerf_dart, nerf_dart_walk, ClientOptions, Credential, Credentials, Permission,
+    RetryPolicy, TokenSpec, Transport,
 };
 use crate::secret::{Redactor, Secret};
 use crate::terminal::Terminal;
@@ -82,6 +82,20 @@ impl Overrides {
                 "bypass-2fa" => base.bypass_2fa = given.bypass_2fa,
                 "read-only" => base.readonly = given.readonly,
                 _ => {}
+            }
+        }
+        // `--read-only` means read-only on npmjs.org too, where the permissions are what
+        // counts: the old token's copied `read-write` gives way unless one was given.
+        if given.readonly && self.set.contains(&"read-only") {
+            let lower = |p: Option<Permission>| match p {
+                Some(Permission::ReadWrite) => Some(Permission::ReadOnly),
+                other => other,
+            };
+            if !self.set.contains(&"packages-and-scopes-permission") {
+                base.packages_and_scopes_permission = lower(base.packages_and_scopes_permission);
+            }
+            if !self.set.contains(&"orgs-permission") {
+                base.orgs_permission = lower(base.orgs_permission);
             }
         }
         base
@@ -669,6 +683,14 @@ fn saved_at(config: &Config, registry: &Url) -> Result<SavedAt, String> {
         let key = format!("{dart}:_authToken");
         if let Some((_, layer)) = config.get_with_layer(&key) {
             return match &layer.source {
+                // `${NPM_TOKEN}`: writing the new token there would replace a reference to a
+                // secret with the secret. Refused now, before anything is created.
+                Some(file) if matches!(layer.get(&key), Some(Value::Str(raw)) if raw.contains("${")) => {
+                    Err(format!(
+                        "{key} in {} refers to an environment variable: store the new token where that comes from",
+                        file.display()
+                    ))
+                }
                 Some(file) => Ok(SavedAt {
                     file: file.clone(),
                     key,

@@ -19,8 +19,25 @@ pub async fn run(
 ) -> Result<(), AppError> {
     let password = password(options, ctx)?;
     let result = create(client, password, options.spec.clone(), ctx).await?;
-    out.write_all(printer.created_token(&result).as_bytes())?;
-    Ok(())
+    write_created(printer, &result, out)
+}
+
+/// Prints a new token: its one showing. A reader that closed the output before it (`| head
+/// -0`) is an error here, not the quiet success it is for a list: the token exists, and
+/// nobody saw it.
+pub fn write_created(
+    printer: &Printer,
+    result: &Map<String, Value>,
+    out: &mut dyn Write,
+) -> Result<(), AppError> {
+    out.write_all(printer.created_token(result).as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| {
+            AppError::failed(format!(
+                "the new token was created but could not be printed ({e}): nobody has seen it, \
+                 so revoke it (`npm-token list` shows it) and create another"
+            ))
+        })
 }
 
 /// The account password creating a token needs: configured, or asked for on a terminal.
@@ -61,5 +78,9 @@ pub async fn create(
     .await?;
     result.shift_remove("key");
     result.shift_remove("updated");
+    // The output shows it once; nothing else may (an error quoting it, a log line).
+    if let Some(Value::String(token)) = result.get("token") {
+        ctx.redactor.register(&Secret::new(token.clone()));
+    }
     Ok(result)
 }

@@ -39,7 +39,7 @@ pub async fn run(
             ids.push(listed.ids[n].clone());
         }
     }
-    if tokens.is_empty() && printer.format == OutputFormat::Table {
+    if tokens.is_empty() && printer.format == OutputFormat::Table && !filters.is_empty() {
         out.write_all(b"No tokens match.\n")?;
     } else {
         printer.token_list(&mut out, &tokens, &ids, marked)?;

@@ -3,7 +3,7 @@ use std::io::Write;
 use super::{otplease, Context, Listed};
 use crate::cli::RevokeJob;
 use crate::error::{AppError, Operation};
-use crate::hygiene::{Filters, Target};
+use crate::hygiene::{is_in_use, Filters, Target};
 use crate::output::{OutputFormat, Printer};
 use crate::prompt::{self, PromptError};
 use crate::registry::{RegistryClient, Token};
@@ -63,7 +63,7 @@ pub async fn run(
             })
             .collect()
     } else {
-        let targets = select(&listed, &job.filters, printer, ctx)?;
+        let targets = select(&listed, &job.filters, printer, ctx);
         if targets.is_empty() {
             if printer.format == OutputFormat::Table || printer.format == OutputFormat::Lines {
                 out.write_all(b"No tokens match.\n")?;
@@ -106,41 +106,33 @@ pub async fn run(
         out.flush()?;
     }
     for (target, error) in &failed {
-        let message = match error {
-            AppError::Failed { message, .. } | AppError::Usage(message) => message.as_str(),
-            AppError::Check(message) => message.as_str(),
-            AppError::BrokenPipe => "the output was closed",
-        };
-        log::error!("could not revoke {}: {message}", target.shown());
+        log::error!("could not revoke {}: {}", target.shown(), error.message());
     }
-    let code = failed.iter().find_map(|(_, e)| match e {
-        AppError::Failed { code, .. } => code.clone(),
-        _ => None,
-    });
-    Err(AppError::Failed {
-        code,
+    let error = AppError::Failed {
+        code: failed.iter().find_map(|(_, e)| e.code()).map(str::to_owned),
         message: format!(
             "revoked {} of {} tokens; {} could not be revoked (see above)",
             removed.len(),
             targets.len(),
             failed.len()
         ),
+    };
+    // What was revoked is the output already: stdout stays that one document.
+    Err(if removed.is_empty() {
+        error
+    } else {
+        error.after_output()
     })
 }
 
 /// The tokens every filter matches, except the one this configuration authenticates with,
 /// which is named as skipped: a filter never revokes it (only naming it does).
-fn select(
-    listed: &Listed,
-    filters: &Filters,
-    printer: &Printer,
-    ctx: &Context,
-) -> Result<Vec<Target>, AppError> {
+fn select(listed: &Listed, filters: &Filters, printer: &Printer, ctx: &Context) -> Vec<Target> {
     let infos = listed.infos();
     for note in filters.blind_spots(&infos) {
         log::warn!("{note}");
     }
-    let in_use = listed.in_use(&infos, ctx);
+    let credential = ctx.token_in_use.as_ref().map(|t| t.expose());
     let mut targets = Vec::new();
     for (n, info) in infos.iter().enumerate() {
         let Some(reasons) = filters.reasons(info, printer.now) else {
@@ -152,7 +144,9 @@ fn select(
             name: info.name().map(str::to_owned),
             why: reasons.join(", "),
         };
-        if in_use == Some(n) {
+        // Every token that could be the one in use is spared (when several share its
+        // mask, which one it is cannot be told): only naming it revokes it.
+        if credential.is_some_and(|credential| is_in_use(info, credential)) {
             log::warn!(
                 "skipping {}: it is the token this configuration uses (name it to revoke it)",
                 target.shown()
@@ -166,10 +160,14 @@ fn select(
             );
             continue;
         }
-        check_key(&target.key)?;
+        // One hostile key does not stop the clean-up of the others.
+        if let Err(refused) = check_key(&target.key) {
+            log::warn!("skipping {}: {}", target.shown(), refused.message());
+            continue;
+        }
         targets.push(target);
     }
-    Ok(targets)
+    targets
 }
 
 /// Asks before a filter revokes anything: on a terminal, `Revoke N tokens? [y/N]`; without

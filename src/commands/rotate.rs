@@ -6,6 +6,7 @@ use std::io::Write;
 use super::{create, otplease, revoke, Context, Listed};
 use crate::cli::RotateJob;
 use crate::error::{AppError, Operation};
+use crate::hygiene::shown;
 use crate::npmrc;
 use crate::output::Printer;
 use crate::registry::{js_string, RegistryClient};
@@ -37,10 +38,7 @@ pub async fn run(
         .ok_or_else(|| AppError::failed("no token to rotate"))?;
     let infos = listed.infos();
     let old = &infos[n];
-    let shown = match old.name().filter(|name| !name.is_empty()) {
-        Some(name) => format!("{} ({name})", listed.ids[n]),
-        None => listed.ids[n].clone(),
-    };
+    let shown = shown(&listed.ids[n], old.name());
     // `--save` is refused before anything is created.
     let save = match saved_at {
         None => None,
@@ -62,22 +60,25 @@ pub async fn run(
     let spec = overrides.apply(old.successor_spec());
     let password = create::password(&overrides.create, ctx)?;
     let result = create::create(client, password, spec, ctx).await?;
-    out.write_all(printer.created_token(&result).as_bytes())?;
-    out.flush()?;
+    create::write_created(printer, &result, out)?;
 
+    // From here on, the new token is the output: failures go to stderr only.
     if let Some(saved) = save {
         let token = result.get("token").map(js_string).unwrap_or_default();
-        if token.is_empty() {
+        if !looks_like_a_token(&token) {
             return Err(AppError::failed(format!(
-                "the registry answered without the new token, so it was not saved; {shown} still \
-                 works and was not revoked"
-            )));
+                "the registry's answer holds no token that can be written into an npmrc (it is \
+                 empty, or holds spaces, quotes or other characters no token has), so it was \
+                 not saved; {shown} still works and was not revoked"
+            ))
+            .after_output());
         }
         npmrc::replace_value(&saved.file, &saved.key, &token).map_err(|e| {
             AppError::failed(format!(
                 "the new token was created (above) but not saved: {e}; {shown} still works and was \
                  not revoked"
             ))
+            .after_output()
         })?;
         eprintln!(
             "Saved the new token in {} ({}).",
@@ -97,5 +98,43 @@ pub async fn run(
                  revoked (`npm-token revoke {}` tries again)",
                 listed.ids[n]
             ))
+            .after_output()
         })
+}
+/// Whether a registry's new token may go into an npmrc line as it is: printable ASCII with
+/// nothing an npmrc would read as more than one value (a line break would add settings of
+/// the registry's choosing; `${…}` would fetch an environment variable; quotes, `;` and `#`
+/// would change what npm reads).
+fn looks_like_a_token(token: &str) -> bool {
+    !token.is_empty()
+        && !token.contains("${")
+        && token
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | ';' | '#' | '\\'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_a_token;
+
+    #[test]
+    fn only_a_plain_token_is_written_into_an_npmrc() {
+        assert!(looks_like_a_token("npm_AbCdEfGh0123456789012345678901wxyz"));
+        assert!(looks_like_a_token(
+            "NGVhNjc5NjRjNjY4ZWE2MWIxM2E5OTljMmNm+/=="
+        ));
+        for bad in [
+            "",
+            "npm_NEW\nregistry=http://evil.example/",
+            "npm_${GITHUB_TOKEN}",
+            "npm NEW",
+            "npm_\"x",
+            "npm_x;comment",
+            "npm_x#comment",
+            "npm_é",
+            "npm_\u{1b}[2J",
+        ] {
+            assert!(!looks_like_a_token(bad), "{bad:?}");
+        }
+    }
 }

@@ -214,6 +214,12 @@ impl RegistryClient {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(bad());
         }
+        // As for redirects: a list read over https is never continued over plain http.
+        if self.http.registry().scheme() == "https" && url.scheme() == "http" {
+            return Err(RegistryError::InsecureNextLink {
+                link: text::quoted(link, self.http.redactor()),
+            });
+        }
         Ok(url)
     }
 }

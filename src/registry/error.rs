@@ -114,6 +114,9 @@ pub enum RegistryError {
     #[error("the registry's token list links to a next page that is not an http(s) URL: {link}")]
     BadNextLink { link: String },
 
+    #[error("the registry's token list, read over https, links to a next page over plain http, not followed: {link}")]
+    InsecureNextLink { link: String },
+
     #[error("the registry redirected {url} to {location}, which is not an http(s) URL")]
     BadRedirect { url: String, location: String },
 

@@ -259,14 +259,17 @@ impl Http {
 
     /// The headers for a request to `url`: credentials by npm's nerf-dart walk limited to
     /// their origin, and the one-time password only where credentials go. Without
-    /// `credentials` (a hop that left the origin first asked), neither.
+    /// `credentials` (a hop that left the origin first asked), neither; and never to an
+    /// origin other than the registry's (a `next` link, a web login's `doneUrl`), even one
+    /// whose host has its own credential configured: the token API lives on the registry.
     fn headers_for(
         &self,
         method: &Method,
         url: &Url,
         credentials: bool,
     ) -> Result<(HeaderMap, SentAuth), RegistryError> {
-        let credential = credentials
+        let on_registry = url.origin() == self.options.registry.origin();
+        let credential = (credentials && on_registry)
             .then(|| {
                 self.options
                     .credentials

@@ -280,3 +280,19 @@ fn every_setting_is_a_flag_written_as_npm_writes_it() {
         "{run:?}"
     );
 }
+
+/// An argument that is not UTF-8 is a usage error like any other, not a panic.
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_a_usage_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let sandbox = Sandbox::empty();
+    for args in [&[&b"\xff"[..]][..], &[b"list", b"\xff"]] {
+        let mut cmd = sandbox.cmd();
+        cmd.args(args.iter().map(|a| std::ffi::OsStr::from_bytes(a)));
+        let run = Run::of(&mut cmd);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(!run.stderr.contains("panicked"), "{run:?}");
+        assert!(run.stderr.ends_with("for usage.\n"), "{run:?}");
+    }
+}

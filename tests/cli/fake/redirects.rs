@@ -181,3 +181,30 @@ async fn a_redirect_from_https_to_http_is_refused() {
     ));
     assert_eq!(requests(&plain).await, 0);
 }
+
+/// A `next` link is held to the same rule as a redirect: another origin gets no credential,
+/// even the one the npmrc holds for it, and no one-time password; and a list read over
+/// https is not continued over plain http.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_next_link_to_another_origin_gets_none_of_its_credentials() {
+    let (fake, other) = two_origins().await;
+    Mock::given(method("GET"))
+        .respond_with(page(json!([{"key": "bbbbbbbb", "token": "t2"}]), ""))
+        .mount(&other)
+        .await;
+    fake.list_answers(page(
+        json!([{"key": "aaaaaaaa", "token": "t1"}]),
+        &format!("{}/steal", other.uri()),
+    ))
+    .await;
+    let run = fake.run(&["list", "--json", "--otp", "123456"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let seen = other.received_requests().await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0].headers.get("authorization").is_none(),
+        "{:?}",
+        seen[0].headers
+    );
+    assert!(seen[0].headers.get("npm-otp").is_none());
+}
