@@ -160,12 +160,11 @@ fn execute(settings: Settings) -> Result<(), AppError> {
             }
             CommandSettings::Rotate {
                 job,
-                overrides,
+                given,
                 saved_at,
             } => {
                 let saved_at = saved_at.as_ref();
-                commands::rotate::run(&client, job, overrides, saved_at, &printer, &ctx, &mut out)
-                    .await
+                commands::rotate::run(&client, job, given, saved_at, &printer, &ctx, &mut out).await
             }
         }
     })?;

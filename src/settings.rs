@@ -29,72 +29,66 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// not take the memory of the machine (12 pages of 29 MB once reached 500 MB).
 const MAX_LIST_BYTES: usize = 64 * 1024 * 1024;
 
-/// What `create` sends, before the password is known.
+/// What `create` and `rotate` were given for a new token, and the password to create it.
 #[derive(Debug, Default)]
 pub struct CreateSettings {
-    pub spec: TokenSpec,
+    pub given: SpecSettings,
     pub password: Option<Secret>,
 }
 
-/// The create settings a command line or configuration gave for `rotate`: they replace the
-/// old token's, and only those given do.
+/// Every setting that shapes a new token, each `None` where no flag, variable or npmrc line
+/// gave it: `create` lays them over an empty request, `rotate` over the old token's.
 #[derive(Debug, Default)]
-pub struct Overrides {
-    pub create: CreateSettings,
-    /// The config keys that were set, of `CREATE_KEYS`.
-    pub set: Vec<&'static str>,
+pub struct SpecSettings {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub packages: Option<Vec<String>>,
+    pub packages_all: Option<bool>,
+    pub scopes: Option<Vec<String>>,
+    pub orgs: Option<Vec<String>>,
+    pub packages_and_scopes_permission: Option<Permission>,
+    pub orgs_permission: Option<Permission>,
+    /// `Some(None)`: `expires=0`, no expiry.
+    pub expires_days: Option<Option<u32>>,
+    pub cidr_whitelist: Option<Vec<String>>,
+    pub bypass_2fa: Option<bool>,
+    pub readonly: Option<bool>,
 }
 
-/// The settings that shape a new token, as npm names them.
-const CREATE_KEYS: [&str; 12] = [
-    "name",
-    "token-description",
-    "packages",
-    "packages-all",
-    "scopes",
-    "orgs",
-    "packages-and-scopes-permission",
-    "orgs-permission",
-    "expires",
-    "cidr",
-    "bypass-2fa",
-    "read-only",
-];
-
-impl Overrides {
-    /// `base` (what the old token had) with every setting that was given in its place.
+impl SpecSettings {
+    /// `base` with every setting that was given in its place.
     pub fn apply(&self, mut base: TokenSpec) -> TokenSpec {
-        let given = &self.create.spec;
-        for key in &self.set {
-            match *key {
-                "name" => base.name.clone_from(&given.name),
-                "token-description" => base.description.clone_from(&given.description),
-                "packages" => base.packages.clone_from(&given.packages),
-                "packages-all" => base.packages_all = given.packages_all,
-                "scopes" => base.scopes.clone_from(&given.scopes),
-                "orgs" => base.orgs.clone_from(&given.orgs),
-                "packages-and-scopes-permission" => {
-                    base.packages_and_scopes_permission = given.packages_and_scopes_permission
-                }
-                "orgs-permission" => base.orgs_permission = given.orgs_permission,
-                "expires" => base.expires_days = given.expires_days,
-                "cidr" => base.cidr_whitelist.clone_from(&given.cidr_whitelist),
-                "bypass-2fa" => base.bypass_2fa = given.bypass_2fa,
-                "read-only" => base.readonly = given.readonly,
-                _ => {}
+        fn put<T: Clone>(target: &mut T, given: &Option<T>) {
+            if let Some(value) = given {
+                target.clone_from(value);
             }
         }
+        put(&mut base.name, &self.name.clone().map(Some));
+        put(&mut base.description, &self.description.clone().map(Some));
+        put(&mut base.packages, &self.packages);
+        put(&mut base.packages_all, &self.packages_all);
+        put(&mut base.scopes, &self.scopes);
+        put(&mut base.orgs, &self.orgs);
+        put(
+            &mut base.packages_and_scopes_permission,
+            &self.packages_and_scopes_permission.map(Some),
+        );
+        put(&mut base.orgs_permission, &self.orgs_permission.map(Some));
+        put(&mut base.expires_days, &self.expires_days);
+        put(&mut base.cidr_whitelist, &self.cidr_whitelist);
+        put(&mut base.bypass_2fa, &self.bypass_2fa);
+        put(&mut base.readonly, &self.readonly);
         // `--read-only` means read-only on npmjs.org too, where the permissions are what
-        // counts: the old token's copied `read-write` gives way unless one was given.
-        if given.readonly && self.set.contains(&"read-only") {
+        // counts: a `read-write` copied from an old token gives way unless one was given.
+        if self.readonly == Some(true) {
             let lower = |p: Option<Permission>| match p {
                 Some(Permission::ReadWrite) => Some(Permission::ReadOnly),
                 other => other,
             };
-            if !self.set.contains(&"packages-and-scopes-permission") {
+            if self.packages_and_scopes_permission.is_none() {
                 base.packages_and_scopes_permission = lower(base.packages_and_scopes_permission);
             }
-            if !self.set.contains(&"orgs-permission") {
+            if self.orgs_permission.is_none() {
                 base.orgs_permission = lower(base.orgs_permission);
             }
         }
@@ -122,7 +116,8 @@ pub enum CommandSettings {
     },
     Rotate {
         job: RotateJob,
-        overrides: Overrides,
+        /// What the new token gets instead of the old one's.
+        given: CreateSettings,
         /// With `--save`: where to write the new token, or why it cannot be written.
         saved_at: Option<Result<SavedAt, String>>,
     },
@@ -255,13 +250,7 @@ impl Settings {
             Job::Revoke(job) => CommandSettings::Revoke(job),
             Job::Status { fail_within } => CommandSettings::Status { fail_within },
             Job::Rotate(job) => CommandSettings::Rotate {
-                overrides: Overrides {
-                    create: create_settings(config, &mut warnings)?,
-                    set: CREATE_KEYS
-                        .into_iter()
-                        .filter(|key| config.get(key).is_some_and(|v| v != Value::Null))
-                        .collect(),
-                },
+                given: create_settings(config, &mut warnings)?,
                 saved_at: job.save.then(|| saved_at(config, &registry)),
                 job,
             },
@@ -724,24 +713,28 @@ fn create_settings(
     config: &Config,
     warnings: &mut Vec<String>,
 ) -> Result<CreateSettings, ConfigError> {
-    let expires_days = match config.parsed::<Days>("expires")? {
-        Some(Days(0)) | None => None,
-        Some(Days(days)) => Some(days),
-    };
+    let given = |key: &str| config.get(key).is_some_and(|v| v != Value::Null);
+    let list = |key: &str| given(key).then(|| config.list(key));
+    let mut flag = |key: &'static str| given(key).then(|| config.bool(key, warnings));
+    let packages_all = flag("packages-all");
+    let bypass_2fa = flag("bypass-2fa");
+    let readonly = flag("read-only");
     Ok(CreateSettings {
-        spec: TokenSpec {
+        given: SpecSettings {
             name: config.get_str("name"),
             description: config.get_str("token-description"),
-            packages: config.list("packages"),
-            packages_all: config.bool("packages-all", warnings),
-            scopes: config.list("scopes"),
-            orgs: config.list("orgs"),
+            packages: list("packages"),
+            packages_all,
+            scopes: list("scopes"),
+            orgs: list("orgs"),
             packages_and_scopes_permission: config.parsed("packages-and-scopes-permission")?,
             orgs_permission: config.parsed("orgs-permission")?,
-            expires_days,
-            cidr_whitelist: parse_cidr_list(&config.list("cidr"))?,
-            bypass_2fa: config.bool("bypass-2fa", warnings),
-            readonly: config.bool("read-only", warnings),
+            expires_days: config
+                .parsed::<Days>("expires")?
+                .map(|Days(days)| (days > 0).then_some(days)),
+            cidr_whitelist: list("cidr").map(|l| parse_cidr_list(&l)).transpose()?,
+            bypass_2fa,
+            readonly,
         },
         password: config.get_str("password").map(Secret::new),
     })
@@ -807,6 +800,43 @@ mod tests {
             CommandSettings::Create(create) => create,
             other => panic!("not create: {other:?}"),
         }
+    }
+
+    #[test]
+    fn given_settings_replace_only_what_they_give() {
+        let old = TokenSpec {
+            name: Some("ci".into()),
+            packages: vec!["a".into()],
+            packages_and_scopes_permission: Some(Permission::ReadWrite),
+            orgs_permission: Some(Permission::ReadWrite),
+            expires_days: Some(90),
+            bypass_2fa: true,
+            ..TokenSpec::default()
+        };
+        let f = Fixture::new("//r/:_authToken=x\nregistry=http://r/\n");
+        let s = f
+            .resolve(&["rotate", "abc", "--expires", "30", "--read-only"], &[])
+            .unwrap();
+        let CommandSettings::Rotate { given, .. } = &s.command else {
+            panic!("not rotate");
+        };
+        let new = given.given.apply(old.clone());
+        assert_eq!(new.name.as_deref(), Some("ci"));
+        assert_eq!(new.packages, ["a"]);
+        assert_eq!(new.expires_days, Some(30));
+        assert!(new.bypass_2fa && new.readonly);
+        // Read-only means read-only on npmjs.org too.
+        assert_eq!(
+            new.packages_and_scopes_permission,
+            Some(Permission::ReadOnly)
+        );
+        assert_eq!(new.orgs_permission, Some(Permission::ReadOnly));
+        // Nothing given: the old token's spec, unchanged.
+        let s = f.resolve(&["rotate", "abc"], &[]).unwrap();
+        let CommandSettings::Rotate { given, .. } = &s.command else {
+            panic!("not rotate");
+        };
+        assert_eq!(given.given.apply(old.clone()), old);
     }
 
     #[test]
@@ -951,11 +981,12 @@ mod tests {
             )
             .unwrap();
         assert_eq!(
-            create(&s).spec.cidr_whitelist,
+            create(&s).given.apply(TokenSpec::default()).cidr_whitelist,
             ["10.0.0.0/8", "192.0.2.0/24"]
         );
-        assert!(create(&s).spec.readonly);
-        assert_eq!(create(&s).spec.name.as_deref(), Some("ci"));
+        let spec = create(&s).given.apply(TokenSpec::default());
+        assert!(spec.readonly);
+        assert_eq!(spec.name.as_deref(), Some("ci"));
         assert_eq!(create(&s).password.as_ref().unwrap().expose(), "hunter22");
         assert_eq!(s.redactor.redact("hunter22"), "***");
     }

@@ -18,7 +18,8 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
     let password = password(options, ctx)?;
-    let result = create(client, password, options.spec.clone(), ctx).await?;
+    let spec = options.given.apply(TokenSpec::default());
+    let result = create(client, password, spec, ctx).await?;
     write_created(printer, &result, out)
 }
 

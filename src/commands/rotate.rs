@@ -10,12 +10,12 @@ use crate::hygiene::shown;
 use crate::npmrc;
 use crate::output::Printer;
 use crate::registry::{js_string, RegistryClient};
-use crate::settings::{Overrides, SavedAt};
+use crate::settings::{CreateSettings, SavedAt};
 
 pub async fn run(
     client: &RegistryClient,
     job: &RotateJob,
-    overrides: &Overrides,
+    given: &CreateSettings,
     saved_at: Option<&Result<SavedAt, String>>,
     printer: &Printer,
     ctx: &Context,
@@ -57,8 +57,8 @@ pub async fn run(
         }
     };
 
-    let spec = overrides.apply(old.successor_spec());
-    let password = create::password(&overrides.create, ctx)?;
+    let spec = given.given.apply(old.successor_spec());
+    let password = create::password(given, ctx)?;
     let result = create::create(client, password, spec, ctx).await?;
     create::write_created(printer, &result, out)?;
 
