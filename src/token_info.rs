@@ -627,10 +627,13 @@ impl TokenInfo {
 ///
 /// - With an ellipsis (`...` or `…`, the first one found splits it): `npm_NYn6...jCq0`
 ///   (npmjs: first 8 and last 4 characters), `ABCDE...VWXYZ` (Verdaccio). The head and the
-///   tail must both be non-empty, and the candidate must start with the head, end with the
-///   tail, and be strictly longer than both together (something was hidden).
-/// - Without: a classic npm mask is a bare prefix (`a73c95`), matched as npm matches it:
-///   the candidate starts with it. An empty mask matches nothing (npm's matches all).
+///   tail must both be non-empty and show at least `MIN_SHOWN` characters together, and the
+///   candidate must start with the head, end with the tail, and be strictly longer than
+///   both together (something was hidden).
+/// - Without: a classic npm mask is a bare prefix (`a73c95`), matched as npm matches it: the
+///   candidate starts with it. But only a mask of `MIN_SHOWN` characters or more, and only a
+///   candidate as long as a token (`MIN_TOKEN_LEN`): a registry's mask `npm_` or `3f2a`
+///   would otherwise claim every token, or an id the user typed, and revoke the wrong one.
 pub fn mask_matches(mask: &str, candidate: &str) -> bool {
     let split = ["...", "…"]
         .into_iter()
@@ -640,13 +643,26 @@ pub fn mask_matches(mask: &str, candidate: &str) -> bool {
         Some((head, tail)) => {
             !head.is_empty()
                 && !tail.is_empty()
+                && head.chars().count() + tail.chars().count() >= MIN_SHOWN
                 && candidate.len() > head.len() + tail.len()
                 && candidate.starts_with(head)
                 && candidate.ends_with(tail)
         }
-        None => !mask.is_empty() && candidate.starts_with(mask),
+        None => {
+            mask.chars().count() >= MIN_SHOWN
+                && candidate.chars().count() >= MIN_TOKEN_LEN
+                && candidate.starts_with(mask)
+        }
     }
 }
+
+/// The fewest characters of a token a mask must show to stand for it (npm's classic masks
+/// show 6).
+const MIN_SHOWN: usize = 6;
+
+/// The shortest text taken for a full token (npm's are 36 characters or more); anything
+/// shorter is an id.
+const MIN_TOKEN_LEN: usize = 16;
 
 impl TokenInfo {
     /// Whether `candidate` is the full token this one masks (see `mask_matches`); never
@@ -1397,6 +1413,17 @@ mod tests {
                 "{mask}"
             );
         }
+        // A mask that shows too little stands for too many tokens, and a short argument is
+        // an id, never a token a bare-prefix mask could claim.
+        assert!(!mask_matches("ab...c", "abXXXXXXXXXXXXXXXXXc"));
+        assert!(!mask_matches("npm_", full));
+        assert!(!mask_matches("3f2a", "3f2a9c"));
+        assert!(!mask_matches("3f2a9c", "3f2a9c"));
+        assert!(!mask_matches("a73c95", "a73c95b"));
+        assert!(mask_matches(
+            "a73c95",
+            "a73c95b1-2c3d-4e5f-8a9b-0c1d2e3f4a5b"
+        ));
         // The first ellipsis splits: the rest is part of the tail, matched literally.
         assert!(mask_matches("ab...cd...ef", "abXcd...ef"));
         assert!(!mask_matches("ab...cd...ef", "abXcdYef"));
@@ -1407,8 +1434,10 @@ mod tests {
     #[test]
     fn bare_masks_match_as_a_prefix_like_npm() {
         let classic = info(classic());
-        assert!(classic.mask_matches("a73c95deadbeef"));
-        assert!(classic.mask_matches("a73c95"), "npm: indexOf(mask) === 0");
+        assert!(classic.mask_matches("a73c95deadbeef0123"));
+        // npm's `indexOf(mask) === 0` takes the mask itself; an argument that short is an
+        // id, and ids are matched against keys only.
+        assert!(!classic.mask_matches("a73c95"));
         assert!(!classic.mask_matches("a73c9"));
         assert!(!classic.mask_matches("xa73c95"));
         assert!(!classic.mask_matches("A73C95DEADBEEF"));
@@ -1487,7 +1516,7 @@ mod tests {
         }
 
         #[test]
-        fn a_token_matches_its_own_masks(token in "[A-Za-z0-9_]{13,72}") {
+        fn a_token_matches_its_own_masks(token in "[A-Za-z0-9_]{16,72}") {
             let gat_mask = format!("{}...{}", &token[..8], &token[token.len() - 4..]);
             let verdaccio_mask = format!("{}…{}", &token[..5], &token[token.len() - 5..]);
             proptest::prop_assert!(mask_matches(&gat_mask, &token));

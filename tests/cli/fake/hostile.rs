@@ -103,3 +103,42 @@ async fn a_created_token_and_status_are_escaped_too() {
         );
     }
 }
+
+/// A registry's mask that shows too little (`npm_`, `3f2a`) cannot claim a stale id or
+/// another account's token: revoke deletes only what the user named.
+#[tokio::test(flavor = "multi_thread")]
+async fn short_masks_claim_no_argument() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([{"key": "ffff0000ffff0000", "token": "3f2a"},
+               {"key": "1111aaaa", "token": "npm_"},
+               {"key": "2222bbbb", "token": "n...z"}]),
+        "",
+    ))
+    .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&fake.server)
+        .await;
+    for arg in [
+        "3f2a9c",
+        "npm_ZZZZsomeOtherAccountsTokenQQQQ",
+        "nothing-like-a-tokenz",
+    ] {
+        let run = fake.run(&["revoke", arg]).await;
+        assert_eq!(run.code, 1, "{arg}: {run:?}");
+        assert!(
+            run.stderr.contains("Unknown token id or value"),
+            "{arg}: {run:?}"
+        );
+    }
+    let deletes = fake
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "DELETE")
+        .count();
+    assert_eq!(deletes, 0);
+}
