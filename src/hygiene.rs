@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 
+use crate::text;
 use crate::token_info::{TokenInfo, When};
 
 /// `--expired`, `--expires-within DAYS`, `--unused-for DAYS`; a token must match every one
@@ -100,10 +101,13 @@ impl Target {
 }
 
 /// A token as messages name it: its id, and its name when it has one (`3f2a9c (ci)`).
+/// Both come from the registry: escaped, so that a line break in a name cannot make a
+/// message look like two.
 pub fn shown(id: &str, name: Option<&str>) -> String {
-    match name {
+    let id = text::for_terminal_line(id);
+    match name.map(text::for_terminal_line) {
         Some(name) if !name.is_empty() => format!("{id} ({name})"),
-        _ => id.to_owned(),
+        _ => id.into_owned(),
     }
 }
 

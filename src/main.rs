@@ -195,9 +195,14 @@ fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
     }
     let label = paint.red("error");
     let mut stderr = std::io::stderr().lock();
-    // A usage error's message has its tip and pointer to help on lines of their own. Errors
-    // quote registry text and config values: nothing in a line may act on the terminal.
-    for line in message.lines() {
+    // A usage error's message has its tip and pointer to help on lines of their own (the
+    // only line breaks a message holds: registry text in one is escaped where it is put in).
+    // Errors quote registry text and config values: nothing in a line may act on the terminal.
+    let lines: Vec<&str> = match error {
+        AppError::Usage(_) => message.lines().collect(),
+        _ => vec![&message],
+    };
+    for line in lines {
         let _ = writeln!(
             stderr,
             "npm-token {label} {}",

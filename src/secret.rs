@@ -71,12 +71,18 @@ impl Redactor {
             .strip_prefix('"')
             .and_then(|j| j.strip_suffix('"'))
             .unwrap_or_default();
+        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+        use base64::Engine;
         let mut secrets = self.secrets.write().unwrap_or_else(PoisonError::into_inner);
         for form in [
             value,
             json,
             json.replace('/', "\\/").as_str(),
             percent_encode(value).as_str(),
+            // Base64, as a registry might echo what it decoded or encoded.
+            STANDARD.encode(value).as_str(),
+            STANDARD_NO_PAD.encode(value).as_str(),
+            URL_SAFE_NO_PAD.encode(value).as_str(),
         ] {
             insert(&mut secrets, form);
         }
@@ -120,6 +126,16 @@ impl Redactor {
         }
     }
 
+    /// Whether any registered secret, in any of its registered forms, is in `bytes` as it
+    /// stands: a fast check over a whole response before anything in it is masked. (Forms
+    /// broken up by invisible characters are found by [`Redactor::redact`] only.)
+    pub fn appears_in(&self, bytes: &[u8]) -> bool {
+        let secrets = self.secrets.read().unwrap_or_else(PoisonError::into_inner);
+        secrets
+            .iter()
+            .any(|(_, secret)| memchr::memmem::find(bytes, secret.as_bytes()).is_some())
+    }
+
     /// `text` with every registered secret replaced by `***`.
     pub fn redact(&self, text: &str) -> String {
         let secrets = self.secrets.read().unwrap_or_else(PoisonError::into_inner);
@@ -151,6 +167,20 @@ impl Redactor {
             }
         } else {
             masked = find_secrets(&secrets, text);
+        }
+        // A secret spelled another way: percent-encoded (wholly or in part, in any case, a
+        // form's `+` for a space), or in JSON's `\u` escapes.
+        if text.contains(['%', '\\', '+']) {
+            for plus_is_space in [false, true] {
+                let (decoded, origin) = decoded_view(text, plus_is_space);
+                if decoded != text {
+                    masked.extend(
+                        find_secrets(&secrets, &decoded)
+                            .into_iter()
+                            .map(|(start, end)| (origin[start].0, origin[end - 1].1)),
+                    );
+                }
+            }
         }
         if masked.is_empty() {
             return text.to_owned();
@@ -235,7 +265,27 @@ fn insert(secrets: &mut SecretSet, form: &str) {
 /// A character a terminal does not show as itself: a control (general category Cc) or a
 /// Unicode format character (Cf).
 pub fn is_invisible(c: char) -> bool {
-    c.is_control() || is_format(c)
+    c.is_control() || is_format(c) || is_default_ignorable_mark(c)
+}
+
+/// Default-ignorable characters that are not format characters but show as nothing all the
+/// same: the combining grapheme joiner, the Hangul fillers, Khmer's inherent vowels, the
+/// Mongolian and other variation selectors. Slipped between a secret's characters, they hide
+/// it from a plain search while a terminal shows it whole.
+fn is_default_ignorable_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFA0}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
 }
 
 /// Unicode general category Cf (format characters, Unicode 15.1): invisible characters that
@@ -281,6 +331,84 @@ fn percent_encode(text: &str) -> String {
         }
     }
     out
+}
+
+/// `text` with what encodes a character decoded, for a secret a registry or a URL library
+/// spelled another way: `%XX` runs (any case, any subset of characters encoded; with
+/// `plus_is_space`, `+` as a form's space) and JSON's `\uXXXX` (surrogate pairs too) and
+/// `\/`. Each decoded byte carries the byte range of `text` it came from.
+fn decoded_view(text: &str, plus_is_space: bool) -> (String, Vec<(usize, usize)>) {
+    let bytes = text.as_bytes();
+    let hex = |at: usize, len: usize| {
+        bytes
+            .get(at..at + len)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok())
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut origin: Vec<(usize, usize)> = Vec::with_capacity(text.len());
+    let mut push = |out: &mut String, c: char, from: usize, to: usize| {
+        out.push(c);
+        origin.extend(std::iter::repeat_n((from, to), c.len_utf8()));
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of `%XX`: its bytes decoded together, as UTF-8 when they are.
+        if bytes[i] == b'%' && hex(i + 1, 2).is_some() {
+            let start = i;
+            let mut run = Vec::new();
+            while let (Some(b'%'), Some(b)) = (bytes.get(i), hex(i + 1, 2)) {
+                run.push(b as u8);
+                i += 3;
+            }
+            match String::from_utf8(run) {
+                Ok(decoded) => decoded.chars().for_each(|c| push(&mut out, c, start, i)),
+                Err(_) => text[start..i]
+                    .chars()
+                    .for_each(|c| push(&mut out, c, start, i)),
+            }
+            continue;
+        }
+        if bytes[i] == b'\\' {
+            let unit = |at: usize| {
+                (bytes.get(at) == Some(&b'u'))
+                    .then(|| hex(at + 1, 4))
+                    .flatten()
+            };
+            if let Some(high) = unit(i + 1) {
+                let pair = (0xD800..0xDC00).contains(&high).then(|| {
+                    let low = (bytes.get(i + 6) == Some(&b'\\')).then(|| unit(i + 7))??;
+                    (0xDC00..0xE000)
+                        .contains(&low)
+                        .then(|| 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                });
+                let (code, len) = match pair.flatten() {
+                    Some(code) => (code, 12),
+                    None => (high, 6),
+                };
+                if let Some(c) = char::from_u32(code) {
+                    push(&mut out, c, i, i + len);
+                    i += len;
+                    continue;
+                }
+            }
+            if bytes.get(i + 1) == Some(&b'/') {
+                push(&mut out, '/', i, i + 2);
+                i += 2;
+                continue;
+            }
+        }
+        let c = text[i..].chars().next().expect("a char starts here");
+        let len = c.len_utf8();
+        push(
+            &mut out,
+            if plus_is_space && c == '+' { ' ' } else { c },
+            i,
+            i + len,
+        );
+        i += len;
+    }
+    (out, origin)
 }
 
 /// `%XX` sequences decoded; anything else (a lone `%`, invalid UTF-8) kept leniently.
@@ -339,6 +467,27 @@ mod tests {
         assert_eq!(format!("{:?}", Some(s)), "Some(Secret(REDACTED))");
         let r = redactor_with(&["npm_abcdef123456"]);
         assert!(!format!("{r:?}").contains("abcdef"));
+    }
+
+    #[test]
+    fn secrets_spelled_another_way_are_masked_too() {
+        let r = redactor_with(&["SECRET-TOKEN-123456", "p@ss w/rd+\u{e4}"]);
+        for (text, expected) in [
+            ("b64 U0VDUkVULVRPS0VOLTEyMzQ1Ng== end", "b64 *** end"),
+            ("form p%40ss+w%2Frd%2B%C3%A4 end", "form *** end"),
+            ("lower p%40ss%20w%2frd%2b%c3%a4 end", "lower *** end"),
+            ("partial ?pw=p@ss%20w/rd+%C3%A4&x", "partial ?pw=***&x"),
+            ("json p@ss w\\/rd+\\u00e4 end", "json *** end"),
+            ("json upper p@ss w/rd+\\u00E4", "json upper ***"),
+            (
+                "marks SECRET\u{034F}-TOKEN\u{FE0F}-123\u{180B}456",
+                "marks ***",
+            ),
+        ] {
+            assert_eq!(r.redact(text), expected, "{text:?}");
+        }
+        // Plain text around encodings stays as it was.
+        assert_eq!(r.redact("100% sure + 50%20"), "100% sure + 50%20");
     }
 
     #[test]
@@ -483,8 +632,12 @@ mod tests {
         ] {
             assert!(is_format(c), "{c:?}");
         }
-        for c in ['a', 'é', '中', '😀', '\u{300}', '\u{fe0f}', ' ', '\u{a0}'] {
+        for c in ['a', 'é', '中', '😀', '\u{300}', ' ', '\u{a0}'] {
             assert!(!is_format(c) && !is_invisible(c), "{c:?}");
+        }
+        // Not format characters, but shown as nothing all the same.
+        for c in ['\u{34f}', '\u{fe0f}', '\u{180b}', '\u{e0100}'] {
+            assert!(!is_format(c) && is_invisible(c), "{c:?}");
         }
         assert!(is_invisible('\u{1b}') && is_invisible('\u{85}') && is_invisible('\u{7f}'));
     }

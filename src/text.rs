@@ -83,6 +83,8 @@ fn escape(text: &str, mode: Mode) -> Cow<'_, str> {
     let needs_escape = |c: char| match c {
         '\n' => true,
         '\t' | '\\' => mode == Mode::Parseable,
+        // Unicode's line and paragraph separators: a line break to many readers.
+        '\u{2028}' | '\u{2029}' => true,
         _ => c.is_control() || is_format(c),
     };
     let Some(first) = text.find(needs_escape) else {
@@ -210,6 +212,15 @@ mod tests {
             "to\\u{200b}ken\\u{ad}\\u{feff}"
         );
         assert_eq!(for_terminal_line("tab\tnew\nline\\"), "tab\tnew\\nline\\");
+    }
+
+    #[test]
+    fn unicode_line_separators_are_line_breaks_too() {
+        assert_eq!(
+            for_terminal_line("a\u{2028}b\u{2029}c"),
+            "a\\u{2028}b\\u{2029}c"
+        );
+        assert_eq!(for_parseable("a\u{2028}b"), "a\\u{2028}b");
     }
 
     #[test]

@@ -130,9 +130,11 @@ where
     };
     let otp = match &challenge.web_auth {
         Some(web) => {
+            // The registry's URL: masked and escaped like anything else it sends.
+            let url = ctx.redactor.redact(&display_url(&web.auth_url));
             eprintln!(
                 "Authenticate your account at:\n{}\nWaiting for you to finish (Ctrl-C to stop)...",
-                display_url(&web.auth_url)
+                crate::text::for_terminal_line(&url)
             );
             client
                 .wait_for_web_login(&web.done_url)

@@ -73,7 +73,11 @@ pub async fn run(
             return Ok(());
         }
         if !job.dry_run {
-            eprint!("{}", printer.revocation_plan(&targets, false));
+            eprint!(
+                "{}",
+                ctx.redactor
+                    .redact(&printer.revocation_plan(&targets, false))
+            );
             confirm(targets.len(), job.yes, ctx)?;
         }
         targets

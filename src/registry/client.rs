@@ -12,7 +12,7 @@ use reqwest::header::HeaderMap;
 
 use super::error::{http_error, kind, parse_json, shape_error, RegistryError, SentAuth};
 use super::http::{ClientOptions, Http};
-use super::page::{decode_page, Token};
+use super::page::{decode_page, redact_value, Token};
 use super::spec::CreateTokenRequest;
 use crate::secret::Secret;
 use crate::text;
@@ -94,7 +94,14 @@ impl RegistryClient {
             };
             read = read.saturating_add(body.len());
             let page = decode_page(&body, &url)?;
-            tokens.extend(page.objects);
+            // A registry that echoes a credential it was sent into what it lists gets it
+            // masked before any output sees it (one fast check per page; rare work after).
+            let redactor = self.http.redactor();
+            if redactor.appears_in(&body) {
+                tokens.extend(page.objects.iter().map(|t| t.redacted(redactor)));
+            } else {
+                tokens.extend(page.objects);
+            }
             next = page.next.map(|link| self.resolve_link(&link)).transpose()?;
             if next.is_some() {
                 on_page(seen.len(), tokens.len());
@@ -148,7 +155,8 @@ impl RegistryClient {
         }
     }
 
-    /// Creates a token; returns the registry's answer as it came.
+    /// Creates a token; returns the registry's answer as it came, but for any configured
+    /// secret it echoes outside the new `token` (which is the one thing shown in full).
     pub async fn create_token(
         &self,
         request: &CreateTokenRequest,
@@ -158,7 +166,15 @@ impl RegistryClient {
             .http
             .send(Method::POST, url.clone(), Some(request.to_json()))
             .await?;
+        let redactor = self.http.redactor();
         match parse_json(&body, "POST", &url)? {
+            Value::Object(map) if redactor.appears_in(&body) => Ok(map
+                .into_iter()
+                .map(|(name, value)| match name.as_str() {
+                    "token" => (name, value),
+                    _ => (redactor.redact(&name), redact_value(value, redactor)),
+                })
+                .collect()),
             Value::Object(map) => Ok(map),
             other => Err(shape_error(
                 "POST",
@@ -187,7 +203,9 @@ impl RegistryClient {
         let body = self.http.send(Method::GET, url.clone(), None).await?;
         match parse_json(&body, "GET", &url)? {
             Value::Object(map) => match map.get("username") {
-                Some(Value::String(name)) if !name.is_empty() => Ok(name.clone()),
+                Some(Value::String(name)) if !name.is_empty() => {
+                    Ok(self.http.redactor().redact(name))
+                }
                 _ => Err(shape_error("GET", &url, "it has no `username`".into())),
             },
             other => Err(shape_error(

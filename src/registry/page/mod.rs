@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::error::{kind, parse_json, shape_error, RegistryError};
+use crate::secret::Redactor;
 
 /// One token object from `GET /-/npm/v1/tokens`.
 #[derive(Clone)]
@@ -75,6 +76,12 @@ impl Token {
         let mut fields = self.fields().0;
         fields.insert("id".to_owned(), Value::String(id.to_owned()));
         jsontext::stringify(out, &Value::Object(fields), 1);
+    }
+
+    /// This token with every registered secret masked in its names and strings: for a
+    /// registry that echoes a credential it was sent into what it lists.
+    pub fn redacted(&self, redactor: &Redactor) -> Token {
+        Token::from_map(redact_map(self.fields().0, redactor))
     }
 
     /// Decodes every field, in the registry's order. Decode once per use, not per field.
@@ -251,6 +258,26 @@ pub fn js_string(value: &Value) -> String {
             .collect::<Vec<_>>()
             .join(","),
         Value::Object(_) => "[object Object]".to_owned(),
+    }
+}
+
+/// A JSON object with every registered secret masked in its names and strings, at any depth.
+pub fn redact_map(map: Map<String, Value>, redactor: &Redactor) -> Map<String, Value> {
+    map.into_iter()
+        .map(|(k, v)| (redactor.redact(&k), redact_value(v, redactor)))
+        .collect()
+}
+
+/// A JSON value with every registered secret masked in its strings, at any depth.
+pub fn redact_value(value: Value, redactor: &Redactor) -> Value {
+    match value {
+        Value::String(s) => Value::String(redactor.redact(&s)),
+        Value::Array(items) => items
+            .into_iter()
+            .map(|v| redact_value(v, redactor))
+            .collect(),
+        Value::Object(map) => Value::Object(redact_map(map, redactor)),
+        other => other,
     }
 }
 

@@ -142,3 +142,96 @@ async fn short_masks_claim_no_argument() {
         .count();
     assert_eq!(deletes, 0);
 }
+
+/// A registry that echoes the credentials it was sent into what it lists, answers or names
+/// gets them masked in every output, stdout included (the new token alone is shown, once).
+#[tokio::test(flavor = "multi_thread")]
+async fn echoed_secrets_are_masked_on_stdout_too() {
+    use super::TOKEN;
+    let fake = Fake::start().await;
+    let password = "Hunter2-pass";
+    let echo = format!("leak {TOKEN} {password} 246810");
+    fake.list_answers(page(
+        json!([{"key": "aaaaaaaa01", "token": "npm_AAAA...ZZZZ", "name": echo,
+                "expiry": "2020-01-01T00:00:00.000Z", "accessed": null, "revoked": null,
+                "permissions": [], "scopes": [], "created": "2019-01-01T00:00:00.000Z"}]),
+        "",
+    ))
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/-/whoami"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"username": format!("u-{TOKEN}")})),
+        )
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "token": "npm_NEWTOKEN", "name": echo, "cidr": [password],
+        })))
+        .mount(&fake.server)
+        .await;
+    for args in [
+        &["list", "--lines"][..],
+        &["list", "--json"],
+        &["list", "--table"],
+        &["list", "--parseable"],
+        &["status"],
+        &["status", "--json"],
+        &["revoke", "--expired"],
+        &["create", "--password", password, "--otp", "246810"],
+        &[
+            "create",
+            "--password",
+            password,
+            "--otp",
+            "246810",
+            "--parseable",
+        ],
+        &[
+            "create",
+            "--password",
+            password,
+            "--otp",
+            "246810",
+            "--json",
+        ],
+    ] {
+        let run = fake.run(args).await;
+        // What this command was given: the npmrc's token, and create's password and OTP.
+        let known: &[&str] = if args[0] == "create" {
+            &[TOKEN, password, "246810"]
+        } else {
+            &[TOKEN]
+        };
+        for secret in known {
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{args:?} shows {secret}: {run:?}"
+            );
+        }
+        if args[0] == "create" {
+            assert!(run.stdout.contains("npm_NEWTOKEN"), "{args:?}: {run:?}");
+        }
+    }
+}
+
+/// A line break in a registry's name cannot make an error look like two messages.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_name_cannot_add_an_error_line() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([{"key": "eeeeeeee11", "token": "npm_EEEE...EEEE",
+                "name": "ci)\nnpm-token notice token is fine for 90 more days ("}]),
+        "",
+    ))
+    .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["revoke", "eeeeee"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+    assert!(run.stderr.contains("(ci)\\nnpm-token notice"), "{run:?}");
+}
