@@ -116,10 +116,7 @@ async fn short_masks_claim_no_argument() {
         "",
     ))
     .await;
-    Mock::given(method("DELETE"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&fake.server)
-        .await;
+    fake.accepts_deletes().await;
     for arg in [
         "3f2a9c",
         "npm_ZZZZsomeOtherAccountsTokenQQQQ",
@@ -132,15 +129,7 @@ async fn short_masks_claim_no_argument() {
             "{arg}: {run:?}"
         );
     }
-    let deletes = fake
-        .server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.method.as_str() == "DELETE")
-        .count();
-    assert_eq!(deletes, 0);
+    assert!(fake.deletes().await.is_empty());
 }
 
 /// A registry that echoes the credentials it was sent into what it lists, answers or names

@@ -21,27 +21,6 @@ async fn as_publish() -> Fake {
     fake
 }
 
-async fn deletes(fake: &Fake) -> Vec<String> {
-    let mut keys: Vec<String> = fake
-        .server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.method.as_str() == "DELETE")
-        .map(|r| r.url.path().rsplit('/').next().unwrap().to_owned())
-        .collect();
-    keys.sort();
-    keys
-}
-
-async fn accept_deletes(fake: &Fake) {
-    Mock::given(method("DELETE"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&fake.server)
-        .await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn list_filters_keep_each_format_and_say_what_they_cannot_see() {
     let fake = npmjs().await;
@@ -121,7 +100,7 @@ async fn the_table_marks_the_token_in_use() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bulk_revoke_shows_asks_and_never_takes_the_token_in_use() {
     let fake = as_publish().await;
-    accept_deletes(&fake).await;
+    fake.accepts_deletes().await;
 
     // No terminal, no --yes: the plan is shown, nothing is deleted.
     let run = fake.run(&["revoke", "--expired"]).await;
@@ -133,7 +112,7 @@ async fn bulk_revoke_shows_asks_and_never_takes_the_token_in_use() {
         "{run:?}"
     );
     assert!(run.stderr.ends_with("npm-token error not revoking 2 tokens without confirmation, and there is no terminal to ask: pass --yes (-y) to revoke them, or --dry-run to only list them\n"), "{run:?}");
-    assert!(deletes(&fake).await.is_empty());
+    assert!(fake.deletes().await.is_empty());
 
     // --dry-run: the plan is the output.
     let run = fake
@@ -149,7 +128,7 @@ async fn bulk_revoke_shows_asks_and_never_takes_the_token_in_use() {
         why.starts_with("never used, created ") && why.ends_with(" days ago"),
         "{why}"
     );
-    assert!(deletes(&fake).await.is_empty());
+    assert!(fake.deletes().await.is_empty());
 
     // The token in use matches --expires-within, and is skipped, said so.
     let run = fake.run(&["revoke", "--expires-within", "500", "-y"]).await;
@@ -159,7 +138,7 @@ async fn bulk_revoke_shows_asks_and_never_takes_the_token_in_use() {
         "{run:?}"
     );
     assert!(run.stderr.contains("skipping d83cf1 (publish): it is the token this configuration uses (name it to revoke it)"), "{run:?}");
-    assert!(deletes(&fake).await.is_empty());
+    assert!(fake.deletes().await.is_empty());
 
     // --yes: revoked, and reported as npm reports it.
     let run = fake.run(&["revoke", "--expired", "--yes"]).await;
@@ -168,13 +147,13 @@ async fn bulk_revoke_shows_asks_and_never_takes_the_token_in_use() {
         (0, "Removed 2 tokens\n"),
         "{run:?}"
     );
-    assert_eq!(deletes(&fake).await, [OLD_KEY, GONE_KEY]);
+    assert_eq!(fake.deletes().await, [OLD_KEY, GONE_KEY]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bulk_revoke_asks_on_a_terminal() {
     let fake = as_publish().await;
-    accept_deletes(&fake).await;
+    fake.accepts_deletes().await;
     let no = fake
         .run_in_terminal(
             format!("{BIN} revoke --expired --color=never"),
@@ -188,7 +167,7 @@ async fn bulk_revoke_asks_on_a_terminal() {
         no.stdout.contains("nothing was revoked: not confirmed"),
         "{no:?}"
     );
-    assert!(deletes(&fake).await.is_empty());
+    assert!(fake.deletes().await.is_empty());
     let yes = fake
         .run_in_terminal(
             format!("{BIN} revoke --expired --lines"),
@@ -198,7 +177,7 @@ async fn bulk_revoke_asks_on_a_terminal() {
         .await;
     assert_eq!(yes.code, 0, "{yes:?}");
     assert!(yes.stdout.ends_with("Removed 2 tokens\n"), "{yes:?}");
-    assert_eq!(deletes(&fake).await, [OLD_KEY, GONE_KEY]);
+    assert_eq!(fake.deletes().await, [OLD_KEY, GONE_KEY]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -253,11 +232,7 @@ async fn status_names_the_user_and_the_token_and_fails_before_it_expires() {
     fake.configure(&format!(
         "//127.0.0.1:{port}/:_authToken=npm_SessionTokenNotListed000000000000\n"
     ));
-    Mock::given(method("GET"))
-        .and(path("/-/whoami"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"username": "alice"})))
-        .mount(&fake.server)
-        .await;
+    fake.answers_whoami("alice").await;
     let run = fake.run(&["status", "--fail-within", "30"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
@@ -319,7 +294,7 @@ async fn rotate_says_what_exists_when_a_step_fails() {
         .run(&["rotate", "d83cf1", "--password", "nope-nope"])
         .await;
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(deletes(&fake).await.is_empty());
+    assert!(fake.deletes().await.is_empty());
 
     // The revoke fails: the new token is the output, and the error says the old one works.
     let fake = npmjs().await;
@@ -351,7 +326,7 @@ async fn rotate_says_what_exists_when_a_step_fails() {
         .run(&["rotate", "d83cf1", "--password", "pw-123456", "--keep-old"])
         .await;
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(deletes(&fake).await.is_empty());
+    assert!(fake.deletes().await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -375,7 +350,7 @@ async fn rotate_save_writes_only_the_token_in_use_into_its_npmrc() {
         .expect(1)
         .mount(&fake.server)
         .await;
-    accept_deletes(&fake).await;
+    fake.accepts_deletes().await;
     let before = std::fs::read_to_string(fake.sandbox.npmrc()).unwrap();
     let run = fake
         .run(&["rotate", PUBLISH_TOKEN, "--password", "pw-123456", "--save"])
@@ -392,7 +367,7 @@ async fn rotate_save_writes_only_the_token_in_use_into_its_npmrc() {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    assert_eq!(deletes(&fake).await, [PUBLISH_KEY]);
+    assert_eq!(fake.deletes().await, [PUBLISH_KEY]);
 
     // From the environment: refused, nothing created.
     let fake = as_publish().await;
@@ -454,7 +429,7 @@ async fn rotate_read_only_makes_a_read_only_successor() {
         .expect(1)
         .mount(&fake.server)
         .await;
-    accept_deletes(&fake).await;
+    fake.accepts_deletes().await;
     let run = fake
         .run(&["rotate", "d83cf1", "--password", "pw-123456", "--read-only"])
         .await;
@@ -472,7 +447,7 @@ async fn rotate_save_writes_only_a_plain_token_and_masks_it_after() {
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"token": hostile})))
         .mount(&fake.server)
         .await;
-    accept_deletes(&fake).await;
+    fake.accepts_deletes().await;
     let before = std::fs::read_to_string(fake.sandbox.npmrc()).unwrap();
     let run = fake
         .run(&["rotate", "d83cf1", "--password", "pw-123456", "--save"])
@@ -483,7 +458,7 @@ async fn rotate_save_writes_only_a_plain_token_and_masks_it_after() {
         std::fs::read_to_string(fake.sandbox.npmrc()).unwrap(),
         before
     );
-    assert!(deletes(&fake).await.is_empty());
+    assert!(fake.deletes().await.is_empty());
 
     // The revoke fails with a body that quotes the new token: stderr masks it.
     let fake = npmjs().await;
@@ -553,16 +528,12 @@ async fn a_filter_spares_every_token_that_could_be_the_one_in_use() {
         "",
     ))
     .await;
-    accept_deletes(&fake).await;
+    fake.accepts_deletes().await;
     let run = fake.run(&["revoke", "--expired", "--yes"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.stderr.matches("skipping").count(), 2, "{run:?}");
-    assert!(deletes(&fake).await.is_empty());
-    Mock::given(method("GET"))
-        .and(path("/-/whoami"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"username": "alice"})))
-        .mount(&fake.server)
-        .await;
+    assert!(fake.deletes().await.is_empty());
+    fake.answers_whoami("alice").await;
     let run = fake.run(&["status", "--fail-within", "7"]).await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
@@ -577,11 +548,7 @@ async fn a_filter_spares_every_token_that_could_be_the_one_in_use() {
 #[tokio::test(flavor = "multi_thread")]
 async fn status_of_a_token_that_may_not_list_tokens() {
     let fake = Fake::start().await;
-    Mock::given(method("GET"))
-        .and(path("/-/whoami"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"username": "ci-bot"})))
-        .mount(&fake.server)
-        .await;
+    fake.answers_whoami("ci-bot").await;
     Mock::given(method("GET"))
         .and(path(TOKENS))
         .respond_with(

@@ -52,6 +52,38 @@ impl Fake {
         self.sandbox.append_npmrc(lines);
     }
 
+    /// Answers `GET /-/whoami` with this user.
+    async fn answers_whoami(&self, user: &str) {
+        Mock::given(method("GET"))
+            .and(path("/-/whoami"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"username": user})))
+            .mount(&self.server)
+            .await;
+    }
+
+    /// Answers every DELETE with 204, as npmjs.org does.
+    async fn accepts_deletes(&self) {
+        Mock::given(method("DELETE"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&self.server)
+            .await;
+    }
+
+    /// The keys of the DELETEs received so far, sorted.
+    async fn deletes(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.method.as_str() == "DELETE")
+            .map(|r| r.url.path().rsplit('/').next().unwrap().to_owned())
+            .collect();
+        keys.sort();
+        keys
+    }
+
     /// Points this fake's configuration at another port on this machine.
     fn point_at(&self, port: u16, extra: &str) {
         self.sandbox.write_npmrc(&format!(

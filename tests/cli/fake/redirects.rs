@@ -208,3 +208,29 @@ async fn a_next_link_to_another_origin_gets_none_of_its_credentials() {
     );
     assert!(seen[0].headers.get("npm-otp").is_none());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_next_link_from_https_to_http_is_refused() {
+    let backend = MockServer::start().await;
+    let plain = MockServer::start().await;
+    let plain_port = plain.address().port();
+    let pki = Pki::new();
+    let port = tls_front(*backend.address(), pki.leaf(&["127.0.0.1"]), None).await;
+    let next = format!("http://127.0.0.1:{plain_port}/-/npm/v1/tokens?page=1");
+    Mock::given(method("GET"))
+        .respond_with(page(json!([{"key": "aaaaaaaa", "token": "t1"}]), &next))
+        .mount(&backend)
+        .await;
+    let home = Sandbox::new(&format!(
+        "registry=https://127.0.0.1:{port}/\n//127.0.0.1:{port}/:_authToken={TOKEN}\n"
+    ));
+    home.file("ca.pem", &pki.ca_pem());
+    let mut cmd = home.cmd();
+    cmd.args(["list", "--cafile", "ca.pem"]);
+    let run = Run::of_async(cmd).await;
+    run.assert_error(&format!(
+        "the registry's token list, read over https, links to a next page over plain http, not \
+         followed: {next}; the registry is misbehaving: report it to its operators"
+    ));
+    assert_eq!(requests(&plain).await, 0);
+}
