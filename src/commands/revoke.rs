@@ -50,7 +50,7 @@ pub async fn run(
     let listed = Listed::fetch(client, printer, ctx, Operation::Revoke).await?;
     let targets = if job.filters.is_empty() {
         let infos = listed.infos();
-        resolve_revocation_targets(&listed.tokens, &job.ids)?
+        resolve_revocation_targets(&listed.tokens, &infos, &job.ids)?
             .into_iter()
             .map(|key| {
                 let n = listed.tokens.iter().position(|t| t.key() == key);
@@ -239,12 +239,9 @@ async fn delete_all(
 /// one is checked to stay a single path segment of the DELETE URL.
 pub fn resolve_revocation_targets(
     tokens: &[Token],
+    infos: &[TokenInfo],
     args: &[String],
 ) -> Result<Vec<String>, AppError> {
-    let infos: Vec<TokenInfo> = tokens
-        .iter()
-        .map(|t| TokenInfo::from_fields(&t.fields().0))
-        .collect();
     let mut keys: Vec<String> = Vec::new();
     for arg in args {
         let by_key: Vec<&str> = tokens
@@ -346,7 +343,11 @@ mod tests {
 
     fn resolve_in(tokens: &[Token], args: &[&str]) -> Result<Vec<String>, String> {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        resolve_revocation_targets(tokens, &args).map_err(|e| match e {
+        let infos: Vec<TokenInfo> = tokens
+            .iter()
+            .map(|t| TokenInfo::from_fields(&t.fields().0))
+            .collect();
+        resolve_revocation_targets(tokens, &infos, &args).map_err(|e| match e {
             AppError::Failed { message, .. } => message,
             other => format!("{other:?}"),
         })

@@ -22,8 +22,10 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
     let listed = Listed::fetch(client, printer, ctx, Operation::List).await?;
+    let infos = listed.infos();
     let key = match revoke::resolve_revocation_targets(
         &listed.tokens,
+        &infos,
         std::slice::from_ref(&job.target),
     )?
     .pop()
@@ -36,7 +38,6 @@ pub async fn run(
         .iter()
         .position(|t| t.key() == key)
         .ok_or_else(|| AppError::failed("no token to rotate"))?;
-    let infos = listed.infos();
     let old = &infos[n];
     let shown = shown(&listed.ids[n], old.name());
     // `--save` is refused before anything is created.
