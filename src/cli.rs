@@ -468,17 +468,12 @@ pub struct Parsed {
     pub layer: Layer,
 }
 
-/// The clap tree.
-pub fn command() -> clap::Command {
-    Cli::command()
-}
-
 /// Parses the command line as npm reads its own: every flag is the config key of its long
 /// name; a boolean flag also takes `--no-<flag>` and `--<flag>=true|false`; npm's
 /// shorthands (`-s`, `--silent`, `-q`, `-d`, `--verbose`) set the log level. An unknown
 /// flag stays clap's error, with its suggestion.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::Error> {
-    let command = command();
+    let mut command = Cli::command();
     let booleans = boolean_flags(&command);
     let mut negated = Vec::new();
     let mut argv = Vec::new();
@@ -517,13 +512,13 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::E
             None => argv.push(arg),
         }
     }
-    let matches = command.try_get_matches_from(argv)?;
+    // The tree is built once: parsing keeps it, and the flags' long names are read from it.
+    let matches = command.try_get_matches_from_mut(argv)?;
     let cli = Cli::from_arg_matches(&matches)?;
     let mut values = BTreeMap::new();
-    let root = self::command();
-    let mut scopes = vec![(&root, &matches)];
+    let mut scopes = vec![(&command, &matches)];
     if let Some((name, sub)) = matches.subcommand() {
-        if let Some(sub_command) = root.find_subcommand(name) {
+        if let Some(sub_command) = command.find_subcommand(name) {
             scopes.push((sub_command, sub));
         }
     }

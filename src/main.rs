@@ -29,7 +29,8 @@ use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
-use cli::{Job, Request};
+use clap::CommandFactory;
+use cli::{Cli, Job, Request};
 use commands::Context;
 use error::{AppError, Operation};
 use npmrc::Env;
@@ -52,9 +53,9 @@ fn main() -> ExitCode {
     let job = match parsed.cli.request() {
         Request::Registry(job) => job,
         Request::Completions(shell) => {
-            return offline(|out| completions::generate(shell, &mut cli::command(), out))
+            return offline(|out| completions::generate(shell, &mut Cli::command(), out))
         }
-        Request::Man => return offline(|out| man::render(cli::command(), out)),
+        Request::Man => return offline(|out| man::render(Cli::command(), out)),
     };
     // npm's usage error comes before anything is read.
     if let Job::Revoke(revoke) = &job {
@@ -253,7 +254,7 @@ fn usage_message(e: &clap::Error) -> String {
             .map(str::to_owned),
     );
     // The help to point to: the subcommand's, when one was typed.
-    let root = cli::command();
+    let root = Cli::command();
     // (`args_os`: an argument that is not UTF-8 is no subcommand, and no reason to panic.)
     let command = std::env::args_os()
         .skip(1)
