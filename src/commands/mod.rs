@@ -1,6 +1,7 @@
 //! One function per subcommand: take resolved settings and a client, do one thing, print.
 
 pub mod create;
+pub mod delete;
 pub mod list;
 pub mod revoke;
 pub mod rotate;
