@@ -3,7 +3,8 @@
 //! (secrets, and the shared redactor) and `text` (registry text made one safe line).
 //!
 //! - `client`: the token endpoints (list page by page, create, revoke, web login);
-//! - `http`: sending (credentials per origin, redirects, retries, proxies, TLS, body limits);
+//! - `http`: sending (credentials per origin, redirects, retries; proxies and TLS in
+//!   `http/transport`, retry policy in `http/retry`, body limits in `http/body`);
 //! - `page`: the token type, page decoding and its fast path, npm's `--json` re-printing;
 //! - `error`: what can go wrong, npm's summary lines, scraping error bodies, OTP challenges;
 //! - `auth`: which credential goes with which URL (npm's nerf-dart walk);

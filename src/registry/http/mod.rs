@@ -1,13 +1,20 @@
 //! Sending requests: credentials and the one-time password on the right origin only,
-//! redirects followed by hand, GETs retried as npm retries them, proxies and TLS from npm's
-//! settings, and response bodies read within limits.
+//! redirects followed by hand, GETs retried as npm retries them. Split by concern:
+//!
+//! - this file: what is sent where (headers, credentials per origin, redirects, retries);
+//! - `transport`: the HTTP clients, proxies and TLS from npm's settings, and failures below
+//!   HTTP;
+//! - `retry`: npm's retry policy and the registry's `Retry-After`;
+//! - `body`: response bodies read within limits.
+
+mod body;
+mod retry;
+mod transport;
 
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER,
-};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION};
 use reqwest::{Method, Url};
 
 use super::auth::{Credential, Credentials};
@@ -15,6 +22,11 @@ use super::display_url;
 use super::error::{http_error, RegistryError, SentAuth};
 use crate::secret::{Redactor, Secret};
 use crate::text;
+use body::{read_body, BodyError, MAX_ERROR_BODY};
+pub(in crate::registry) use retry::retry_after;
+pub use retry::RetryPolicy;
+pub use transport::Transport;
+use transport::{build_http_client, describe_transport_error};
 
 /// The `log` target of one line per request, shown at npm's `http` level.
 pub const HTTP_LOG_TARGET: &str = "http";
@@ -24,32 +36,6 @@ pub const NOTICE_LOG_TARGET: &str = "npm-notice";
 
 /// Redirects followed for one request.
 const MAX_REDIRECTS: usize = 10;
-
-/// Error bodies are only read this far: they are for a one-line message.
-const MAX_ERROR_BODY: usize = 64 * 1024;
-
-/// The most reserved for a body before it arrives: a registry that claims 32 MiB and sends
-/// a few bytes must not cost 32 MiB a page.
-const MAX_INITIAL_CAPACITY: usize = 1024 * 1024;
-
-/// How to reach the registry: proxies and TLS, from npm's settings.
-#[derive(Clone, Debug, Default)]
-pub struct Transport {
-    /// `https-proxy` or `proxy`: every request goes through it.
-    pub proxy: Option<Secret>,
-    /// Without one: `HTTPS_PROXY`/`HTTP_PROXY` from the environment, by the request's scheme.
-    pub env_https_proxy: Option<Secret>,
-    pub env_http_proxy: Option<Secret>,
-    /// `noproxy` or `NO_PROXY`: hosts reached directly.
-    pub no_proxy: Option<String>,
-    /// `strict-ssl=false` accepts any certificate.
-    pub strict_ssl: bool,
-    /// `ca` / `cafile`: PEM certificates to trust instead of the built-in roots.
-    pub ca: Vec<String>,
-    /// `cert` + `key`, or the registry's `:certfile` + `:keyfile`: a PEM client
-    /// certificate followed by its key, for mutual TLS.
-    pub client_identity: Option<Secret>,
-}
 
 #[derive(Debug)]
 pub struct ClientOptions {
@@ -71,28 +57,6 @@ pub struct ClientOptions {
     /// Every secret known, shared with the logger and the error reporter: text a registry
     /// sends back is scrubbed with it before it becomes part of an error.
     pub redactor: Redactor,
-}
-
-/// npm's `fetch-retries`, `fetch-retry-factor`, `fetch-retry-mintimeout` and
-/// `fetch-retry-maxtimeout`: the wait before retry n (from 0) is min × factorⁿ, at most max.
-/// A `Retry-After` from the registry is honoured, also capped at max. GETs only.
-#[derive(Clone, Copy, Debug)]
-pub struct RetryPolicy {
-    pub retries: u32,
-    pub factor: u32,
-    pub min_timeout: Duration,
-    pub max_timeout: Duration,
-}
-
-impl RetryPolicy {
-    /// Saturating throughout: the factor, the retry count and the registry's `Retry-After`
-    /// can be any size, and the wait is then `max_timeout`.
-    fn delay(&self, retry: u32, error: &RegistryError) -> Duration {
-        let backoff = self
-            .min_timeout
-            .saturating_mul(self.factor.saturating_pow(retry));
-        error.retry_after().unwrap_or(backoff).min(self.max_timeout)
-    }
 }
 
 /// An answer to a poll: its status, its `Retry-After`, and its body (within the limit).
@@ -475,97 +439,6 @@ impl Http {
     }
 }
 
-/// An HTTP client as npm's settings describe it; with `tls`, also its certificates.
-fn build_http_client(options: &ClientOptions, tls: bool) -> Result<reqwest::Client, RegistryError> {
-    let mut builder = reqwest::Client::builder()
-        .user_agent(options.user_agent.clone())
-        .redirect(reqwest::redirect::Policy::none());
-    if let Some(timeout) = options.timeout {
-        builder = builder.timeout(timeout);
-    }
-    builder = configure_proxies(builder, &options.transport)?;
-    if tls {
-        builder = configure_tls(builder, &options.transport)?;
-    } else {
-        builder = builder.tls_built_in_root_certs(false).https_only(false);
-    }
-    builder
-        .build()
-        .map_err(|e| RegistryError::Client(e.without_url().to_string()))
-}
-
-fn configure_proxies(
-    mut builder: reqwest::ClientBuilder,
-    transport: &Transport,
-) -> Result<reqwest::ClientBuilder, RegistryError> {
-    use reqwest::{NoProxy, Proxy};
-    let no_proxy = || transport.no_proxy.as_deref().and_then(NoProxy::from_string);
-    let proxy_error = |e: reqwest::Error| {
-        RegistryError::Client(format!("invalid proxy URL: {}", e.without_url()))
-    };
-    // Proxies come only from npm's settings as resolved, not from reqwest's own reading of
-    // the environment, so that `noproxy` applies to both.
-    builder = builder.no_proxy();
-    if let Some(proxy) = &transport.proxy {
-        builder = builder.proxy(
-            Proxy::all(proxy.expose())
-                .map_err(proxy_error)?
-                .no_proxy(no_proxy()),
-        );
-    } else {
-        if let Some(proxy) = &transport.env_https_proxy {
-            builder = builder.proxy(
-                Proxy::https(proxy.expose())
-                    .map_err(proxy_error)?
-                    .no_proxy(no_proxy()),
-            );
-        }
-        if let Some(proxy) = &transport.env_http_proxy {
-            builder = builder.proxy(
-                Proxy::http(proxy.expose())
-                    .map_err(proxy_error)?
-                    .no_proxy(no_proxy()),
-            );
-        }
-    }
-    Ok(builder)
-}
-
-fn configure_tls(
-    mut builder: reqwest::ClientBuilder,
-    transport: &Transport,
-) -> Result<reqwest::ClientBuilder, RegistryError> {
-    use reqwest::{Certificate, Identity};
-    if !transport.ca.is_empty() {
-        builder = builder.tls_built_in_root_certs(false);
-        for pem in &transport.ca {
-            let certs = Certificate::from_pem_bundle(pem.as_bytes())
-                .ok()
-                .filter(|certs| !certs.is_empty())
-                .ok_or_else(|| {
-                    RegistryError::Client(
-                        "the `ca` / `cafile` setting holds no readable PEM certificate".into(),
-                    )
-                })?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-    }
-    if !transport.strict_ssl {
-        builder = builder.danger_accept_invalid_certs(true);
-    }
-    if let Some(identity) = &transport.client_identity {
-        let identity = Identity::from_pem(identity.expose().as_bytes()).map_err(|_| {
-            RegistryError::Client(
-                "the client certificate (`cert`/`key`, or `certfile`/`keyfile`) is not a readable PEM certificate and key".into(),
-            )
-        })?;
-        builder = builder.identity(identity);
-    }
-    Ok(builder)
-}
-
 /// Logs a registry's `npm-notice` header as npm does (a `notice` line). Registry text is
 /// hostile: control characters (a terminal's escapes among them) are dropped, and the line
 /// is bounded.
@@ -582,17 +455,6 @@ fn log_notice(headers: &HeaderMap) {
     }
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored). Any
-/// number of seconds a registry sends is a valid `Duration`; more digits than a `u64` holds
-/// are ignored, never an overflow. Whoever waits on it caps it.
-pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-}
-
 fn sensitive(value: &str) -> Result<HeaderValue, RegistryError> {
     let mut v = HeaderValue::from_str(value).map_err(|_| {
         RegistryError::Client(
@@ -601,187 +463,4 @@ fn sensitive(value: &str) -> Result<HeaderValue, RegistryError> {
     })?;
     v.set_sensitive(true);
     Ok(v)
-}
-
-enum BodyError {
-    TooLarge,
-    Transport(reqwest::Error),
-}
-
-/// Reads a body up to `limit` bytes: past it, the body is cut there when `truncate` (an
-/// error body only feeds a one-line message), else it is an error.
-async fn read_body(
-    response: &mut reqwest::Response,
-    limit: usize,
-    truncate: bool,
-) -> Result<Vec<u8>, BodyError> {
-    let declared = response.content_length();
-    if !truncate && declared.is_some_and(|n| n > limit as u64) {
-        return Err(BodyError::TooLarge);
-    }
-    let mut body = Vec::with_capacity(initial_capacity(declared, limit));
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        // `body` never holds more than `limit`, so this cannot underflow.
-        let room = limit - body.len();
-        if chunk.len() > room {
-            if truncate {
-                body.extend_from_slice(&chunk[..room]);
-                break;
-            }
-            return Err(BodyError::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// What to reserve for a body before reading it: its declared length within the limit, but
-/// no more than [`MAX_INITIAL_CAPACITY`], as a `Content-Length` is only a claim.
-fn initial_capacity(declared: Option<u64>, limit: usize) -> usize {
-    let declared = declared.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    declared.min(limit).min(MAX_INITIAL_CAPACITY)
-}
-
-/// npm's code and a short reason for a failure below HTTP, from the innermost cause.
-/// A TLS failure is `ECERT` whatever carried it (rustls errors arrive inside io errors).
-fn describe_transport_error(error: &reqwest::Error) -> (&'static str, String) {
-    let mut reason = String::new();
-    let mut from_io = None;
-    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
-    while let Some(err) = source {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            from_io = match io.kind() {
-                ConnectionRefused => Some("ECONNREFUSED"),
-                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
-                    Some("ECONNRESET")
-                }
-                TimedOut => Some("ETIMEDOUT"),
-                AddrNotAvailable | NotFound => Some("ENOTFOUND"),
-                _ => from_io,
-            };
-        }
-        reason = err.to_string();
-        source = err.source();
-    }
-    let lower = reason.to_ascii_lowercase();
-    let tls = ["certificate", "tls", "handshake", "alert"]
-        .iter()
-        .any(|m| lower.contains(m));
-    let dns = ["dns", "failed to lookup", "name or service not known"]
-        .iter()
-        .any(|m| lower.contains(m));
-    let code = if tls {
-        "ECERT"
-    } else if dns {
-        "ENOTFOUND"
-    } else if let Some(code) = from_io {
-        code
-    } else if error.is_connect() {
-        "ECONNREFUSED"
-    } else {
-        "ECONNRESET"
-    };
-    if reason.is_empty() {
-        reason = "the connection failed".to_owned();
-    }
-    (code, reason)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::error::HttpError;
-    use super::*;
-
-    #[test]
-    fn retry_delays_follow_npm_and_cap_retry_after() {
-        let policy = RetryPolicy {
-            retries: 2,
-            factor: 10,
-            min_timeout: Duration::from_secs(10),
-            max_timeout: Duration::from_secs(60),
-        };
-        let plain = RegistryError::Timeout {
-            method: "GET".into(),
-            url: "u".into(),
-            after: Duration::ZERO,
-        };
-        assert_eq!(policy.delay(0, &plain), Duration::from_secs(10));
-        assert_eq!(policy.delay(1, &plain), Duration::from_secs(60));
-        assert_eq!(policy.delay(40, &plain), Duration::from_secs(60));
-        let limited = |secs| {
-            RegistryError::Http(Box::new(HttpError {
-                status: 429,
-                reason: String::new(),
-                method: "GET".into(),
-                url: "u".into(),
-                message: None,
-                otp_required: false,
-                web_auth: None,
-                sent: SentAuth::Bearer,
-                retry_after: Some(Duration::from_secs(secs)),
-            }))
-        };
-        assert_eq!(policy.delay(0, &limited(3)), Duration::from_secs(3));
-        assert_eq!(policy.delay(0, &limited(86_400)), Duration::from_secs(60));
-        assert_eq!(policy.delay(0, &limited(u64::MAX)), Duration::from_secs(60));
-    }
-
-    #[test]
-    fn retry_delays_saturate_on_any_numbers() {
-        let policy = RetryPolicy {
-            retries: u32::MAX,
-            factor: u32::MAX,
-            min_timeout: Duration::MAX,
-            max_timeout: Duration::MAX,
-        };
-        let plain = RegistryError::Timeout {
-            method: "GET".into(),
-            url: "u".into(),
-            after: Duration::ZERO,
-        };
-        assert_eq!(policy.delay(u32::MAX, &plain), Duration::MAX);
-        let zero = RetryPolicy {
-            factor: 0,
-            min_timeout: Duration::ZERO,
-            ..policy
-        };
-        assert_eq!(zero.delay(0, &plain), Duration::ZERO);
-        assert_eq!(zero.delay(u32::MAX, &plain), Duration::ZERO);
-    }
-
-    #[test]
-    fn retry_after_takes_any_number_of_seconds_and_ignores_the_rest() {
-        let parse = |value: &str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
-            retry_after(&headers)
-        };
-        assert_eq!(parse(" 7 "), Some(Duration::from_secs(7)));
-        assert_eq!(
-            parse("18446744073709551615"),
-            Some(Duration::from_secs(u64::MAX))
-        );
-        for ignored in [
-            "18446744073709551616",
-            "-1",
-            "1.5",
-            "Wed, 21 Oct 2015 07:28:00 GMT",
-            "",
-        ] {
-            assert_eq!(parse(ignored), None, "{ignored:?}");
-        }
-    }
-
-    #[test]
-    fn a_declared_length_reserves_at_most_a_mebibyte() {
-        assert_eq!(initial_capacity(None, 32 << 20), 8 * 1024);
-        assert_eq!(initial_capacity(Some(10), 32 << 20), 10);
-        assert_eq!(
-            initial_capacity(Some(u64::MAX), 32 << 20),
-            MAX_INITIAL_CAPACITY
-        );
-        assert_eq!(initial_capacity(Some(u64::MAX), 100), 100);
-        assert_eq!(initial_capacity(None, 100), 100);
-    }
 }
