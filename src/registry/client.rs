@@ -20,6 +20,13 @@ use crate::text;
 /// A token list longer than this many pages is treated as a registry fault.
 const MAX_PAGES: usize = 10_000;
 
+/// Requests in flight at once over HTTP/1.1, where each takes a connection of its own.
+const MAX_CONNECTIONS: usize = 16;
+
+/// Requests in flight at once over HTTP/2, as streams of one connection (servers commonly
+/// allow 100 or more; a server that allows fewer makes the rest wait for a stream).
+const MAX_STREAMS: usize = 64;
+
 /// How long to wait for a web login when `fetch-timeout` is 0 (no limit on requests).
 const DEFAULT_WEB_LOGIN_LIMIT: Duration = Duration::from_secs(5 * 60);
 
@@ -45,6 +52,16 @@ impl RegistryClient {
         Ok(RegistryClient {
             http: Http::new(options)?,
         })
+    }
+
+    /// How many requests a batch may have in flight at once: [`MAX_STREAMS`] once the
+    /// registry has answered over HTTP/2, else [`MAX_CONNECTIONS`].
+    pub fn max_in_flight(&self) -> usize {
+        if self.http.multiplexed() {
+            MAX_STREAMS
+        } else {
+            MAX_CONNECTIONS
+        }
     }
 
     /// `<registry>/-/npm/v1/tokens`, keeping the registry's path prefix.

@@ -1,5 +1,6 @@
 //! Sending requests: credentials and the one-time password on the right origin only,
-//! redirects followed by hand, GETs retried as npm retries them. Split by concern:
+//! redirects followed by hand, GETs retried as npm retries them, and one 429 pausing every
+//! request. Split by concern:
 //!
 //! - this file: what is sent where (headers, credentials per origin, redirects, retries);
 //! - `transport`: the HTTP clients, proxies and TLS from npm's settings, and failures below
@@ -11,6 +12,7 @@ mod body;
 mod retry;
 mod transport;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -78,6 +80,11 @@ pub struct Http {
     options: ClientOptions,
     /// `--otp`, or one obtained after a challenge; sent with every credentialed request.
     otp: Mutex<Option<Secret>>,
+    /// Whether the registry has answered over HTTP/2 (offered by ALPN over TLS): its
+    /// requests then share one connection, as streams.
+    multiplexed: AtomicBool,
+    /// Until when no request is sent: a 429 asks every request to wait, not only its own.
+    paused_until: Mutex<Option<tokio::time::Instant>>,
 }
 
 impl Http {
@@ -95,6 +102,8 @@ impl Http {
             },
             tls: OnceLock::new(),
             otp: Mutex::new(options.otp.clone()),
+            multiplexed: AtomicBool::new(false),
+            paused_until: Mutex::new(None),
             options,
         })
     }
@@ -135,6 +144,38 @@ impl Http {
         *self.otp.lock().unwrap_or_else(|e| e.into_inner()) = Some(otp);
     }
 
+    /// Whether the registry answered over HTTP/2: concurrent requests are then streams of
+    /// one connection rather than connections of their own.
+    pub fn multiplexed(&self) -> bool {
+        self.multiplexed.load(Ordering::Relaxed)
+    }
+
+    /// Holds every request back for `wait` from now (or longer, if another 429 asked so).
+    fn pause(&self, wait: Duration) {
+        let now = tokio::time::Instant::now();
+        // Beyond what an `Instant` holds: a century is for ever enough.
+        let until = now
+            .checked_add(wait)
+            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400));
+        let mut paused = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+        if paused.is_none_or(|at| at < until) {
+            *paused = Some(until);
+        }
+    }
+
+    /// Waits while a 429 holds requests back.
+    async fn wait_while_paused(&self) {
+        loop {
+            let until = *self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+            match until {
+                Some(until) if until > tokio::time::Instant::now() => {
+                    tokio::time::sleep_until(until).await
+                }
+                _ => return,
+            }
+        }
+    }
+
     /// One GET that is neither retried nor redirected, for polling: any status comes back
     /// as it is, with a body read within the usual limit.
     pub async fn poll(&self, url: &Url) -> Result<Polled, RegistryError> {
@@ -173,7 +214,14 @@ impl Http {
     }
 
     /// Sends a request; GETs are retried on transient failures as npm retries them. POST and
-    /// DELETE never are: repeating them could create or revoke twice.
+    /// DELETE are retried only after a 429: a registry that answers "too many requests" did
+    /// not act on it, whereas after a 5xx, a timeout or a dropped connection it may have,
+    /// and repeating it could create or revoke twice.
+    ///
+    /// A 429 holds back every request this client sends (those of a batch side by side
+    /// among them), not only the one it answered, for its `Retry-After` within
+    /// `fetch-retry-maxtimeout` (npm's backoff without one). Requests already sent are not
+    /// called back.
     pub async fn send(
         &self,
         method: Method,
@@ -193,31 +241,38 @@ impl Http {
         limit: usize,
     ) -> Result<Vec<u8>, RegistryError> {
         let policy = self.options.retry;
-        let retries = if method == Method::GET {
-            policy.retries
-        } else {
-            0
-        };
+        let retries = policy.retries;
         let mut retry = 0;
         loop {
-            match self
+            self.wait_while_paused().await;
+            let error = match self
                 .send_once(method.clone(), url.clone(), body.clone(), limit)
                 .await
             {
-                Err(e) if retry < retries && e.is_transient() => {
-                    let delay = policy.delay(retry, &e);
-                    // Shown by default: a wait of up to a minute must not look like a hang.
-                    log::warn!(
-                        "retrying {method} {} in {:.1}s ({}/{retries}): {e}",
-                        display_url(&url),
-                        delay.as_secs_f64(),
-                        retry + 1
-                    );
-                    tokio::time::sleep(delay).await;
-                    retry += 1;
-                }
-                result => return result,
+                Ok(body) => return Ok(body),
+                Err(error) => error,
+            };
+            let delay = policy.delay(retry, &error);
+            let rate_limited = error.status() == Some(429);
+            if rate_limited {
+                self.pause(delay);
             }
+            if retry >= retries || !(rate_limited || method == Method::GET && error.is_transient())
+            {
+                return Err(error);
+            }
+            // Shown by default: a wait of up to a minute must not look like a hang.
+            log::warn!(
+                "retrying {method} {} in {:.1}s ({}/{retries}): {error}",
+                display_url(&url),
+                delay.as_secs_f64(),
+                retry + 1
+            );
+            // A 429's wait is the pause, which every request waits out before it is sent.
+            if !rate_limited {
+                tokio::time::sleep(delay).await;
+            }
+            retry += 1;
         }
     }
 
@@ -377,6 +432,11 @@ impl Http {
         };
 
         log_notice(response.headers());
+        if response.version() == reqwest::Version::HTTP_2
+            && url.origin() == self.options.registry.origin()
+        {
+            self.multiplexed.store(true, Ordering::Relaxed);
+        }
         let shown = display_url(&url);
         let status = response.status();
         let limit = if status.is_success() {
