@@ -24,8 +24,8 @@ use crate::token_info::TokenInfo;
 /// npm's minimum id length.
 pub const MIN_ID_LEN: usize = 6;
 
-/// Shows `Fetching tokens: page N (M so far)…` on stderr while a multi-page list loads,
-/// and clears it when dropped.
+/// Shows `Fetching tokens: page N (M so far)…` (`page N of T` when the number of pages is
+/// known) on stderr while a multi-page list loads, and clears it when dropped.
 pub struct PageProgress {
     enabled: bool,
     shown: std::cell::Cell<bool>,
@@ -39,13 +39,14 @@ impl PageProgress {
         }
     }
 
-    /// Called after each page that has a next one.
-    pub fn page_done(&self, pages: usize, tokens: usize) {
+    /// Called after each page that has a next one, with the number of pages if known.
+    pub fn page_done(&self, pages: usize, tokens: usize, of: Option<usize>) {
         if self.enabled {
             let mut stderr = std::io::stderr().lock();
+            let of = of.map(|of| format!(" of {of}")).unwrap_or_default();
             let _ = write!(
                 stderr,
-                "\r\x1b[2KFetching tokens: page {} ({tokens} so far)…",
+                "\r\x1b[2KFetching tokens: page {}{of} ({tokens} so far)…",
                 pages + 1
             );
             let _ = stderr.flush();
@@ -88,7 +89,7 @@ impl Listed {
     ) -> Result<Listed, AppError> {
         log::info!("getting the token list");
         let progress = PageProgress::new(printer);
-        let on_page = |pages, n| progress.page_done(pages, n);
+        let on_page = |pages, n, of| progress.page_done(pages, n, of);
         let tokens = otplease(client, op, ctx, || client.list_tokens(&on_page)).await?;
         drop(progress);
         let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();

@@ -24,6 +24,7 @@ use super::display_url;
 use super::error::{http_error, RegistryError, SentAuth};
 use crate::secret::{Redactor, Secret};
 use crate::text;
+pub use body::Budget;
 use body::{read_body, BodyError, MAX_ERROR_BODY};
 pub(in crate::registry) use retry::retry_after;
 pub use retry::RetryPolicy;
@@ -191,7 +192,7 @@ impl Http {
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
         let limit = self.options.max_body_bytes;
-        let body = read_body(&mut response, limit, false)
+        let body = read_body(&mut response, limit, false, None)
             .await
             .map_err(|e| match e {
                 BodyError::TooLarge => RegistryError::TooLarge {
@@ -228,17 +229,19 @@ impl Http {
         url: Url,
         body: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, RegistryError> {
-        self.send_within(method, url, body, self.options.max_body_bytes)
+        self.send_within(method, url, body, self.options.max_body_bytes, None)
             .await
     }
 
-    /// As [`Http::send`], with a successful answer's body refused past `limit` bytes.
+    /// As [`Http::send`], with a successful answer's body refused past `limit` bytes or
+    /// past what `budget` has left (from which it then takes its length).
     pub async fn send_within(
         &self,
         method: Method,
         url: Url,
         body: Option<Vec<u8>>,
         limit: usize,
+        budget: Option<&Budget>,
     ) -> Result<Vec<u8>, RegistryError> {
         let policy = self.options.retry;
         let retries = policy.retries;
@@ -246,7 +249,7 @@ impl Http {
         loop {
             self.wait_while_paused().await;
             let error = match self
-                .send_once(method.clone(), url.clone(), body.clone(), limit)
+                .send_once(method.clone(), url.clone(), body.clone(), limit, budget)
                 .await
             {
                 Ok(body) => return Ok(body),
@@ -342,6 +345,7 @@ impl Http {
         mut url: Url,
         mut body: Option<Vec<u8>>,
         success_limit: usize,
+        budget: Option<&Budget>,
     ) -> Result<Vec<u8>, RegistryError> {
         let started = Instant::now();
         let origin = url.origin();
@@ -444,7 +448,7 @@ impl Http {
         } else {
             MAX_ERROR_BODY
         };
-        let body = read_body(&mut response, limit, !status.is_success())
+        let body = read_body(&mut response, limit, !status.is_success(), budget)
             .await
             .map_err(|e| match e {
                 BodyError::TooLarge => RegistryError::TooLarge {
