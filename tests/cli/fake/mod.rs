@@ -3,6 +3,7 @@
 //! answers are here.
 
 mod errors;
+mod far;
 mod hostile;
 mod hygiene;
 mod narrow;
