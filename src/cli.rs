@@ -196,7 +196,7 @@ pub struct NetworkArgs {
     #[arg(long, global = true, value_name = "MS")]
     pub fetch_timeout: Option<u64>,
 
-    /// How many times to retry a failed GET [default: 2]
+    /// How many times to retry a failed GET, or a 429 [default: 2]
     #[arg(long, global = true, value_name = "N")]
     pub fetch_retries: Option<u64>,
 
