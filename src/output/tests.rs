@@ -1,0 +1,498 @@
+use super::table::{text_width, GIVEN_UP_FIRST, HEADER};
+use super::*;
+use serde_json::json;
+
+const PLAIN: Paint = Paint(false);
+
+fn tokens() -> Vec<Token> {
+    [
+        json!({"user": "alice", "token": "ODZmM...hODg=", "key": "6d812cd1dd101381e3662cb1cbe30c7b",
+               "cidr": ["192.0.2.0/24", "10.0.0.0/8"], "readonly": false,
+               "created": "2026-11-25T01:22:03.385Z"}),
+        json!({"token": "npm_ab", "key": "2dfdb1d2", "name": "ci", "readonly": true,
+               "cidr_whitelist": null, "created": "2026-11-25T01:22:03.698Z", "updated": "x"}),
+        json!({}),
+    ]
+    .into_iter()
+    .map(|v| Token::from_map(v.as_object().unwrap().clone()))
+    .collect()
+}
+
+/// The fixed "now" of these tests.
+const NOW: &str = "2026-03-10T12:00:00Z";
+
+fn printer(format: OutputFormat, paint: Paint) -> Printer {
+    Printer {
+        format,
+        paint,
+        progress: false,
+        width: None,
+        ascii: false,
+        now: NOW.parse().unwrap(),
+    }
+}
+
+fn token_list(tokens: &[Token], ids: &[String], format: OutputFormat, paint: Paint) -> String {
+    let mut out = Vec::new();
+    write_token_list(&mut out, tokens, ids, None, &printer(format, paint)).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn ids() -> Vec<String> {
+    vec!["6d812c".into(), "2dfdb1".into(), "".into()]
+}
+
+#[test]
+fn lines_follow_npm() {
+    assert_eq!(
+        token_list(&tokens(), &ids(), OutputFormat::Lines, PLAIN),
+        "Token ODZmM...hODg=… with id 6d812c name (unnamed) created 2026-11-25\n\
+         with IP whitelist: 192.0.2.0/24,10.0.0.0/8\n\n\
+         Token npm_ab… with id 2dfdb1 name ci created 2026-11-25\n\n\
+         Token undefined… with id  name (unnamed) created undefined\n\n"
+    );
+}
+
+#[test]
+fn colour_follows_npm_chalk() {
+    let out = token_list(
+        &tokens()[..1],
+        &ids()[..1],
+        OutputFormat::Lines,
+        Paint(true),
+    );
+    assert_eq!(
+        out,
+        "\x1b[34mToken\x1b[39m ODZmM...hODg=… with id \x1b[36m6d812c\x1b[39m name \x1b[35m(unnamed)\x1b[39m created 2026-11-25\n\
+         with IP whitelist: \x1b[32m192.0.2.0/24,10.0.0.0/8\x1b[39m\n\n"
+    );
+    let table = token_list(&tokens(), &ids(), OutputFormat::Table, Paint(true));
+    assert!(table.contains("\x1b[1m id "), "{table}");
+    let plain = token_list(&tokens(), &ids(), OutputFormat::Table, PLAIN);
+    assert!(!plain.contains('\x1b'), "{plain}");
+}
+
+#[test]
+fn parseable_follows_npm() {
+    assert_eq!(
+        token_list(&tokens(), &ids(), OutputFormat::Parseable, PLAIN),
+        "key\ttoken\tid\tname\tcreated\treadonly\tCIDR whitelist\n\
+         6d812cd1dd101381e3662cb1cbe30c7b\tODZmM...hODg=\t6d812c\t\t2026-11-25T01:22:03.385Z\tfalse\t192.0.2.0/24,10.0.0.0/8\n\
+         2dfdb1d2\tnpm_ab\t2dfdb1\tci\t2026-11-25T01:22:03.698Z\ttrue\t\n\
+         \t\t\t\t\tfalse\t\n"
+    );
+}
+
+#[test]
+fn json_passes_objects_through_with_id_last() {
+    let out = token_list(&tokens()[1..2], &ids()[1..2], OutputFormat::Json, PLAIN);
+    assert_eq!(
+        out,
+        "[\n  {\n    \"token\": \"npm_ab\",\n    \"key\": \"2dfdb1d2\",\n    \"name\": \"ci\",\n    \"readonly\": true,\n    \"cidr_whitelist\": null,\n    \"created\": \"2026-11-25T01:22:03.698Z\",\n    \"updated\": \"x\",\n    \"id\": \"2dfdb1\"\n  }\n]\n"
+    );
+    assert_eq!(token_list(&[], &[], OutputFormat::Json, PLAIN), "[]\n");
+    assert_eq!(token_list(&[], &[], OutputFormat::Lines, PLAIN), "");
+}
+
+#[test]
+fn table_shows_every_token() {
+    let out = token_list(&tokens(), &ids(), OutputFormat::Table, PLAIN);
+    for needle in [
+        "6d812c",
+        "ODZmM...hODg=",
+        "192.0.2.0/24, 10.0.0.0/8",
+        "read-only",
+        "ci",
+    ] {
+        assert!(out.contains(needle), "{needle} in\n{out}");
+    }
+    assert_eq!(
+        token_list(&[], &[], OutputFormat::Table, PLAIN),
+        "No tokens.\n"
+    );
+}
+
+/// npmjs.org's list: granular tokens (one expiring soon, one expired, one revoked, one
+/// that never expires) and a classic one.
+fn npmjs_tokens() -> Vec<Token> {
+    [
+        json!({"name": "publish", "key": "d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6",
+               "token": "npm_NYn6...jCq0", "expiry": "2026-03-15T12:00:00.000Z",
+               "cidr": ["192.0.2.0/24"], "bypass_2fa": true, "revoked": null,
+               "created": "2026-01-14T12:22:18.350Z", "accessed": "2026-03-07T08:21:34.208Z",
+               "permissions": [{"name": "package", "action": "write"}, {"name": "org", "action": "read"}],
+               "scopes": [{"name": "@a/one", "type": "package"}, {"name": "@a/two", "type": "package"},
+                          {"name": "@b", "type": "scope"}, {"name": "acme", "type": "org"}]}),
+        json!({"name": "old", "key": "0b3f2c11-0000-4000-8000-000000000001",
+               "token": "npm_AAAA...BBBB", "expiry": "2026-02-26T09:00:00.000Z", "cidr": [],
+               "revoked": null, "created": "2025-12-01T00:00:00.000Z", "accessed": null,
+               "permissions": [{"name": "package", "action": "read"}], "scopes": []}),
+        json!({"name": "gone", "key": "7c0ffee0-0000-4000-8000-000000000002",
+               "token": "npm_CCCC...DDDD", "expiry": "2026-06-01T00:00:00.000Z", "cidr": [],
+               "revoked": "2026-03-01T10:00:00.000Z", "created": "2026-02-01T00:00:00.000Z",
+               "accessed": null, "permissions": [], "scopes": []}),
+        json!({"name": "reader", "key": "9e9e9e9e-0000-4000-8000-000000000003",
+               "token": "npm_EEEE...FFFF", "expiry": null, "cidr": [], "revoked": null,
+               "created": "2026-03-01T00:00:00.000Z", "accessed": "2026-03-10T11:00:00.000Z",
+               "permissions": [{"name": "package", "action": "read"}],
+               "scopes": [{"name": "@a/one", "type": "package"}]}),
+        json!({"token": "a73c95", "key": "ab12cd34", "cidr_whitelist": null, "readonly": true,
+               "automation": false, "created": "2017-10-21T10:00:00.000Z"}),
+    ]
+    .into_iter()
+    .map(|v| Token::from_map(v.as_object().unwrap().clone()))
+    .collect()
+}
+
+#[test]
+fn table_tells_what_each_token_may_do_and_when_it_ends() {
+    let ids: Vec<String> = ["d83cf1", "0b3f2c", "7c0ffe", "9e9e9e", "ab12cd"]
+        .map(String::from)
+        .to_vec();
+    let out = token_list(&npmjs_tokens(), &ids, OutputFormat::Table, PLAIN);
+    assert_eq!(
+        out,
+        "\
+┌────────┬───────────┬─────────────────┬─────────────────────────────┬────────────────────────────┬──────────────┬────────────┬──────────────────────────────────┬────────────┐
+│ id     ┆ name      ┆ token           ┆ access                      ┆ covers                     ┆ CIDR         ┆ created    ┆ expires                          ┆ last used  │
+╞════════╪═══════════╪═════════════════╪═════════════════════════════╪════════════════════════════╪══════════════╪════════════╪══════════════════════════════════╪════════════╡
+│ d83cf1 ┆ publish   ┆ npm_NYn6...jCq0 ┆ packages: write, orgs: read ┆ @a/one, @a/two, @b +1 more ┆ 192.0.2.0/24 ┆ 2026-01-14 ┆ 2026-03-15 (in 5 days)           ┆ 3 days ago │
+│ 0b3f2c ┆ old       ┆ npm_AAAA...BBBB ┆ packages: read              ┆                            ┆              ┆ 2025-12-01 ┆ 2026-02-26 (expired 12 days ago) ┆ never      │
+│ 7c0ffe ┆ gone      ┆ npm_CCCC...DDDD ┆ no access                   ┆                            ┆              ┆ 2026-02-01 ┆ revoked 2026-03-01               ┆ never      │
+│ 9e9e9e ┆ reader    ┆ npm_EEEE...FFFF ┆ packages: read              ┆ @a/one                     ┆              ┆ 2026-03-01 ┆ never                            ┆ today      │
+│ ab12cd ┆ (unnamed) ┆ a73c95          ┆ read-only                   ┆                            ┆              ┆ 2017-10-21 ┆                                  ┆            │
+└────────┴───────────┴─────────────────┴─────────────────────────────┴────────────────────────────┴──────────────┴────────────┴──────────────────────────────────┴────────────┘
+"
+    );
+    // With colour, the ids of the expired and the revoked token are red.
+    let coloured = token_list(&npmjs_tokens(), &ids, OutputFormat::Table, Paint(true));
+    for (id, dead) in [
+        ("d83cf1", false),
+        ("0b3f2c", true),
+        ("7c0ffe", true),
+        ("ab12cd", false),
+    ] {
+        let red = format!("\x1b[38;5;9m {id} ");
+        assert_eq!(coloured.contains(&red), dead, "{id} in\n{coloured}");
+    }
+}
+
+#[test]
+fn table_leaves_out_columns_no_token_fills() {
+    // Verdaccio's tokens: no expiry, use or coverage to show.
+    let out = token_list(&tokens()[..2], &ids()[..2], OutputFormat::Table, PLAIN);
+    let header = out.lines().nth(1).unwrap();
+    assert_eq!(
+        header
+            .split('┆')
+            .map(|c| c.trim_matches(['│', ' ']))
+            .collect::<Vec<_>>(),
+        ["id", "name", "token", "access", "CIDR", "created"]
+    );
+    let no_cidr = token_list(&tokens()[1..2], &ids()[1..2], OutputFormat::Table, PLAIN);
+    assert!(!no_cidr.contains("CIDR"), "{no_cidr}");
+}
+
+#[test]
+fn create_outputs() {
+    let result =
+        json!({"token": "full-token", "cidr": ["10.0.0.0/8"], "readonly": true, "expires": null});
+    let map = result.as_object().unwrap();
+    assert_eq!(
+        created_token(map, OutputFormat::Lines, PLAIN),
+        "Created token full-token\nwith IP whitelist: 10.0.0.0/8\n"
+    );
+    assert_eq!(
+        created_token(map, OutputFormat::Parseable, PLAIN),
+        "token\tfull-token\ncidr\t10.0.0.0/8\nreadonly\ttrue\nexpires\tnull\n"
+    );
+    let expiring = json!({"token": "t", "cidr_whitelist": [], "expires": "2027-01-01"});
+    assert_eq!(
+        created_token(expiring.as_object().unwrap(), OutputFormat::Lines, PLAIN),
+        "Created token t\nexpires: 2027-01-01\n"
+    );
+    // npmjs.org's answer: `cidr` and `expiry`, rights as objects.
+    let gat = json!({"name": "ci", "token": "npm_0123456789abcdefghijklmnopqrstuvwxyz",
+        "expiry": "2026-04-09T12:00:00.000Z", "cidr": ["192.0.2.0/24"],
+        "permissions": [{"name": "package", "action": "read"}], "scopes": [], "revoked": null});
+    let gat = gat.as_object().unwrap();
+    assert_eq!(
+        created_token(gat, OutputFormat::Lines, PLAIN),
+        "Created token npm_0123456789abcdefghijklmnopqrstuvwxyz\n\
+         with IP whitelist: 192.0.2.0/24\n\
+         expires: 2026-04-09T12:00:00.000Z\n"
+    );
+    assert_eq!(
+        created_token(gat, OutputFormat::Parseable, PLAIN),
+        "name\tci\ntoken\tnpm_0123456789abcdefghijklmnopqrstuvwxyz\n\
+         expiry\t2026-04-09T12:00:00.000Z\ncidr\t192.0.2.0/24\n\
+         permissions\t[{\"name\":\"package\",\"action\":\"read\"}]\nscopes\t\nrevoked\tnull\n"
+    );
+}
+
+#[test]
+fn revoke_outputs() {
+    let keys = vec!["a".to_owned(), "b".to_owned()];
+    assert_eq!(revoked(&keys, OutputFormat::Lines), "Removed 2 tokens\n");
+    assert_eq!(
+        revoked(&keys[..1], OutputFormat::Lines),
+        "Removed 1 token\n"
+    );
+    assert_eq!(revoked(&keys, OutputFormat::Parseable), "a\tb\n");
+    assert_eq!(
+        revoked(&keys, OutputFormat::Json),
+        "[\n  \"a\",\n  \"b\"\n]\n"
+    );
+}
+
+/// Classic and granular tokens together, each with an id: npmjs.org's list, two of
+/// Verdaccio's, and a token allowed from five ranges.
+fn mixed_list() -> (Vec<Token>, Vec<String>) {
+    let mut list = npmjs_tokens();
+    list.extend(tokens().into_iter().take(2));
+    let five = json!({"token": "npm_FIVE...CIDR", "key": "f1e2d3c4", "name": "many ranges",
+        "cidr_whitelist": ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
+                           "10.0.0.0/8", "172.16.0.0/12"],
+        "readonly": false, "created": "2026-02-02T00:00:00.000Z"});
+    list.push(Token::from_map(five.as_object().unwrap().clone()));
+    let ids = [
+        "d83cf1", "0b3f2c", "7c0ffe", "9e9e9e", "ab12cd", "6d812c", "2dfdb1", "f1e2d3",
+    ]
+    .map(String::from)
+    .to_vec();
+    (list, ids)
+}
+
+fn table_at(width: Option<u16>, ascii: bool, in_use: Option<usize>) -> String {
+    let (tokens, ids) = mixed_list();
+    let printer = Printer {
+        width,
+        ascii,
+        ..printer(OutputFormat::Table, PLAIN)
+    };
+    let mut out = Vec::new();
+    write_token_list(&mut out, &tokens, &ids, in_use, &printer).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// A rendered table read back: its header, and each row's cells, each cell as its
+/// lines. A row goes on over the lines whose `id` cell is empty.
+fn parse_table(table: &str) -> (Vec<String>, Vec<Vec<Vec<String>>>) {
+    let split = |line: &str| -> Vec<String> {
+        let inner = line
+            .trim_start_matches(['│', '|'])
+            .trim_end_matches(['│', '|']);
+        inner
+            .split(['┆', '|'])
+            .map(|c| c.trim().to_owned())
+            .collect()
+    };
+    let mut lines = table.lines();
+    assert!(lines.next().unwrap().starts_with(['┌', '+']), "{table}");
+    let mut header: Vec<Vec<String>> = Vec::new();
+    for line in lines.by_ref() {
+        if line.starts_with(['╞', '+']) {
+            break;
+        }
+        let cells = split(line);
+        header.resize(cells.len(), Vec::new());
+        for (column, cell) in cells.into_iter().enumerate() {
+            header[column].push(cell);
+        }
+    }
+    let mut rows: Vec<Vec<Vec<String>>> = Vec::new();
+    for line in lines.take_while(|line| !line.starts_with(['└', '+'])) {
+        let cells = split(line);
+        if !cells[0].is_empty() || rows.is_empty() {
+            rows.push(vec![Vec::new(); cells.len()]);
+        }
+        let row = rows.last_mut().unwrap();
+        for (column, cell) in cells.into_iter().enumerate() {
+            if !cell.is_empty() {
+                row[column].push(cell);
+            }
+        }
+    }
+    let header = header
+        .iter()
+        .map(|lines| lines.join(" ").trim().to_owned())
+        .collect();
+    (header, rows)
+}
+
+/// The columns the table shows at each width, as the tests below expect them.
+const FITS: [(u16, &[&str]); 5] = [
+    (40, &["id", "name", "expires"]),
+    (50, &["id", "name", "access", "expires"]),
+    (60, &["id", "name", "access", "expires", "last used"]),
+    (
+        80,
+        &["id", "name", "access", "CIDR", "expires", "last used"],
+    ),
+    (
+        120,
+        &[
+            "id",
+            "name",
+            "token",
+            "access",
+            "CIDR",
+            "created",
+            "expires",
+            "last used",
+        ],
+    ),
+];
+
+#[test]
+fn narrow_tables_fit_the_terminal_without_splitting_a_word() {
+    // At its natural width, every cell is on one line: what each narrow cell must read.
+    let (all_columns, natural) = parse_table(&table_at(None, false, Some(0)));
+    assert_eq!(all_columns, HEADER);
+    for (width, columns) in FITS {
+        let table = table_at(Some(width), false, Some(0));
+        for line in table.lines() {
+            assert!(
+                text_width(line) <= usize::from(width),
+                "{width}: {line}\n{table}"
+            );
+        }
+        let (header, rows) = parse_table(&table);
+        assert_eq!(header, columns, "{width}:\n{table}");
+        assert_eq!(rows.len(), natural.len(), "{width}:\n{table}");
+        for (row, whole) in rows.iter().zip(&natural) {
+            for (shown, name) in header.iter().enumerate() {
+                let whole = &whole[all_columns.iter().position(|c| c == name).unwrap()];
+                let lines = &row[shown];
+                if name == "CIDR" {
+                    // One range a line, or all on one line; then the count.
+                    assert!(lines.len() == 1 || lines.iter().all(|l| !l.contains(", ")));
+                    assert_eq!(lines.join(", ").replace(", +", " +"), whole.join(""));
+                } else {
+                    // Rejoined at the line breaks, the cell reads as it does whole:
+                    // no `creat`/`ed`.
+                    assert_eq!(lines.join(" "), whole.join(""), "{width}: {name}\n{table}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn narrow_tables_give_up_columns_in_a_set_order() {
+    for (width, columns) in FITS {
+        let given_up: Vec<&str> = HEADER
+            .into_iter()
+            .filter(|column| !columns.contains(column))
+            .collect();
+        let mut in_order = GIVEN_UP_FIRST[..given_up.len()].to_vec();
+        in_order.sort_by_key(|c| HEADER.iter().position(|h| h == c));
+        assert_eq!(given_up, in_order, "{width}");
+    }
+    // A list with no expiry to show keeps id and name to the last.
+    let (tokens, ids) = (tokens(), ids());
+    let printer = Printer {
+        width: Some(30),
+        ..printer(OutputFormat::Table, PLAIN)
+    };
+    let mut out = Vec::new();
+    write_token_list(&mut out, &tokens[..2], &ids[..2], None, &printer).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "\
+┌────────┬───────────┐
+│ id     ┆ name      │
+╞════════╪═══════════╡
+│ 6d812c ┆ (unnamed) │
+│ 2dfdb1 ┆ ci        │
+└────────┴───────────┘
+"
+    );
+}
+
+#[test]
+fn a_table_at_fifty_columns() {
+    assert_eq!(
+        table_at(Some(50), false, Some(0)),
+        "\
+┌────────┬───────────┬────────────┬─────────────┐
+│ id     ┆ name      ┆ access     ┆ expires     │
+╞════════╪═══════════╪════════════╪═════════════╡
+│ d83cf1 ┆ publish   ┆ packages:  ┆ 2026-03-15  │
+│        ┆ (in use)  ┆ write,     ┆ (in 5 days) │
+│        ┆           ┆ orgs: read ┆             │
+│ 0b3f2c ┆ old       ┆ packages:  ┆ 2026-02-26  │
+│        ┆           ┆ read       ┆ (expired 12 │
+│        ┆           ┆            ┆ days ago)   │
+│ 7c0ffe ┆ gone      ┆ no access  ┆ revoked     │
+│        ┆           ┆            ┆ 2026-03-01  │
+│ 9e9e9e ┆ reader    ┆ packages:  ┆ never       │
+│        ┆           ┆ read       ┆             │
+│ ab12cd ┆ (unnamed) ┆ read-only  ┆             │
+│ 6d812c ┆ (unnamed) ┆ read-write ┆             │
+│ 2dfdb1 ┆ ci        ┆ read-only  ┆             │
+│ f1e2d3 ┆ many      ┆ read-write ┆             │
+│        ┆ ranges    ┆            ┆             │
+└────────┴───────────┴────────────┴─────────────┘
+"
+    );
+}
+
+#[test]
+fn too_narrow_for_id_name_and_expiry_prints_npm_lines() {
+    let (tokens, ids) = mixed_list();
+    let lines = {
+        let mut out = Vec::new();
+        write_token_list(
+            &mut out,
+            &tokens,
+            &ids,
+            None,
+            &printer(OutputFormat::Lines, PLAIN),
+        )
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    // id (6) + name (`(unnamed)`, 9) + expires (`2026-03-15`, 10) + borders (10) = 35.
+    assert_eq!(table_at(Some(34), false, None), lines);
+    assert!(table_at(Some(35), false, None).starts_with('┌'));
+    // A name with a word no terminal row holds does the same.
+    let long = json!({"key": "abcdef12", "name": "x".repeat(200), "token": "npm_ab"});
+    let printer = Printer {
+        width: Some(120),
+        ..printer(OutputFormat::Table, PLAIN)
+    };
+    let mut out = Vec::new();
+    let tokens = [Token::from_map(long.as_object().unwrap().clone())];
+    write_token_list(&mut out, &tokens, &["abcdef".to_owned()], None, &printer).unwrap();
+    assert!(String::from_utf8(out)
+        .unwrap()
+        .starts_with("Token npm_ab… with id abcdef"));
+}
+
+#[test]
+fn long_cidr_lists_end_with_a_count() {
+    let wide = table_at(None, false, None);
+    assert!(
+        wide.contains("┆ 192.0.2.0/24, 198.51.100.0/24 +3 more ┆"),
+        "{wide}"
+    );
+    let narrow = table_at(Some(80), false, None);
+    let (header, rows) = parse_table(&narrow);
+    let cidr = header.iter().position(|c| c == "CIDR").unwrap();
+    assert_eq!(
+        rows.last().unwrap()[cidr],
+        ["192.0.2.0/24", "198.51.100.0/24", "+3 more"],
+        "{narrow}"
+    );
+}
+
+#[test]
+fn dumb_terminals_get_ascii_borders() {
+    let table = table_at(Some(60), true, None);
+    assert!(table.is_ascii(), "{table}");
+    assert!(table.starts_with("+--------+"), "{table}");
+    assert!(table.contains("| id     | name "), "{table}");
+    let (header, _) = parse_table(&table);
+    assert_eq!(header, FITS[2].1);
+}
