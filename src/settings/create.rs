@@ -1,0 +1,120 @@
+//! What `create` and `rotate` were given for a new token.
+
+use super::ConfigError;
+use crate::cidr::parse_cidr_list;
+use crate::npmrc::{Config, Value};
+use crate::registry::{Permission, TokenSpec};
+use crate::secret::Secret;
+
+/// What `create` and `rotate` were given for a new token, and the password to create it.
+#[derive(Debug, Default)]
+pub struct CreateSettings {
+    pub given: SpecSettings,
+    pub password: Option<Secret>,
+}
+
+/// Every setting that shapes a new token, each `None` where no flag, variable or npmrc line
+/// gave it: `create` lays them over an empty request, `rotate` over the old token's.
+#[derive(Debug, Default)]
+pub struct SpecSettings {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub packages: Option<Vec<String>>,
+    pub packages_all: Option<bool>,
+    pub scopes: Option<Vec<String>>,
+    pub orgs: Option<Vec<String>>,
+    pub packages_and_scopes_permission: Option<Permission>,
+    pub orgs_permission: Option<Permission>,
+    /// `Some(None)`: `expires=0`, no expiry.
+    pub expires_days: Option<Option<u32>>,
+    pub cidr_whitelist: Option<Vec<String>>,
+    pub bypass_2fa: Option<bool>,
+    pub readonly: Option<bool>,
+}
+
+impl SpecSettings {
+    /// `base` with every setting that was given in its place.
+    pub fn apply(&self, mut base: TokenSpec) -> TokenSpec {
+        fn put<T: Clone>(target: &mut T, given: &Option<T>) {
+            if let Some(value) = given {
+                target.clone_from(value);
+            }
+        }
+        put(&mut base.name, &self.name.clone().map(Some));
+        put(&mut base.description, &self.description.clone().map(Some));
+        put(&mut base.packages, &self.packages);
+        put(&mut base.packages_all, &self.packages_all);
+        put(&mut base.scopes, &self.scopes);
+        put(&mut base.orgs, &self.orgs);
+        put(
+            &mut base.packages_and_scopes_permission,
+            &self.packages_and_scopes_permission.map(Some),
+        );
+        put(&mut base.orgs_permission, &self.orgs_permission.map(Some));
+        put(&mut base.expires_days, &self.expires_days);
+        put(&mut base.cidr_whitelist, &self.cidr_whitelist);
+        put(&mut base.bypass_2fa, &self.bypass_2fa);
+        put(&mut base.readonly, &self.readonly);
+        // `--read-only` means read-only on npmjs.org too, where the permissions are what
+        // counts: a `read-write` copied from an old token gives way unless one was given.
+        if self.readonly == Some(true) {
+            let lower = |p: Option<Permission>| match p {
+                Some(Permission::ReadWrite) => Some(Permission::ReadOnly),
+                other => other,
+            };
+            if self.packages_and_scopes_permission.is_none() {
+                base.packages_and_scopes_permission = lower(base.packages_and_scopes_permission);
+            }
+            if self.orgs_permission.is_none() {
+                base.orgs_permission = lower(base.orgs_permission);
+            }
+        }
+        base
+    }
+}
+
+/// A number of days, as `expires` takes it.
+pub(super) struct Days(u32);
+
+impl std::str::FromStr for Days {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        s.parse()
+            .map(Days)
+            .map_err(|_| "expected a whole number of days".to_owned())
+    }
+}
+
+/// Settings that change what `create` asks the registry for are checked strictly: ignoring a
+/// bad `orgs-permission` would create a token with wider access than intended.
+pub(super) fn create_settings(
+    config: &Config,
+    warnings: &mut Vec<String>,
+) -> Result<CreateSettings, ConfigError> {
+    let given = |key: &str| config.get(key).is_some_and(|v| v != Value::Null);
+    let list = |key: &str| given(key).then(|| config.list(key));
+    let mut flag = |key: &'static str| given(key).then(|| config.bool(key, warnings));
+    let packages_all = flag("packages-all");
+    let bypass_2fa = flag("bypass-2fa");
+    let readonly = flag("read-only");
+    Ok(CreateSettings {
+        given: SpecSettings {
+            name: config.get_str("name"),
+            description: config.get_str("token-description"),
+            packages: list("packages"),
+            packages_all,
+            scopes: list("scopes"),
+            orgs: list("orgs"),
+            packages_and_scopes_permission: config.parsed("packages-and-scopes-permission")?,
+            orgs_permission: config.parsed("orgs-permission")?,
+            expires_days: config
+                .parsed::<Days>("expires")?
+                .map(|Days(days)| (days > 0).then_some(days)),
+            cidr_whitelist: list("cidr").map(|l| parse_cidr_list(&l)).transpose()?,
+            bypass_2fa,
+            readonly,
+        },
+        password: config.get_str("password").map(Secret::new),
+    })
+}
