@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 mod save;
 mod typed;
-pub use save::replace_value;
+pub use save::{check_replaceable, replace_values};
 pub use typed::InvalidValue;
 
 /// One configuration value, as npm's ini decoder produces it.
@@ -266,6 +266,11 @@ impl Layer {
         self.values = values;
     }
 
+    /// Every key this layer sets, `${VAR}` in keys expanded.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+
     /// Names this layer in a message: its file, or what it is.
     pub fn describe(&self) -> String {
         match &self.source {
@@ -502,6 +507,16 @@ impl Config {
             return home.join(rest);
         }
         self.env.cwd.join(raw)
+    }
+
+    /// Every layer, highest priority first.
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    /// A string value as npm reads it from a layer: trimmed, `${VAR}` expanded.
+    pub fn expand(&self, raw: &str) -> String {
+        env_replace(raw.trim(), &|name| self.env.var(name).map(str::to_owned))
     }
 
     /// Every key set in any layer, with `${VAR}` in keys expanded.
