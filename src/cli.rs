@@ -369,6 +369,11 @@ pub struct RotateArgs {
     #[arg(long)]
     pub save: bool,
 
+    /// Do not test the new token before revoking the old one (for a token limited to
+    /// networks this machine is outside)
+    #[arg(long = "no-verify")]
+    pub no_verify: bool,
+
     /// What the new token gets instead of the old one's
     #[command(flatten)]
     pub create: CreateArgs,
@@ -418,6 +423,8 @@ pub struct RotateJob {
     pub target: String,
     pub keep_old: bool,
     pub save: bool,
+    /// Test the new token (`GET /-/whoami` with it) before revoking the old one.
+    pub verify: bool,
 }
 
 impl Cli {
@@ -443,6 +450,7 @@ impl Cli {
                 target: args.target.clone(),
                 keep_old: args.keep_old,
                 save: args.save,
+                verify: !args.no_verify,
             })),
             Some(Command::Completions { shell }) => Request::Completions(*shell),
             Some(Command::Man) => Request::Man,

@@ -14,6 +14,9 @@ pub enum AppError {
     },
     /// A check the user asked for did not pass (`status --fail-within`): exit 3.
     Check(String),
+    /// The person at the terminal said no (or ended the input) at a prompt, and nothing was
+    /// done: the message, and exit 2.
+    Cancelled(String),
     /// A failure after the command's result went to stdout (a created token, the tokens a
     /// revoke removed): reported on stderr only, so that stdout stays one document.
     AfterOutput(Box<AppError>),
@@ -32,7 +35,9 @@ impl AppError {
     /// What it says, for a report that lists several failures.
     pub fn message(&self) -> &str {
         match self {
-            AppError::Usage(message) | AppError::Check(message) => message,
+            AppError::Usage(message) | AppError::Check(message) | AppError::Cancelled(message) => {
+                message
+            }
             AppError::Failed { message, .. } => message,
             AppError::AfterOutput(inner) => inner.message(),
             AppError::BrokenPipe => "the output was closed",

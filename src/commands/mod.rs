@@ -66,10 +66,85 @@ impl Drop for PageProgress {
 pub struct Context {
     pub auth: AuthContext,
     pub interactive: bool,
+    /// stdout goes to the null device: a new token printed there would be lost.
+    pub output_discarded: bool,
     /// The token this configuration authenticates with, when it is a token.
     pub token_in_use: Option<Secret>,
     /// The shared redactor: a secret learnt while the command runs is registered with it.
     pub redactor: Redactor,
+    /// npm's `notice` level is on (the default): say each step of a multi-step command.
+    pub notices: bool,
+}
+
+impl Context {
+    /// Refuses to make a token whose one showing would go nowhere (stdout is the null
+    /// device), before anything is created.
+    pub fn check_output_kept(&self) -> Result<(), AppError> {
+        if self.output_discarded {
+            return Err(AppError::failed(
+                "the output goes to /dev/null, where the new token would be lost: nothing was \
+                 created; send it somewhere you can read it (a terminal, a file, a pipe)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// One line on stderr saying where a command stands (`Created 4f2a1c (ci).`), unless
+    /// the log level is below `notice`. Registry text in it is escaped, secrets masked.
+    pub fn say(&self, line: &str) {
+        if self.notices {
+            let line = self.redactor.redact(line);
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "{}",
+                crate::text::for_terminal_line(&line)
+            );
+        }
+    }
+}
+
+/// What a revoke that failed leaves behind, as far as its error tells: the registry
+/// refused it or never got it (`NotRevoked`), or it may have happened all the same (a
+/// timeout or a dropped connection after sending, a 404 for a token already gone, a
+/// server error, an answer that is not a registry's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterFailedRevoke {
+    NotRevoked,
+    MaybeRevoked,
+}
+
+impl AfterFailedRevoke {
+    pub fn of(error: &AppError) -> AfterFailedRevoke {
+        match error.code() {
+            // Refused before acting (a 429 is not performed), or never reached the registry.
+            Some(
+                "EOTP" | "E400" | "E401" | "E403" | "E405" | "E429" | "ECONNREFUSED" | "ENOTFOUND"
+                | "ECERT" | "EINVALIDCONFIG",
+            ) => AfterFailedRevoke::NotRevoked,
+            _ => AfterFailedRevoke::MaybeRevoked,
+        }
+    }
+
+    /// What became of `subject` (a token as messages name it, or `it`), in words, and the
+    /// command that settles it.
+    pub fn state(self, subject: &str, id: &str) -> String {
+        match self {
+            AfterFailedRevoke::NotRevoked => {
+                format!("{subject} was not revoked: `npm-token revoke {id}` tries again")
+            }
+            AfterFailedRevoke::MaybeRevoked => {
+                format!("{subject} may already be revoked: `npm-token list` shows whether it is")
+            }
+        }
+    }
+
+    /// `not revoked` or `may be revoked`, for JSON.
+    pub fn label(self) -> &'static str {
+        match self {
+            AfterFailedRevoke::NotRevoked => "not revoked",
+            AfterFailedRevoke::MaybeRevoked => "may be revoked",
+        }
+    }
 }
 
 /// The token list, every page of it, with npm's short ids (unique over the whole list).
@@ -93,6 +168,34 @@ impl Listed {
         let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
         let ids = shortest_unique_ids(&keys, MIN_ID_LEN);
         Ok(Listed { tokens, ids })
+    }
+
+    /// Keeps the first of tokens listed more than once under one key (a registry that
+    /// repeats a page): each is one token, to plan for once. Tokens without a key are kept.
+    pub fn fold_repeated(&mut self) {
+        let mut seen = std::collections::HashSet::new();
+        let keep: Vec<bool> = self
+            .tokens
+            .iter()
+            .map(|t| t.key().is_empty() || seen.insert(t.key().to_owned()))
+            .collect();
+        if keep.iter().all(|&k| k) {
+            return;
+        }
+        log::warn!(
+            "the registry listed {} tokens more than once; each is counted once",
+            keep.iter().filter(|&&k| !k).count()
+        );
+        let mut keep = keep.into_iter();
+        let mut ids = std::mem::take(&mut self.ids).into_iter();
+        let tokens = std::mem::take(&mut self.tokens);
+        for token in tokens {
+            let id = ids.next().unwrap_or_default();
+            if keep.next().unwrap_or(true) {
+                self.tokens.push(token);
+                self.ids.push(id);
+            }
+        }
     }
 
     /// Each token's typed view (decodes every token: only for what needs it).

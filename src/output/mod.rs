@@ -20,6 +20,7 @@ use create::created_token;
 use npm::{joined_field, write_lines};
 pub use paint::Paint;
 use revoke::revoked;
+pub use revoke::RevokeReport;
 pub use status::{StatusReport, TokenInUse};
 use table::write_table;
 

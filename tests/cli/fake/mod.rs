@@ -5,12 +5,14 @@
 mod errors;
 mod hostile;
 mod hygiene;
+mod lockout;
 mod narrow;
 mod npmjs;
 mod otp;
 mod pages;
 mod redirects;
 mod retries;
+mod rotation;
 mod secrets;
 mod terminal;
 
