@@ -65,7 +65,7 @@ pub enum Command {
     /// Show the registry, your user, and the token this configuration uses
     #[command(after_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
-    /// Replace a token with a new one like it, then revoke the old one
+    /// Replace a token with a new one like it: create, hand over, test, then revoke the old
     #[command(after_help = ROTATE_EXAMPLES)]
     Rotate(Box<RotateArgs>),
     /// Print a shell completion script
@@ -115,9 +115,12 @@ Examples:
   npm-token rotate 3f2a9c                 a new token like 3f2a9c, then 3f2a9c revoked
   npm-token rotate 3f2a9c --expires 30    the same, expiring in 30 days
   npm-token rotate 3f2a9c --save          the token in use, written into its npmrc
-  npm-token rotate 3f2a9c --keep-old --json | jq -r .token
+  npm-token rotate 3f2a9c --keep-old --json > rotated.jsonl   then store it, then revoke
+  jq -r 'select(.step == \"created\") | .created.token' rotated.jsonl
 
-The new token is printed once, in full, in every output format: store it now.";
+Four steps, each said as it is done: create the new token, hand it over (printed once, in
+full; with --save, saved), test it (it must sign in as you; --no-verify skips), and only
+then revoke the old one. A step that fails stops there and says what exists.";
 
 const CREATE_EXAMPLES: &str = "\
 Examples:
