@@ -165,37 +165,12 @@ impl Listed {
         let on_page = |pages, n| progress.page_done(pages, n);
         let tokens = otplease(client, op, ctx, || client.list_tokens(&on_page)).await?;
         drop(progress);
+        // A registry that repeats a page lists a token twice: it is one token, shown,
+        // planned for and counted once.
+        let tokens = fold_repeated(tokens);
         let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
         let ids = shortest_unique_ids(&keys, MIN_ID_LEN);
         Ok(Listed { tokens, ids })
-    }
-
-    /// Keeps the first of tokens listed more than once under one key (a registry that
-    /// repeats a page): each is one token, to plan for once. Tokens without a key are kept.
-    pub fn fold_repeated(&mut self) {
-        let mut seen = std::collections::HashSet::new();
-        let keep: Vec<bool> = self
-            .tokens
-            .iter()
-            .map(|t| t.key().is_empty() || seen.insert(t.key().to_owned()))
-            .collect();
-        if keep.iter().all(|&k| k) {
-            return;
-        }
-        log::warn!(
-            "the registry listed {} tokens more than once; each is counted once",
-            keep.iter().filter(|&&k| !k).count()
-        );
-        let mut keep = keep.into_iter();
-        let mut ids = std::mem::take(&mut self.ids).into_iter();
-        let tokens = std::mem::take(&mut self.tokens);
-        for token in tokens {
-            let id = ids.next().unwrap_or_default();
-            if keep.next().unwrap_or(true) {
-                self.tokens.push(token);
-                self.ids.push(id);
-            }
-        }
     }
 
     /// Each token's typed view (decodes every token: only for what needs it).
@@ -210,6 +185,28 @@ impl Listed {
     pub fn in_use(&self, infos: &[TokenInfo], ctx: &Context) -> Option<usize> {
         token_in_use(infos, ctx.token_in_use.as_ref()?.expose())
     }
+}
+
+/// The first of tokens listed more than once under one key (a registry that repeats a
+/// page), in the registry's order. Tokens without a key are all kept.
+fn fold_repeated(tokens: Vec<Token>) -> Vec<Token> {
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::HashSet::with_capacity(tokens.len());
+        tokens
+            .iter()
+            .map(|t| t.key().is_empty() || seen.insert(t.key()))
+            .collect()
+    };
+    let repeated = keep.iter().filter(|&&keep| !keep).count();
+    if repeated == 0 {
+        return tokens;
+    }
+    log::warn!("the registry listed {repeated} tokens more than once; each is counted once");
+    tokens
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(token, keep)| keep.then_some(token))
+        .collect()
 }
 
 /// npm's `otplease`: runs `request`; if the registry answers with a one-time-password
