@@ -234,7 +234,7 @@ proptest! {
         for format in FORMATS {
             let mut a = Vec::new();
             let mut b = Vec::new();
-            let printer = output::Printer { format, paint: output::Paint(false), progress: false, width: None, ascii: false, now: jiff::Timestamp::UNIX_EPOCH };
+            let printer = output::Printer { format, paint: output::Paint(false), progress: false, width: None, ascii: false, now: crate::token_info::Now::utc(jiff::Timestamp::UNIX_EPOCH) };
             output::write_token_list(&mut a, &from_text, &ids, None, &printer).unwrap();
             output::write_token_list(&mut b, &from_fields, &ids, None, &printer).unwrap();
             prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
@@ -256,7 +256,7 @@ proptest! {
         let ids = crate::ids::shortest_unique_ids(&keys, 6);
         for format in FORMATS {
             for paint in [output::Paint(false), output::Paint(true)] {
-                let printer = output::Printer { format, paint, progress: false, width: Some(50), ascii: false, now: jiff::Timestamp::UNIX_EPOCH };
+                let printer = output::Printer { format, paint, progress: false, width: Some(50), ascii: false, now: crate::token_info::Now::utc(jiff::Timestamp::UNIX_EPOCH) };
                 printer.token_list(&mut Vec::new(), &tokens, &ids, tokens.len().checked_sub(1)).unwrap();
                 for token in &tokens {
                     printer.created_token(&token.fields().0);

@@ -3,12 +3,11 @@
 use std::io::{self, Write};
 
 use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
-use jiff::Timestamp;
 
 use super::npm::write_lines;
 use super::{tty, Printer};
 use crate::registry::Token;
-use crate::token_info::{shortened, Status, TokenInfo, When};
+use crate::token_info::{shortened, Now, Status, TokenInfo, When};
 
 /// The table's columns, in order.
 pub(super) const HEADER: [&str; 9] = [
@@ -130,12 +129,7 @@ pub(super) fn write_table(
 
 /// One token's cells for the table: [`table_row`]'s, with the name marked when the token
 /// is the one in use, and the coverage and CIDR lists cut to a count.
-fn table_cells(
-    info: &TokenInfo,
-    id: &str,
-    now: Timestamp,
-    in_use: bool,
-) -> ([CellText; 9], Status) {
+fn table_cells(info: &TokenInfo, id: &str, now: Now, in_use: bool) -> ([CellText; 9], Status) {
     let (row, status) = table_row(info, id, now);
     let mut cells = row.map(|text| CellText::words(&tty(&text)));
     if in_use {
@@ -405,17 +399,16 @@ fn too_tall(cells: &[&[CellText; 9]], columns: &[(usize, usize)]) -> bool {
 }
 
 /// One token's cells, in `write_table`'s column order, and its status at `now`.
-pub(super) fn table_row(token: &TokenInfo, id: &str, now: Timestamp) -> ([String; 9], Status) {
-    let day = |text: &str| text.chars().take(10).collect::<String>();
+pub(super) fn table_row(token: &TokenInfo, id: &str, now: Now) -> ([String; 9], Status) {
     let status = token.status(now);
     let expires = match (status, token.expiry()) {
         (Status::Revoked, _) => {
-            let when = token.revoked().map(|d| day(d.text())).unwrap_or_default();
+            let when = token.revoked().map(|d| d.day(now)).unwrap_or_default();
             format!("revoked {when}").trim_end().to_owned()
         }
         (_, When::At(date)) if date.timestamp().is_some() => format!(
             "{} ({})",
-            day(date.text()),
+            date.day(now),
             token.expiry_phrase(now).unwrap_or_default()
         ),
         _ => token.expiry_phrase(now).unwrap_or_default(),
@@ -431,7 +424,7 @@ pub(super) fn table_row(token: &TokenInfo, id: &str, now: Timestamp) -> ([String
         token.access().to_string(),
         token.coverage().display(COVERS_SHOWN),
         token.cidr().map(|c| c.join(", ")).unwrap_or_default(),
-        token.created().map(|d| day(d.text())).unwrap_or_default(),
+        token.created().map(|d| d.day(now)).unwrap_or_default(),
         expires,
         token.last_used_phrase(now).unwrap_or_default(),
     ];

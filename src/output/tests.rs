@@ -1,5 +1,6 @@
 use super::table::{text_width, GIVEN_UP_FIRST, HEADER};
 use super::*;
+use crate::token_info::Now;
 use serde_json::json;
 
 const PLAIN: Paint = Paint(false);
@@ -28,7 +29,7 @@ fn printer(format: OutputFormat, paint: Paint) -> Printer {
         progress: false,
         width: None,
         ascii: false,
-        now: NOW.parse().unwrap(),
+        now: Now::utc(NOW.parse().unwrap()),
     }
 }
 
