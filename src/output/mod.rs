@@ -2,6 +2,7 @@
 //! token list streams into a writer; the short answers are returned whole.
 
 mod create;
+mod fit;
 mod npm;
 mod paint;
 mod revoke;
