@@ -87,8 +87,8 @@ impl Cell {
     }
 
     /// The cell's width on one line, uncut.
-    pub(super) fn natural(&self, capped: bool) -> usize {
-        width(&self.whole(capped))
+    fn natural(&self) -> usize {
+        width(&self.whole(false))
     }
 
     /// Whether the column may be narrower than this cell.
@@ -98,7 +98,7 @@ impl Cell {
 
     /// The narrowest this cell says something useful at.
     fn floor(&self) -> usize {
-        let natural = self.natural(false);
+        let natural = self.natural();
         match self {
             Cell::Whole(_) => natural,
             Cell::Text { mark, floor, .. } => natural.min(match mark {
@@ -221,7 +221,7 @@ impl Measure {
         let header = width(header);
         let natural = cells
             .clone()
-            .map(|cell| cell.natural(false))
+            .map(|cell| cell.natural())
             .fold(header, usize::max);
         let floor = if cells.clone().any(Cell::cuttable) {
             cells.map(Cell::floor).fold(header, usize::max).min(natural)
@@ -353,7 +353,7 @@ mod tests {
             s("198.51.100.0/24"),
             s("10.0.0.0/8"),
         ]);
-        assert_eq!(cidr.natural(false), 41);
+        assert_eq!(cidr.natural(), 41);
         assert_eq!(
             cidr.at(41),
             (s("192.0.2.0/24, 198.51.100.0/24, 10.0.0.0/8"), false)
