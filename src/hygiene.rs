@@ -1,10 +1,8 @@
 //! Token hygiene: the filters `list` and `revoke` share, and which listed token is the one
 //! this configuration authenticates with. Pure functions of the listed tokens and `now`.
 
-use jiff::Timestamp;
-
 use crate::text;
-use crate::token_info::{TokenInfo, When};
+use crate::token_info::{Now, TokenInfo, When};
 
 /// `--expired`, `--expires-within DAYS`, `--unused-for DAYS`; a token must match every one
 /// given.
@@ -22,7 +20,7 @@ impl Filters {
 
     /// Why `token` matches every filter given (`expired 3 days ago`, `unused for 40 days`),
     /// or `None` when one does not match. No filter: everything matches, for no reason.
-    pub fn reasons(&self, token: &TokenInfo, now: Timestamp) -> Option<Vec<String>> {
+    pub fn reasons(&self, token: &TokenInfo, now: Now) -> Option<Vec<String>> {
         let mut reasons = Vec::new();
         if self.expired {
             reasons.push(token.expired(now)?);
@@ -205,8 +203,8 @@ mod tests {
         TokenInfo::from_fields(v.as_object().unwrap())
     }
 
-    fn now() -> Timestamp {
-        "2026-11-30T12:00:00Z".parse().unwrap()
+    fn now() -> Now {
+        Now::utc("2026-11-30T12:00:00Z".parse().unwrap())
     }
 
     fn gat(key: &str, expiry: &str, accessed: Value, created: &str) -> TokenInfo {

@@ -245,6 +245,27 @@ fn example(page: &mut Roff, what: &str, lines: &[&str]) {
 
 /// The sections clap knows nothing about.
 fn write_prose(page: &mut Roff) {
+    page.control("SH", ["THE TABLE"]);
+    paragraphs(
+        page,
+        "In a terminal, list prints a table of one line per token at any width: cells are cut \
+         with an ellipsis (a name at its end, a list after the items that fit and a count such as +2, an \
+         expiry to its phrase), never wrapped. id, name and expires are always shown. The other \
+         columns are left out as the width requires: token, created, covers and CIDR first (each \
+         only while id, name, access, expires and last used can be shown comfortably beside it), \
+         then last used, then access. A line under the table says what was left out; --json \
+         shows every field. npm's lines are printed only when stdout is not a terminal, or with \
+         --lines.\n\n\
+         Expired and revoked tokens say so in the expires cell (their id and expiry red), a token \
+         expiring within 7 days says when (yellow), and the token in use has (in use) after its \
+         name (green).\n\n\
+         Days are calendar days in the local time zone (TZ): in 5 days is the number of days from \
+         today to the date printed beside it, and under a day ahead an expiry is counted in \
+         hours. --expires-within, --unused-for and status --fail-within count the same way: a \
+         token shown in 5 days matches --expires-within 5, one last used 5 days ago matches \
+         --unused-for 4.",
+    );
+
     page.control("SH", ["CONFIGURATION"]);
     page.text([roman(
         "npm-token reads npm's configuration, the way npm reads it. Later sources override \
@@ -315,7 +336,15 @@ fn write_prose(page: &mut Roff) {
                 "NO_COLOR",
                 "When set to anything but empty or 0, no colour unless --color=always.",
             ),
-            ("TERM", "When dumb, no colour unless --color=always."),
+            (
+                "TERM",
+                "When dumb, no colour unless --color=always, and the table's borders in ASCII.",
+            ),
+            (
+                "TZ",
+                "The time zone dates are printed and days counted in; without it, \
+                 /etc/localtime's (see THE TABLE).",
+            ),
             (
                 "HTTPS_PROXY, HTTP_PROXY, NO_PROXY",
                 "The proxy for https and http registries, and the hosts that bypass it, when \

@@ -2,6 +2,7 @@
 //! token list streams into a writer; the short answers are returned whole.
 
 mod create;
+mod fit;
 mod npm;
 mod paint;
 mod revoke;
@@ -10,11 +11,11 @@ mod table;
 
 use std::io::{self, Write};
 
-use jiff::Timestamp;
 use serde_json::{Map, Value};
 
 use crate::registry::{js_stringify_pretty, Token};
 use crate::text;
+use crate::token_info::Now;
 
 use create::created_token;
 use npm::{joined_field, write_lines};
@@ -68,7 +69,7 @@ pub struct Printer {
     /// Draw the table's borders in ASCII (`TERM=dumb` terminals show no box drawing).
     pub ascii: bool,
     /// The one clock read: what "expired", "in 5 days" and "3 days ago" are measured from.
-    pub now: Timestamp,
+    pub now: Now,
 }
 
 impl Printer {

@@ -21,6 +21,15 @@ impl Paint {
         self.fg(33, text)
     }
 
+    /// Faint, for what explains rather than informs.
+    pub(super) fn dim(self, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[2m{text}\x1b[22m")
+        } else {
+            text.to_owned()
+        }
+    }
+
     pub(super) fn green(self, text: &str) -> String {
         self.fg(32, text)
     }

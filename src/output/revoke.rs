@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::table::text_width;
+use super::fit::width as text_width;
 use super::{pretty_json, tsv, tty, OutputFormat, Printer};
 use crate::commands::AfterFailedRevoke;
 use crate::error::AppError;

@@ -1,6 +1,8 @@
-use super::table::{text_width, GIVEN_UP_FIRST, HEADER};
 use super::*;
+use crate::token_info::Now;
 use serde_json::json;
+
+mod tables;
 
 const PLAIN: Paint = Paint(false);
 
@@ -28,7 +30,7 @@ fn printer(format: OutputFormat, paint: Paint) -> Printer {
         progress: false,
         width: None,
         ascii: false,
-        now: NOW.parse().unwrap(),
+        now: Now::utc(NOW.parse().unwrap()),
     }
 }
 
@@ -153,15 +155,15 @@ fn table_tells_what_each_token_may_do_and_when_it_ends() {
     assert_eq!(
         out,
         "\
-┌────────┬───────────┬─────────────────┬─────────────────────────────┬────────────────────────────┬──────────────┬────────────┬──────────────────────────────────┬────────────┐
-│ id     ┆ name      ┆ token           ┆ access                      ┆ covers                     ┆ CIDR         ┆ created    ┆ expires                          ┆ last used  │
-╞════════╪═══════════╪═════════════════╪═════════════════════════════╪════════════════════════════╪══════════════╪════════════╪══════════════════════════════════╪════════════╡
-│ d83cf1 ┆ publish   ┆ npm_NYn6...jCq0 ┆ packages: write, orgs: read ┆ @a/one, @a/two, @b +1 more ┆ 192.0.2.0/24 ┆ 2026-01-14 ┆ 2026-03-15 (in 5 days)           ┆ 3 days ago │
-│ 0b3f2c ┆ old       ┆ npm_AAAA...BBBB ┆ packages: read              ┆                            ┆              ┆ 2025-12-01 ┆ 2026-02-26 (expired 12 days ago) ┆ never      │
-│ 7c0ffe ┆ gone      ┆ npm_CCCC...DDDD ┆ no access                   ┆                            ┆              ┆ 2026-02-01 ┆ revoked 2026-03-01               ┆ never      │
-│ 9e9e9e ┆ reader    ┆ npm_EEEE...FFFF ┆ packages: read              ┆ @a/one                     ┆              ┆ 2026-03-01 ┆ never                            ┆ today      │
-│ ab12cd ┆ (unnamed) ┆ a73c95          ┆ read-only                   ┆                            ┆              ┆ 2017-10-21 ┆                                  ┆            │
-└────────┴───────────┴─────────────────┴─────────────────────────────┴────────────────────────────┴──────────────┴────────────┴──────────────────────────────────┴────────────┘
+┌────────┬───────────┬─────────────────┬─────────────────────────────┬───────────────────────┬──────────────┬────────────┬──────────────────────────────────┬────────────┐
+│ id     ┆ name      ┆ token           ┆ access                      ┆ covers                ┆ CIDR         ┆ created    ┆ expires                          ┆ last used  │
+╞════════╪═══════════╪═════════════════╪═════════════════════════════╪═══════════════════════╪══════════════╪════════════╪══════════════════════════════════╪════════════╡
+│ d83cf1 ┆ publish   ┆ npm_NYn6...jCq0 ┆ packages: write, orgs: read ┆ @a/one, @a/two, @b +1 ┆ 192.0.2.0/24 ┆ 2026-01-14 ┆ 2026-03-15 (in 5 days)           ┆ 3 days ago │
+│ 0b3f2c ┆ old       ┆ npm_AAAA...BBBB ┆ packages: read              ┆                       ┆              ┆ 2025-12-01 ┆ 2026-02-26 (expired 12 days ago) ┆ never      │
+│ 7c0ffe ┆ gone      ┆ npm_CCCC...DDDD ┆ no access                   ┆                       ┆              ┆ 2026-02-01 ┆ revoked 2026-03-01               ┆ never      │
+│ 9e9e9e ┆ reader    ┆ npm_EEEE...FFFF ┆ packages: read              ┆ @a/one                ┆              ┆ 2026-03-01 ┆ never                            ┆ today      │
+│ ab12cd ┆ (unnamed) ┆ a73c95          ┆ read-only                   ┆                       ┆              ┆ 2017-10-21 ┆                                  ┆            │
+└────────┴───────────┴─────────────────┴─────────────────────────────┴───────────────────────┴──────────────┴────────────┴──────────────────────────────────┴────────────┘
 "
     );
     // With colour, the ids of the expired and the revoked token are red.
@@ -243,256 +245,4 @@ fn revoke_outputs() {
         revoked(&keys, OutputFormat::Json),
         "[\n  \"a\",\n  \"b\"\n]\n"
     );
-}
-
-/// Classic and granular tokens together, each with an id: npmjs.org's list, two of
-/// Verdaccio's, and a token allowed from five ranges.
-fn mixed_list() -> (Vec<Token>, Vec<String>) {
-    let mut list = npmjs_tokens();
-    list.extend(tokens().into_iter().take(2));
-    let five = json!({"token": "npm_FIVE...CIDR", "key": "f1e2d3c4", "name": "many ranges",
-        "cidr_whitelist": ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
-                           "10.0.0.0/8", "172.16.0.0/12"],
-        "readonly": false, "created": "2026-02-02T00:00:00.000Z"});
-    list.push(Token::from_map(five.as_object().unwrap().clone()));
-    let ids = [
-        "d83cf1", "0b3f2c", "7c0ffe", "9e9e9e", "ab12cd", "6d812c", "2dfdb1", "f1e2d3",
-    ]
-    .map(String::from)
-    .to_vec();
-    (list, ids)
-}
-
-fn table_at(width: Option<u16>, ascii: bool, in_use: Option<usize>) -> String {
-    let (tokens, ids) = mixed_list();
-    let printer = Printer {
-        width,
-        ascii,
-        ..printer(OutputFormat::Table, PLAIN)
-    };
-    let mut out = Vec::new();
-    write_token_list(&mut out, &tokens, &ids, in_use, &printer).unwrap();
-    String::from_utf8(out).unwrap()
-}
-
-/// A rendered table read back: its header, and each row's cells, each cell as its
-/// lines. A row goes on over the lines whose `id` cell is empty.
-fn parse_table(table: &str) -> (Vec<String>, Vec<Vec<Vec<String>>>) {
-    let split = |line: &str| -> Vec<String> {
-        let inner = line
-            .trim_start_matches(['│', '|'])
-            .trim_end_matches(['│', '|']);
-        inner
-            .split(['┆', '|'])
-            .map(|c| c.trim().to_owned())
-            .collect()
-    };
-    let mut lines = table.lines();
-    assert!(lines.next().unwrap().starts_with(['┌', '+']), "{table}");
-    let mut header: Vec<Vec<String>> = Vec::new();
-    for line in lines.by_ref() {
-        if line.starts_with(['╞', '+']) {
-            break;
-        }
-        let cells = split(line);
-        header.resize(cells.len(), Vec::new());
-        for (column, cell) in cells.into_iter().enumerate() {
-            header[column].push(cell);
-        }
-    }
-    let mut rows: Vec<Vec<Vec<String>>> = Vec::new();
-    for line in lines.take_while(|line| !line.starts_with(['└', '+'])) {
-        let cells = split(line);
-        if !cells[0].is_empty() || rows.is_empty() {
-            rows.push(vec![Vec::new(); cells.len()]);
-        }
-        let row = rows.last_mut().unwrap();
-        for (column, cell) in cells.into_iter().enumerate() {
-            if !cell.is_empty() {
-                row[column].push(cell);
-            }
-        }
-    }
-    let header = header
-        .iter()
-        .map(|lines| lines.join(" ").trim().to_owned())
-        .collect();
-    (header, rows)
-}
-
-/// The columns the table shows at each width, as the tests below expect them.
-const FITS: [(u16, &[&str]); 5] = [
-    (40, &["id", "name", "expires"]),
-    (50, &["id", "name", "access", "expires"]),
-    (60, &["id", "name", "access", "expires", "last used"]),
-    (
-        80,
-        &["id", "name", "access", "CIDR", "expires", "last used"],
-    ),
-    (
-        120,
-        &[
-            "id",
-            "name",
-            "token",
-            "access",
-            "CIDR",
-            "created",
-            "expires",
-            "last used",
-        ],
-    ),
-];
-
-#[test]
-fn narrow_tables_fit_the_terminal_without_splitting_a_word() {
-    // At its natural width, every cell is on one line: what each narrow cell must read.
-    let (all_columns, natural) = parse_table(&table_at(None, false, Some(0)));
-    assert_eq!(all_columns, HEADER);
-    for (width, columns) in FITS {
-        let table = table_at(Some(width), false, Some(0));
-        for line in table.lines() {
-            assert!(
-                text_width(line) <= usize::from(width),
-                "{width}: {line}\n{table}"
-            );
-        }
-        let (header, rows) = parse_table(&table);
-        assert_eq!(header, columns, "{width}:\n{table}");
-        assert_eq!(rows.len(), natural.len(), "{width}:\n{table}");
-        for (row, whole) in rows.iter().zip(&natural) {
-            for (shown, name) in header.iter().enumerate() {
-                let whole = &whole[all_columns.iter().position(|c| c == name).unwrap()];
-                let lines = &row[shown];
-                if name == "CIDR" {
-                    // One range a line, or all on one line; then the count.
-                    assert!(lines.len() == 1 || lines.iter().all(|l| !l.contains(", ")));
-                    assert_eq!(lines.join(", ").replace(", +", " +"), whole.join(""));
-                } else {
-                    // Rejoined at the line breaks, the cell reads as it does whole:
-                    // no `creat`/`ed`.
-                    assert_eq!(lines.join(" "), whole.join(""), "{width}: {name}\n{table}");
-                }
-            }
-        }
-    }
-}
-
-#[test]
-fn narrow_tables_give_up_columns_in_a_set_order() {
-    for (width, columns) in FITS {
-        let given_up: Vec<&str> = HEADER
-            .into_iter()
-            .filter(|column| !columns.contains(column))
-            .collect();
-        let mut in_order = GIVEN_UP_FIRST[..given_up.len()].to_vec();
-        in_order.sort_by_key(|c| HEADER.iter().position(|h| h == c));
-        assert_eq!(given_up, in_order, "{width}");
-    }
-    // A list with no expiry to show keeps id and name to the last.
-    let (tokens, ids) = (tokens(), ids());
-    let printer = Printer {
-        width: Some(30),
-        ..printer(OutputFormat::Table, PLAIN)
-    };
-    let mut out = Vec::new();
-    write_token_list(&mut out, &tokens[..2], &ids[..2], None, &printer).unwrap();
-    assert_eq!(
-        String::from_utf8(out).unwrap(),
-        "\
-┌────────┬───────────┐
-│ id     ┆ name      │
-╞════════╪═══════════╡
-│ 6d812c ┆ (unnamed) │
-│ 2dfdb1 ┆ ci        │
-└────────┴───────────┘
-"
-    );
-}
-
-#[test]
-fn a_table_at_fifty_columns() {
-    assert_eq!(
-        table_at(Some(50), false, Some(0)),
-        "\
-┌────────┬───────────┬────────────┬─────────────┐
-│ id     ┆ name      ┆ access     ┆ expires     │
-╞════════╪═══════════╪════════════╪═════════════╡
-│ d83cf1 ┆ publish   ┆ packages:  ┆ 2026-03-15  │
-│        ┆ (in use)  ┆ write,     ┆ (in 5 days) │
-│        ┆           ┆ orgs: read ┆             │
-│ 0b3f2c ┆ old       ┆ packages:  ┆ 2026-02-26  │
-│        ┆           ┆ read       ┆ (expired 12 │
-│        ┆           ┆            ┆ days ago)   │
-│ 7c0ffe ┆ gone      ┆ no access  ┆ revoked     │
-│        ┆           ┆            ┆ 2026-03-01  │
-│ 9e9e9e ┆ reader    ┆ packages:  ┆ never       │
-│        ┆           ┆ read       ┆             │
-│ ab12cd ┆ (unnamed) ┆ read-only  ┆             │
-│ 6d812c ┆ (unnamed) ┆ read-write ┆             │
-│ 2dfdb1 ┆ ci        ┆ read-only  ┆             │
-│ f1e2d3 ┆ many      ┆ read-write ┆             │
-│        ┆ ranges    ┆            ┆             │
-└────────┴───────────┴────────────┴─────────────┘
-"
-    );
-}
-
-#[test]
-fn too_narrow_for_id_name_and_expiry_prints_npm_lines() {
-    let (tokens, ids) = mixed_list();
-    let lines = {
-        let mut out = Vec::new();
-        write_token_list(
-            &mut out,
-            &tokens,
-            &ids,
-            None,
-            &printer(OutputFormat::Lines, PLAIN),
-        )
-        .unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    // id (6) + name (`(unnamed)`, 9) + expires (`2026-03-15`, 10) + borders (10) = 35.
-    assert_eq!(table_at(Some(34), false, None), lines);
-    assert!(table_at(Some(35), false, None).starts_with('┌'));
-    // A name with a word no terminal row holds does the same.
-    let long = json!({"key": "abcdef12", "name": "x".repeat(200), "token": "npm_ab"});
-    let printer = Printer {
-        width: Some(120),
-        ..printer(OutputFormat::Table, PLAIN)
-    };
-    let mut out = Vec::new();
-    let tokens = [Token::from_map(long.as_object().unwrap().clone())];
-    write_token_list(&mut out, &tokens, &["abcdef".to_owned()], None, &printer).unwrap();
-    assert!(String::from_utf8(out)
-        .unwrap()
-        .starts_with("Token npm_ab… with id abcdef"));
-}
-
-#[test]
-fn long_cidr_lists_end_with_a_count() {
-    let wide = table_at(None, false, None);
-    assert!(
-        wide.contains("┆ 192.0.2.0/24, 198.51.100.0/24 +3 more ┆"),
-        "{wide}"
-    );
-    let narrow = table_at(Some(80), false, None);
-    let (header, rows) = parse_table(&narrow);
-    let cidr = header.iter().position(|c| c == "CIDR").unwrap();
-    assert_eq!(
-        rows.last().unwrap()[cidr],
-        ["192.0.2.0/24", "198.51.100.0/24", "+3 more"],
-        "{narrow}"
-    );
-}
-
-#[test]
-fn dumb_terminals_get_ascii_borders() {
-    let table = table_at(Some(60), true, None);
-    assert!(table.is_ascii(), "{table}");
-    assert!(table.starts_with("+--------+"), "{table}");
-    assert!(table.contains("| id     | name "), "{table}");
-    let (header, _) = parse_table(&table);
-    assert_eq!(header, FITS[2].1);
 }

@@ -273,7 +273,7 @@ impl Settings {
                 progress: terminal.stderr && loglevel != LogLevel::Silent,
                 width: terminal.width,
                 ascii: env.var("TERM") == Some("dumb"),
-                now: crate::token_info::now(),
+                now: crate::token_info::Now::read(),
             },
             command,
             auth: AuthContext {

@@ -23,8 +23,8 @@ use serde_json::{Map, Value};
 use access::grants;
 pub use access::{Access, Level, Resource};
 use coverage::coverage;
-pub use coverage::{shortened, Coverage};
-pub use dates::{now, Date, Status, When};
+pub use coverage::Coverage;
+pub use dates::{Date, Now, Status, When};
 #[cfg(test)]
 use mask::mask_matches;
 

@@ -1,6 +1,7 @@
 //! Tests of reading a token object, and the fixtures the other modules' tests share.
 
 use super::*;
+use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
 use serde_json::json;
 
@@ -227,7 +228,13 @@ proptest::proptest! {
             fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         let t = TokenInfo::from_fields(&fields);
         let now = Timestamp::from_second(now % Timestamp::MAX.as_second()).unwrap();
-        for now in [now, Timestamp::MIN, Timestamp::MAX] {
+        // The widest offsets either way: no instant's day is out of range.
+        static ZONES: std::sync::OnceLock<[TimeZone; 3]> = std::sync::OnceLock::new();
+        let zones = ZONES.get_or_init(|| {
+            [TimeZone::UTC, TimeZone::fixed(Offset::MIN), TimeZone::fixed(Offset::MAX)]
+        });
+        for (at, zone) in [now, Timestamp::MIN, Timestamp::MAX].iter().flat_map(|at| zones.iter().map(move |z| (*at, z))) {
+            let now = Now { at, zone };
             let _ = (t.status(now), t.expires_in_days(now), t.expiry_phrase(now));
             let _ = (t.last_used_phrase(now), t.expired(now));
             let _ = (t.expires_within(days, now), t.unused_for(days, now));
