@@ -271,12 +271,13 @@ pub struct CreateArgs {
     #[arg(long, value_name = "ORG")]
     pub orgs: Vec<String>,
 
-    /// Permission on the packages and scopes
+    /// Permission on the packages and scopes; read-write-stage-only stages releases for
+    /// your 2FA approval instead of publishing them
     #[arg(long, value_name = "PERMISSION")]
     pub packages_and_scopes_permission: Option<Permission>,
 
     /// Permission on the organizations
-    #[arg(long, value_name = "PERMISSION")]
+    #[arg(long, value_name = "PERMISSION", value_parser = orgs_permission())]
     pub orgs_permission: Option<Permission>,
 
     /// Allow the token only from these IPv4 networks (repeatable, or comma-separated)
@@ -382,6 +383,15 @@ impl clap::ValueEnum for Permission {
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
         Some(clap::builder::PossibleValue::new(self.as_str()))
     }
+}
+
+/// `--orgs-permission`: help lists what organizations take. `read-write-stage-only` is
+/// parsed all the same, so that the settings refuse it in one line, as from an npmrc.
+fn orgs_permission() -> impl clap::builder::TypedValueParser<Value = Permission> {
+    let values = Permission::ALL
+        .map(|p| clap::builder::PossibleValue::new(p.as_str()).hide(!p.applies_to_orgs()));
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| s.parse::<Permission>())
 }
 
 /// What a command line asks for: a job against the registry, or text made from the clap
