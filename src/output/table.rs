@@ -428,7 +428,7 @@ pub(super) fn table_row(token: &TokenInfo, id: &str, now: Timestamp) -> ([String
             .unwrap_or("(unnamed)")
             .to_owned(),
         token.mask().unwrap_or("").to_owned(),
-        token.access().to_string(),
+        token.access_summary(),
         token.coverage().display(COVERS_SHOWN),
         token.cidr().map(|c| c.join(", ")).unwrap_or_default(),
         token.created().map(|d| day(d.text())).unwrap_or_default(),
