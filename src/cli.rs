@@ -64,6 +64,9 @@ pub enum Command {
     /// Show the registry, your user, and the token this configuration uses
     #[command(after_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
+    /// Find what is not ready for January 2027, or not safe: your tokens and this machine
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
     /// Replace a token with a new one like it, then revoke the old one
     #[command(after_help = ROTATE_EXAMPLES)]
     Rotate(Box<RotateArgs>),
@@ -107,7 +110,16 @@ const STATUS_EXAMPLES: &str = "\
 Examples:
   npm-token status
   npm-token status --fail-within 14     in CI: exit 3 when the token expires within 14 days
-  npm-token status --json | jq .token.expires";
+  npm-token status --json | jq .token.expiry";
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  npm-token audit                 your tokens and this machine, grouped by severity
+  npm-token audit --local         in CI: this machine's npmrc files and environment only
+  npm-token audit --json | jq -r '.tokens[]?.findings[].fix'
+
+Exit status: 0 nothing to report, 3 findings, 1 an error (or the tokens could not be
+listed and this machine has nothing to report).";
 
 const ROTATE_EXAMPLES: &str = "\
 Examples:
@@ -356,6 +368,13 @@ pub struct StatusArgs {
 }
 
 #[derive(Args)]
+pub struct AuditArgs {
+    /// Check this machine only (npmrc files and environment); send no request
+    #[arg(long)]
+    pub local: bool,
+}
+
+#[derive(Args)]
 pub struct RotateArgs {
     /// The token to replace: its id (as `list` shows it) or the full token
     #[arg(value_name = "ID|TOKEN")]
@@ -408,6 +427,7 @@ pub enum Job {
     Create,
     Revoke(RevokeJob),
     Status { fail_within: Option<u32> },
+    Audit { local: bool },
     Rotate(RotateJob),
 }
 
@@ -448,6 +468,7 @@ impl Cli {
             Some(Command::Status(args)) => Request::Registry(Job::Status {
                 fail_within: args.fail_within,
             }),
+            Some(Command::Audit(args)) => Request::Registry(Job::Audit { local: args.local }),
             Some(Command::Rotate(args)) => Request::Registry(Job::Rotate(RotateJob {
                 target: args.target.clone(),
                 keep_old: args.keep_old,

@@ -14,6 +14,8 @@ pub enum AppError {
     },
     /// A check the user asked for did not pass (`status --fail-within`): exit 3.
     Check(String),
+    /// A report found something (`audit`): exit 3; the output already says what.
+    Found,
     /// A failure after the command's result went to stdout (a created token, the tokens a
     /// revoke removed): reported on stderr only, so that stdout stays one document.
     AfterOutput(Box<AppError>),
@@ -35,6 +37,7 @@ impl AppError {
             AppError::Usage(message) | AppError::Check(message) => message,
             AppError::Failed { message, .. } => message,
             AppError::AfterOutput(inner) => inner.message(),
+            AppError::Found => "the report found something",
             AppError::BrokenPipe => "the output was closed",
         }
     }
@@ -51,7 +54,7 @@ impl AppError {
     /// This failure, coming after the output was written.
     pub fn after_output(self) -> Self {
         match self {
-            AppError::BrokenPipe | AppError::AfterOutput(_) => self,
+            AppError::BrokenPipe | AppError::AfterOutput(_) | AppError::Found => self,
             other => AppError::AfterOutput(Box::new(other)),
         }
     }

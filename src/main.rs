@@ -3,6 +3,7 @@
 //! `main` parses arguments, resolves settings, runs one command and maps the outcome to an
 //! exit code; it prints errors and nothing else.
 
+mod audit;
 mod cidr;
 mod cli;
 mod commands;
@@ -77,6 +78,7 @@ fn main() -> ExitCode {
         });
     match result {
         Ok(()) | Err(AppError::BrokenPipe) => ExitCode::SUCCESS,
+        Err(AppError::Found) => ExitCode::from(3),
         Err(e @ AppError::Check(_)) => {
             // The output already says it all (as JSON, too): one line on stderr, exit 3.
             report(&e, false, paint, &redactor);
@@ -132,9 +134,13 @@ fn execute(settings: Settings) -> Result<(), AppError> {
         interactive,
         token_in_use,
         redactor,
+        otps: Default::default(),
+        asking_otp: Default::default(),
     };
     let operation = match command {
-        CommandSettings::List { .. } | CommandSettings::Status { .. } => Operation::List,
+        CommandSettings::List { .. }
+        | CommandSettings::Status { .. }
+        | CommandSettings::Audit(_) => Operation::List,
         CommandSettings::Create(_) | CommandSettings::Rotate { .. } => Operation::Create,
         CommandSettings::Revoke(_) => Operation::Revoke,
     };
@@ -156,8 +162,15 @@ fn execute(settings: Settings) -> Result<(), AppError> {
             CommandSettings::Revoke(job) => {
                 commands::revoke::run(&client, job, &printer, &ctx, &mut out).await
             }
-            CommandSettings::Status { fail_within } => {
-                commands::status::run(&client, *fail_within, &printer, &ctx, &mut out).await
+            CommandSettings::Status {
+                fail_within,
+                source,
+            } => {
+                let source = source.as_ref();
+                commands::status::run(&client, *fail_within, source, &printer, &ctx, &mut out).await
+            }
+            CommandSettings::Audit(audit) => {
+                commands::audit::run(&client, audit, &printer, &ctx, &mut out).await
             }
             CommandSettings::Rotate {
                 job,
@@ -181,7 +194,7 @@ fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
         AppError::Usage(message) => (Some("EUSAGE"), message.as_str()),
         AppError::Failed { code, message } => (code.as_deref(), message.as_str()),
         AppError::Check(message) => (Some("ECHECK"), message.as_str()),
-        AppError::BrokenPipe => return,
+        AppError::BrokenPipe | AppError::Found => return,
     };
     let message = redactor.redact(message);
     if json {

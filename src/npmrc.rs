@@ -96,12 +96,14 @@ impl Layer {
                 .into_iter()
                 .partition(|(k, _)| k.contains("${"));
         for (key, value) in templated {
-            let expanded = env_replace(&key, lookup);
-            if !values.contains_key(&expanded) {
-                if let Some(line) = self.lines.remove(&key) {
-                    self.lines.insert(expanded.clone(), line);
+            let line = self.lines.remove(&key);
+            if let std::collections::btree_map::Entry::Vacant(entry) =
+                values.entry(env_replace(&key, lookup))
+            {
+                if let Some(line) = line {
+                    self.lines.insert(entry.key().clone(), line);
                 }
-                values.insert(expanded, value);
+                entry.insert(value);
             }
         }
         self.values = values;
@@ -358,13 +360,11 @@ impl Config {
 
     /// Every layer that sets `key`, highest priority first, with the raw value it sets
     /// (`${VAR}` not expanded).
-    pub fn layers_setting<'a>(
-        &'a self,
-        key: &'a str,
-    ) -> impl Iterator<Item = (&'a Value, &'a Layer)> {
+    pub fn layers_setting<'a>(&'a self, key: &str) -> impl Iterator<Item = (&'a Value, &'a Layer)> {
+        let key = key.to_owned();
         self.layers
             .iter()
-            .filter_map(move |layer| Some((layer.get(key)?, layer)))
+            .filter_map(move |layer| Some((layer.get(&key)?, layer)))
     }
 
     /// Every layer, highest priority first.

@@ -1,6 +1,7 @@
 //! Everything printed on stdout: the table, npm's lines, JSON and parseable output. The
 //! token list streams into a writer; the short answers are returned whole.
 
+mod audit;
 mod create;
 mod npm;
 mod paint;
@@ -16,11 +17,12 @@ use serde_json::{Map, Value};
 use crate::registry::{js_stringify_pretty, Token};
 use crate::text;
 
+pub use audit::AuditReport;
 use create::created_token;
 use npm::{joined_field, write_lines};
 pub use paint::Paint;
 use revoke::revoked;
-pub use status::{StatusReport, TokenInUse};
+pub use status::{PartError, StatusReport, TokenInUse};
 use table::write_table;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

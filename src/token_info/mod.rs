@@ -22,7 +22,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use access::grants;
-pub use access::{Access, Grant, Level, PublishingPower, Resource};
+pub use access::{Access, Level, PublishingPower, Resource};
 use coverage::coverage;
 pub use coverage::{shortened, Coverage};
 pub use dates::{now, Date, Status, When};
@@ -117,7 +117,7 @@ impl TokenInfo {
         }
     }
 
-    #[cfg(test)]
+    /// A granular access token (every token npmjs.org lists), not a classic one.
     pub fn is_granular(&self) -> bool {
         matches!(self.access, Access::Granular(_))
     }
