@@ -7,6 +7,8 @@ use std::io::{self, Write};
 use clap::{Arg, Command};
 use roff::{bold, italic, roman, Inline, Roff};
 
+mod json_output;
+
 /// Writes the roff source of the page for `cmd` (the top-level command) to `out`.
 pub fn render(mut cmd: Command, out: &mut dyn Write) -> io::Result<()> {
     // Building propagates global flags into subcommands and adds `--help` and `help`.
@@ -352,6 +354,13 @@ fn write_prose(page: &mut Roff) {
         ],
     );
 
+    page.control("SH", ["JSON OUTPUT"]);
+    page.text([roman(
+        "list, create and revoke print npm's JSON, byte for byte where npm is right. The \
+         commands npm does not have print one documented shape each:",
+    )]);
+    json_output::status_and_audit(page);
+
     page.control("SH", ["EXIT STATUS"]);
     terms(
         page,
@@ -365,14 +374,16 @@ fn write_prose(page: &mut Roff) {
             (
                 "1",
                 "Any error: bad flags or arguments, missing credentials, a refused or failed \
-                 request, a revoke of which any deletion failed. One line on stderr says what \
+                 request, a revoke of which any deletion failed, an audit that found nothing \
+                 but could not list the account's tokens. One line on stderr says what \
                  failed and what to do; with --json, npm's JSON error object also goes to \
                  stdout, unless the command's result is already there.",
             ),
             (
                 "3",
                 "status --fail-within: the token in use is expired, revoked, or expires within \
-                 the days given. Its status is printed first.",
+                 the days given. Its status is printed first. audit: it found something to \
+                 report (even if part of the audit failed: the report says which).",
             ),
             (
                 "130",
@@ -407,6 +418,14 @@ fn write_prose(page: &mut Roff) {
         page,
         "Revoke tokens by the ids list shows:",
         &["npm-token revoke 3f2a9c 7b1e04"],
+    );
+    example(
+        page,
+        "Before January 2027: what is not ready, then a token moved to stage-only:",
+        &[
+            "npm-token audit",
+            "npm-token rotate 3f2a9c --packages-and-scopes-permission read-write-stage-only",
+        ],
     );
     example(
         page,
