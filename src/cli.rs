@@ -67,7 +67,7 @@ pub enum Command {
     /// Find what is not ready for January 2027, or not safe: your tokens and this machine
     #[command(after_help = AUDIT_EXAMPLES)]
     Audit(AuditArgs),
-    /// Replace a token with a new one like it, then revoke the old one
+    /// Replace a token with a new one like it: create, hand over, test, then revoke the old
     #[command(after_help = ROTATE_EXAMPLES)]
     Rotate(Box<RotateArgs>),
     /// Print a shell completion script
@@ -126,9 +126,12 @@ Examples:
   npm-token rotate 3f2a9c                 a new token like 3f2a9c, then 3f2a9c revoked
   npm-token rotate 3f2a9c --expires 30    the same, expiring in 30 days
   npm-token rotate 3f2a9c --save          the token in use, written into its npmrc
-  npm-token rotate 3f2a9c --keep-old --json | jq -r .token
+  npm-token rotate 3f2a9c --keep-old --json > rotated.jsonl   then store it, then revoke
+  jq -r 'select(.step == \"created\") | .created.token' rotated.jsonl
 
-The new token is printed once, in full, in every output format: store it now.";
+Four steps, each said as it is done: create the new token, hand it over (printed once, in
+full; with --save, saved), test it (it must sign in as you; --no-verify skips), and only
+then revoke the old one. A step that fails stops there and says what exists.";
 
 const CREATE_EXAMPLES: &str = "\
 Examples:
@@ -388,6 +391,11 @@ pub struct RotateArgs {
     #[arg(long)]
     pub save: bool,
 
+    /// Do not test the new token before revoking the old one (for a token limited to
+    /// networks this machine is outside)
+    #[arg(long = "no-verify")]
+    pub no_verify: bool,
+
     /// What the new token gets instead of the old one's
     #[command(flatten)]
     pub create: CreateArgs,
@@ -447,6 +455,8 @@ pub struct RotateJob {
     pub target: String,
     pub keep_old: bool,
     pub save: bool,
+    /// Test the new token (`GET /-/whoami` with it) before revoking the old one.
+    pub verify: bool,
 }
 
 impl Cli {
@@ -473,6 +483,7 @@ impl Cli {
                 target: args.target.clone(),
                 keep_old: args.keep_old,
                 save: args.save,
+                verify: !args.no_verify,
             })),
             Some(Command::Completions { shell }) => Request::Completions(*shell),
             Some(Command::Man) => Request::Man,

@@ -16,6 +16,9 @@ pub enum AppError {
     Check(String),
     /// A report found something (`audit`): exit 3; the output already says what.
     Found,
+    /// The person at the terminal said no (or ended the input) at a prompt, and nothing was
+    /// done: the message, and exit 2.
+    Cancelled(String),
     /// A failure after the command's result went to stdout (a created token, the tokens a
     /// revoke removed): reported on stderr only, so that stdout stays one document.
     AfterOutput(Box<AppError>),
@@ -34,7 +37,9 @@ impl AppError {
     /// What it says, for a report that lists several failures.
     pub fn message(&self) -> &str {
         match self {
-            AppError::Usage(message) | AppError::Check(message) => message,
+            AppError::Usage(message) | AppError::Check(message) | AppError::Cancelled(message) => {
+                message
+            }
             AppError::Failed { message, .. } => message,
             AppError::AfterOutput(inner) => inner.message(),
             AppError::Found => "the report found something",

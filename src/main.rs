@@ -42,6 +42,7 @@ use settings::{CommandSettings, Loaded, Settings};
 use terminal::Terminal;
 
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let terminal = Terminal::detect();
     let env = Env::from_process();
     // Until settings say otherwise (an error in the settings themselves): colour on a
@@ -51,6 +52,20 @@ fn main() -> ExitCode {
         Ok(parsed) => parsed,
         Err(e) => return clap_error(e, paint),
     };
+    // A closed stdout (`>&-`) swallows every write without an error (Rust's stdout treats
+    // EBADF as success): nothing could be shown, so nothing is done.
+    if stdout_is_closed() {
+        report(
+            &AppError::failed(
+                "the output (stdout) is closed, so nothing could be shown: nothing was done; \
+                 run the command with its output open (a file, a pipe or a terminal)",
+            ),
+            false,
+            paint,
+            &Redactor::default(),
+        );
+        return ExitCode::FAILURE;
+    }
     let job = match parsed.cli.request() {
         Request::Registry(job) => job,
         Request::Completions(shell) => {
@@ -77,8 +92,12 @@ fn main() -> ExitCode {
             run(settings)
         });
     match result {
-        Ok(()) | Err(AppError::BrokenPipe) => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
         Err(AppError::Found) => ExitCode::from(3),
+        Err(e @ AppError::Cancelled(_)) => {
+            report(&e, false, paint, &redactor);
+            ExitCode::from(2)
+        }
         Err(e @ AppError::Check(_)) => {
             // The output already says it all (as JSON, too): one line on stderr, exit 3.
             report(&e, false, paint, &redactor);
@@ -91,18 +110,38 @@ fn main() -> ExitCode {
     }
 }
 
+/// A write past the file size limit (`ulimit -f`) kills the process with SIGXFSZ by
+/// default, before it can remove a half-written file or say anything. Ignored, the write
+/// fails with EFBIG instead, and `rotate --save` cleans up and says so.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN at start-up, before any thread.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Whether stdout was closed when the process started (`>&-`). Rust's runtime then opens
+/// the null device in its place (read-write, where a shell's `>/dev/null` is write-only),
+/// so that every write succeeds and goes nowhere.
+fn stdout_is_closed() -> bool {
+    terminal::stdout_null_mode() == Some(terminal::NullMode::ReadWrite)
+}
+
 /// Prints what the clap tree alone makes: no configuration, no network.
 fn offline(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> ExitCode {
     let mut out = std::io::stdout().lock();
     match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => match AppError::from(e) {
-            AppError::BrokenPipe => ExitCode::SUCCESS,
-            e => {
-                report(&e, false, Paint(false), &Redactor::default());
-                ExitCode::FAILURE
-            }
-        },
+        Err(e) => {
+            report(
+                &AppError::from(e),
+                false,
+                Paint(false),
+                &Redactor::default(),
+            );
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -127,15 +166,19 @@ fn execute(settings: Settings) -> Result<(), AppError> {
         token_in_use,
         interactive,
         redactor,
+        loglevel,
+        output_discarded,
         ..
     } = settings;
     let ctx = Context {
         auth,
         interactive,
+        output_discarded,
         token_in_use,
         redactor,
         otps: Default::default(),
         asking_otp: Default::default(),
+        notices: loglevel >= log::LogLevel::Notice,
     };
     let operation = match command {
         CommandSettings::List { .. }
@@ -186,6 +229,11 @@ fn execute(settings: Settings) -> Result<(), AppError> {
     Ok(())
 }
 
+/// What a closed stdout is reported as: whatever the command did, its output did not all
+/// reach the reader, and a script must not take the command for a success.
+const BROKEN_PIPE: &str = "the output was closed before all of it was written (broken pipe): \
+                           what the command did is not all shown";
+
 /// One line on stderr, in npm's style; with `--json`, also npm's JSON error object on stdout.
 /// Every known secret is masked first: the last line of defence, whatever the error quotes.
 fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
@@ -194,7 +242,12 @@ fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
         AppError::Usage(message) => (Some("EUSAGE"), message.as_str()),
         AppError::Failed { code, message } => (code.as_deref(), message.as_str()),
         AppError::Check(message) => (Some("ECHECK"), message.as_str()),
-        AppError::BrokenPipe | AppError::Found => return,
+        AppError::Found => return,
+        AppError::BrokenPipe => (Some("EPIPE"), BROKEN_PIPE),
+        AppError::Cancelled(message) => {
+            let _ = writeln!(std::io::stderr(), "{}", text::for_terminal_line(message));
+            return;
+        }
     };
     let message = redactor.redact(message);
     if json {

@@ -355,29 +355,42 @@ fn write_prose(page: &mut Roff) {
     );
 
     page.control("SH", ["JSON OUTPUT"]);
-    page.text([roman(
-        "list, create and revoke print npm's JSON, byte for byte where npm is right. The \
-         commands npm does not have print one documented shape each:",
-    )]);
+    paragraphs(
+        page,
+        "With --json, commands npm has (list, create, revoke with ids) print npm's shapes; \
+         the rest print one shape each, documented in the README.\n\n\
+         revoke with filters, --dry-run or not: one object {\"dry_run\", \"planned\", \
+         \"revoked\", \"failed\", \"skipped\"}, each a list of {\"key\", \"id\", \"name\", \
+         \"why\"}; a failure adds \"error\" {\"code\", \"summary\"} and \"state\" (\"not \
+         revoked\" or \"may be revoked\"). A dry run revokes nothing: \"revoked\" and \
+         \"failed\" are empty.\n\n\
+         rotate: one JSON object per line, printed as each step is done: {\"step\": \
+         \"created\", \"id\", \"created\": the registry's answer, token and key included}, \
+         then \"saved\" {\"file\", \"keys\"}, \"tested\" {\"user\"}, and \"revoked\" or \
+         \"kept\" {\"key\", \"id\"}; a step that fails prints {\"step\": \"failed\", \"at\", \
+         \"error\", \"old\": {\"key\", \"id\", \"state\"}} and nothing after it.",
+    );
     json_output::status_and_audit(page);
 
     page.control("SH", ["EXIT STATUS"]);
     terms(
         page,
         &[
-            (
-                "0",
-                "Success, including help, --version, and output cut short by a closed pipe \
-                 (npm-token list | head); but not a new token (create, rotate) that could not \
-                 be printed, which is an error.",
-            ),
+            ("0", "Done, all of it, including help and --version."),
             (
                 "1",
                 "Any error: bad flags or arguments, missing credentials, a refused or failed \
-                 request, a revoke of which any deletion failed, an audit that found nothing \
-                 but could not list the account's tokens. One line on stderr says what \
-                 failed and what to do; with --json, npm's JSON error object also goes to \
-                 stdout, unless the command's result is already there.",
+                 request, a revoke of which any deletion failed, a rotation stopped at any \
+                 step, an audit that found nothing but could not list the account's tokens, \
+                 an output that did not reach its reader (npm-token list | head, a \
+                 closed stdout). One line on stderr says what failed, what it left behind and \
+                 what to do; with --json, npm's JSON error object also goes to stdout, unless \
+                 the command's result is already there.",
+            ),
+            (
+                "2",
+                "Cancelled: a question at a prompt (Revoke them? [y/N]) was answered no, or \
+                 the input ended. Nothing was done.",
             ),
             (
                 "3",

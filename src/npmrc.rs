@@ -10,11 +10,11 @@ mod save;
 mod typed;
 #[cfg(test)]
 pub use ini::parse_ini;
-// `save.rs` re-reads a value as the parser does.
 pub use ini::parse_ini_with_lines;
+// `save.rs` re-reads a value as the parser does.
 use ini::unquote;
 pub use ini::{env_replace, value_to_string, Value};
-pub use save::replace_value;
+pub use save::{check_replaceable, replace_values};
 pub use typed::InvalidValue;
 
 /// Where a layer of configuration came from, lowest priority first.
@@ -76,11 +76,6 @@ impl Layer {
         self.lines.get(key).copied()
     }
 
-    /// Every key this layer sets, with `${VAR}` in keys expanded.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.values.keys().map(String::as_str)
-    }
-
     /// Expands `${VAR}` in keys (`//${HOST}/:_authToken`), once, as npm does when it loads a
     /// layer: an unset `VAR` stays as written, `${VAR?}` becomes empty. So that lookups are
     /// map lookups, not an expansion of every key each time.
@@ -107,6 +102,11 @@ impl Layer {
             }
         }
         self.values = values;
+    }
+
+    /// Every key this layer sets, `${VAR}` in keys expanded.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
     }
 
     /// Names this layer in a message: its file, or what it is.
@@ -350,6 +350,16 @@ impl Config {
         self.env.cwd.join(raw)
     }
 
+    /// Every layer, highest priority first.
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    /// A string value as npm reads it from a layer: trimmed, `${VAR}` expanded.
+    pub fn expand(&self, raw: &str) -> String {
+        env_replace(raw.trim(), &|name| self.env.var(name).map(str::to_owned))
+    }
+
     /// Every key set in any layer, with `${VAR}` in keys expanded.
     pub fn keys(&self) -> Vec<String> {
         self.layers
@@ -365,11 +375,6 @@ impl Config {
         self.layers
             .iter()
             .filter_map(move |layer| Some((layer.get(&key)?, layer)))
-    }
-
-    /// Every layer, highest priority first.
-    pub fn layers(&self) -> &[Layer] {
-        &self.layers
     }
 
     /// The environment the configuration was loaded with.

@@ -1,7 +1,7 @@
 //! Findings about this machine: the credentials in its npmrc layers and its environment.
 
 use super::{Code, Finding, LocalFinding, OIDC_VARIABLES, PLACEHOLDER_TOKEN};
-use crate::npmrc::{env_replace, Config, Layer, LayerKind, Value};
+use crate::npmrc::{Config, Layer, LayerKind, Value};
 use crate::settings::CredentialSource;
 
 /// The scoped keys that hold a secret.
@@ -12,8 +12,6 @@ const SECRET_SUFFIXES: [&str; 3] = [":_authToken", ":_auth", ":_password"];
 /// setup-node's placeholder token, and a token configured where the CI offers trusted
 /// publishing. `source`: where the registry's credential is set, if anywhere.
 pub fn local_findings(config: &Config, source: Option<&CredentialSource>) -> Vec<LocalFinding> {
-    let env = config.env();
-    let expand = |raw: &str| env_replace(raw.trim(), &|name| env.var(name).map(str::to_owned));
     let mut found = Vec::new();
     for layer in config.layers() {
         let mut secrets: Vec<(&str, &str)> = layer
@@ -27,7 +25,7 @@ pub fn local_findings(config: &Config, source: Option<&CredentialSource>) -> Vec
         secrets.sort_by_key(|(key, _)| layer.line(key));
         let mut literal_line = None;
         for (key, raw) in secrets {
-            let value = expand(raw);
+            let value = config.expand(raw);
             let variable = crate::settings::referenced_variables(raw)
                 .into_iter()
                 .next();

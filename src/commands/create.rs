@@ -17,12 +17,70 @@ pub async fn run(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
+    ctx.check_output_kept()?;
     let spec = options.given.apply(TokenSpec::default());
     // As npm 12.2.2 does: before the password is asked for, so that there is time to stop.
     warn_if_direct_publish(&spec);
     let password = password(options, ctx)?;
-    let result = create(client, password, spec, ctx).await?;
-    write_created(printer, &result, out)
+    let created = create(client, password, spec, ctx).await?;
+    if created.token().is_none() {
+        return Err(no_token_in_answer());
+    }
+    write_created(printer, &created.shown, out)
+}
+
+/// The registry answered a create without a token that can be one.
+pub fn no_token_in_answer() -> AppError {
+    AppError::Failed {
+        code: Some("EBADRESPONSE".to_owned()),
+        message: "the registry's answer to the create holds no token (it is missing, empty, or \
+                  holds spaces, quotes or control characters no token has); it may still have made \
+                  one: `npm-token list` shows it"
+            .to_owned(),
+    }
+}
+
+/// A token just created: the registry's answer as npm shows it (without `key` and
+/// `updated`), and its key, to name it by.
+pub struct Created {
+    pub shown: Map<String, Value>,
+    pub key: Option<String>,
+}
+
+impl Created {
+    /// The new token, when the answer holds one that can be a token: something a registry
+    /// would accept in an `Authorization` header and that an npmrc line can hold as it is
+    /// (see [`looks_like_a_token`]). An answer without (none, `""`, `null`, a line break)
+    /// is a registry fault, never a token to print, save or test.
+    pub fn token(&self) -> Option<Secret> {
+        match self.shown.get("token") {
+            Some(Value::String(token)) if looks_like_a_token(token) => {
+                Some(Secret::new(token.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The registry's whole answer, key included.
+    pub fn with_key(&self) -> Map<String, Value> {
+        let mut answer = self.shown.clone();
+        if let Some(key) = &self.key {
+            answer.insert("key".to_owned(), Value::String(key.clone()));
+        }
+        answer
+    }
+}
+
+/// Whether a registry's new token may be used as it is: printable ASCII with nothing an
+/// npmrc would read as more than one value (a line break would add settings of the
+/// registry's choosing; `${…}` would fetch an environment variable; quotes, `;` and `#`
+/// would change what npm reads).
+pub fn looks_like_a_token(token: &str) -> bool {
+    !token.is_empty()
+        && !token.contains("${")
+        && token
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | ';' | '#' | '\\'))
 }
 
 /// npm 12.2.2's warning for a token that can publish directly (`read-write` on packages and
@@ -86,26 +144,30 @@ pub fn password(options: &CreateSettings, ctx: &Context) -> Result<Secret, AppEr
 }
 
 /// Creates a token (answering a one-time-password challenge as npm does); returns the
-/// registry's answer without the `key` and `updated` npm leaves out of its output.
+/// registry's answer without the `key` and `updated` npm leaves out of its output, and
+/// the key apart.
 pub async fn create(
     client: &RegistryClient,
     password: Secret,
     spec: TokenSpec,
     ctx: &Context,
-) -> Result<Map<String, Value>, AppError> {
+) -> Result<Created, AppError> {
     let request = CreateTokenRequest { password, spec };
     log::info!("creating a token");
     let mut result = otplease(client, Operation::Create, ctx, || {
         client.create_token(&request)
     })
     .await?;
-    result.shift_remove("key");
+    let key = match result.shift_remove("key") {
+        Some(Value::String(key)) => Some(key),
+        _ => None,
+    };
     result.shift_remove("updated");
     // The output shows it once; nothing else may (an error quoting it, a log line).
     if let Some(Value::String(token)) = result.get("token") {
         ctx.redactor.register(&Secret::new(token.clone()));
     }
-    Ok(result)
+    Ok(Created { shown: result, key })
 }
 
 #[cfg(test)]

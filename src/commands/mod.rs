@@ -67,6 +67,8 @@ impl Drop for PageProgress {
 pub struct Context {
     pub auth: AuthContext,
     pub interactive: bool,
+    /// stdout goes to the null device: a new token printed there would be lost.
+    pub output_discarded: bool,
     /// The token this configuration authenticates with, when it is a token.
     pub token_in_use: Option<Secret>,
     /// The shared redactor: a secret learnt while the command runs is registered with it.
@@ -75,6 +77,79 @@ pub struct Context {
     /// requests in flight together that meet the same challenge ask once (see `otplease`).
     pub otps: std::cell::Cell<u32>,
     pub asking_otp: std::cell::Cell<bool>,
+    /// npm's `notice` level is on (the default): say each step of a multi-step command.
+    pub notices: bool,
+}
+
+impl Context {
+    /// Refuses to make a token whose one showing would go nowhere (stdout is the null
+    /// device), before anything is created.
+    pub fn check_output_kept(&self) -> Result<(), AppError> {
+        if self.output_discarded {
+            return Err(AppError::failed(
+                "the output goes to /dev/null, where the new token would be lost: nothing was \
+                 created; send it somewhere you can read it (a terminal, a file, a pipe)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// One line on stderr saying where a command stands (`Created 4f2a1c (ci).`), unless
+    /// the log level is below `notice`. Registry text in it is escaped, secrets masked.
+    pub fn say(&self, line: &str) {
+        if self.notices {
+            let line = self.redactor.redact(line);
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "{}",
+                crate::text::for_terminal_line(&line)
+            );
+        }
+    }
+}
+
+/// What a revoke that failed leaves behind, as far as its error tells: the registry
+/// refused it or never got it (`NotRevoked`), or it may have happened all the same (a
+/// timeout or a dropped connection after sending, a 404 for a token already gone, a
+/// server error, an answer that is not a registry's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterFailedRevoke {
+    NotRevoked,
+    MaybeRevoked,
+}
+
+impl AfterFailedRevoke {
+    pub fn of(error: &AppError) -> AfterFailedRevoke {
+        match error.code() {
+            // Refused before acting (a 429 is not performed), or never reached the registry.
+            Some(
+                "EOTP" | "E400" | "E401" | "E403" | "E405" | "E429" | "ECONNREFUSED" | "ENOTFOUND"
+                | "ECERT" | "EINVALIDCONFIG",
+            ) => AfterFailedRevoke::NotRevoked,
+            _ => AfterFailedRevoke::MaybeRevoked,
+        }
+    }
+
+    /// What became of `subject` (a token as messages name it, or `it`), in words, and the
+    /// command that settles it.
+    pub fn state(self, subject: &str, id: &str) -> String {
+        match self {
+            AfterFailedRevoke::NotRevoked => {
+                format!("{subject} was not revoked: `npm-token revoke {id}` tries again")
+            }
+            AfterFailedRevoke::MaybeRevoked => {
+                format!("{subject} may already be revoked: `npm-token list` shows whether it is")
+            }
+        }
+    }
+
+    /// `not revoked` or `may be revoked`, for JSON.
+    pub fn label(self) -> &'static str {
+        match self {
+            AfterFailedRevoke::NotRevoked => "not revoked",
+            AfterFailedRevoke::MaybeRevoked => "may be revoked",
+        }
+    }
 }
 
 /// The token list, every page of it, with npm's short ids (unique over the whole list).
@@ -95,6 +170,9 @@ impl Listed {
         let on_page = |pages, n| progress.page_done(pages, n);
         let tokens = otplease(client, op, ctx, || client.list_tokens(&on_page)).await?;
         drop(progress);
+        // A registry that repeats a page lists a token twice: it is one token, shown,
+        // planned for and counted once.
+        let tokens = fold_repeated(tokens);
         let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
         let ids = shortest_unique_ids(&keys, MIN_ID_LEN);
         Ok(Listed { tokens, ids })
@@ -112,6 +190,28 @@ impl Listed {
     pub fn in_use(&self, infos: &[TokenInfo], ctx: &Context) -> Option<usize> {
         token_in_use(infos, ctx.token_in_use.as_ref()?.expose())
     }
+}
+
+/// The first of tokens listed more than once under one key (a registry that repeats a
+/// page), in the registry's order. Tokens without a key are all kept.
+fn fold_repeated(tokens: Vec<Token>) -> Vec<Token> {
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::HashSet::with_capacity(tokens.len());
+        tokens
+            .iter()
+            .map(|t| t.key().is_empty() || seen.insert(t.key()))
+            .collect()
+    };
+    let repeated = keep.iter().filter(|&&keep| !keep).count();
+    if repeated == 0 {
+        return tokens;
+    }
+    log::warn!("the registry listed {repeated} tokens more than once; each is counted once");
+    tokens
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(token, keep)| keep.then_some(token))
+        .collect()
 }
 
 /// npm's `otplease`: runs `request`; if the registry answers with a one-time-password

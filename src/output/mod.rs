@@ -22,6 +22,7 @@ use create::created_token;
 use npm::{joined_field, write_lines};
 pub use paint::Paint;
 use revoke::revoked;
+pub use revoke::RevokeReport;
 pub use status::{PartError, StatusReport, TokenInUse};
 use table::write_table;
 

@@ -7,7 +7,7 @@ use base64::Engine;
 use reqwest::Url;
 
 use super::{ConfigError, DEFAULT_REGISTRY};
-use crate::npmrc::{Config, Env, Value};
+use crate::npmrc::{Config, Env, Layer, Value};
 use crate::registry::{nerf_dart, nerf_dart_walk, Credential, Credentials};
 use crate::secret::{Redactor, Secret};
 
@@ -164,11 +164,16 @@ pub(super) fn decode_base64_lenient(s: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// Where the token in use was configured, for `rotate --save`: an npmrc file and its key.
+/// Where the token in use was configured, for `rotate --save`: an npmrc file, every key in
+/// it that holds the token (`//127.0.0.1:4873/` and `//localhost:4873/` may both), and the
+/// other places that hold it too, which a save leaves as they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SavedAt {
     pub file: PathBuf,
-    pub key: String,
+    /// The key npm reads for the registry first, then the file's other keys with the token.
+    pub keys: Vec<String>,
+    /// `KEY in FILE` (or `KEY in the environment`) for every other key set to the token.
+    pub elsewhere: Vec<String>,
 }
 
 /// Where the registry's token is configured, when it is an `_authToken` line of an npmrc
@@ -179,26 +184,46 @@ pub(super) fn saved_at(config: &Config, registry: &Url) -> Result<SavedAt, Strin
         .expect("a fixed relative path joins onto any http(s) base");
     for dart in nerf_dart_walk(&tokens_url) {
         let key = format!("{dart}:_authToken");
-        if let Some((_, layer)) = config.get_with_layer(&key) {
-            return match &layer.source {
-                // `${NPM_TOKEN}`: writing the new token there would replace a reference to a
-                // secret with the secret. Refused now, before anything is created.
-                Some(file) if matches!(layer.get(&key), Some(Value::Str(raw)) if raw.contains("${")) => {
-                    Err(format!(
-                        "{key} in {} refers to an environment variable: store the new token where that comes from",
-                        file.display()
-                    ))
-                }
-                Some(file) => Ok(SavedAt {
-                    file: file.clone(),
-                    key,
-                }),
-                None => Err(format!(
-                    "the token in use comes from the {}, not an npmrc file: store the new token there yourself",
-                    layer.kind
-                )),
-            };
+        let Some((Value::Str(token), layer)) = config.get_with_layer(&key) else {
+            continue;
+        };
+        let raw = |layer: &Layer, key: &str| match layer.get(key) {
+            Some(Value::Str(raw)) => Some(raw.trim().to_owned()),
+            _ => None,
+        };
+        let Some(file) = &layer.source else {
+            return Err(format!(
+                "the token in use comes from the {}, not an npmrc file: store the new token there yourself",
+                layer.kind
+            ));
+        };
+        // `${NPM_TOKEN}`: writing the new token there would replace a reference to a secret
+        // with the secret. Refused now, before anything is created.
+        if raw(layer, &key).is_some_and(|raw| raw.contains("${")) {
+            return Err(format!(
+                "{key} in {} refers to an environment variable: store the new token where that comes from",
+                file.display()
+            ));
         }
+        let holds_token = |k: &&str| k.ends_with(":_authToken") && !token.is_empty();
+        let mut keys = vec![key.clone()];
+        let mut elsewhere = Vec::new();
+        for other in config.layers() {
+            let same_file = std::ptr::eq(other, layer);
+            for k in other.keys().filter(holds_token) {
+                let Some(value) = raw(other, k) else { continue };
+                if same_file && k != key && value == token {
+                    keys.push(k.to_owned());
+                } else if !same_file && config.expand(&value) == token {
+                    elsewhere.push(format!("{k} in {}", other.describe()));
+                }
+            }
+        }
+        return Ok(SavedAt {
+            file: file.clone(),
+            keys,
+            elsewhere,
+        });
     }
     Err("the registry's credential is not an `_authToken` in an npmrc file".to_owned())
 }

@@ -93,6 +93,8 @@ pub struct Settings {
     pub token_in_use: Option<Secret>,
     /// A person can answer prompts.
     pub interactive: bool,
+    /// stdout goes to the null device: a new token printed there would be lost.
+    pub output_discarded: bool,
     /// Colour on stderr.
     pub paint_stderr: Paint,
     pub loglevel: LogLevel,
@@ -324,6 +326,7 @@ impl Settings {
             },
             token_in_use,
             interactive: terminal.stdin,
+            output_discarded: terminal.stdout_discarded,
             paint_stderr,
             loglevel,
             redactor,

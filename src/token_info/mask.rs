@@ -44,7 +44,30 @@ const MIN_SHOWN: usize = 6;
 /// shorter is an id.
 const MIN_TOKEN_LEN: usize = 16;
 
+/// Whether `mask` shows enough for [`mask_matches`] ever to say yes: missing, empty,
+/// tail-only (`...wxyz`) or too short masks cannot be told apart from any token.
+pub fn mask_is_comparable(mask: &str) -> bool {
+    let split = ["...", "…"]
+        .into_iter()
+        .filter_map(|ellipsis| mask.split_once(ellipsis))
+        .min_by_key(|(head, _)| head.len());
+    match split {
+        Some((head, tail)) => {
+            !head.is_empty()
+                && !tail.is_empty()
+                && head.chars().count() + tail.chars().count() >= MIN_SHOWN
+        }
+        None => mask.chars().count() >= MIN_SHOWN,
+    }
+}
+
 impl TokenInfo {
+    /// Whether this token's mask could be matched against a full token at all (see
+    /// [`mask_is_comparable`]): when it cannot, whether it is the token in use is unknown.
+    pub fn mask_is_comparable(&self) -> bool {
+        self.mask.as_deref().is_some_and(mask_is_comparable)
+    }
+
     /// Whether `candidate` is the full token this one masks (see `mask_matches`); never
     /// without a mask.
     pub fn mask_matches(&self, candidate: &str) -> bool {
@@ -134,5 +157,23 @@ mod tests {
         assert!(!mask_matches("", ""));
         assert!(!info(json!({})).mask_matches("anything"), "no mask");
         assert!(!info(json!({"token": 7})).mask_matches("7"));
+    }
+
+    #[test]
+    fn masks_that_show_too_little_are_not_comparable() {
+        for mask in ["npm_NYn6...jCq0", "ABCDE...VWXYZ", "a73c95", "abc…def"] {
+            assert!(mask_is_comparable(mask), "{mask}");
+        }
+        for mask in ["", "...wxyz", "npm_...", "ab...cd", "a73c9", "..."] {
+            assert!(!mask_is_comparable(mask), "{mask}");
+        }
+        // Comparable is necessary for a match: whatever matches is comparable.
+        let token = "npm_NYn6aBcDeFgHiJkLmNoPqRsTuVwXyZ12jCq0";
+        for mask in ["npm_NYn6...jCq0", "...jCq0", "npm_NYn6", "npm_"] {
+            assert!(
+                !mask_matches(mask, token) || mask_is_comparable(mask),
+                "{mask}"
+            );
+        }
     }
 }

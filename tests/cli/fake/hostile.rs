@@ -74,7 +74,8 @@ async fn a_created_token_and_status_are_escaped_too() {
     let fake = hostile_fake().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({
-            "token": format!("npm_{HOSTILE}"), "cidr": [HOSTILE], "expiry": HOSTILE,
+            "token": "npm_PlainNewToken0123456789", "name": HOSTILE, "cidr": [HOSTILE],
+            "expiry": HOSTILE,
         })))
         .mount(&fake.server)
         .await;
@@ -100,6 +101,33 @@ async fn a_created_token_and_status_are_escaped_too() {
             run.stdout.contains("\\x1b]0;pwned\\x07"),
             "{args:?}: {:?}",
             run.stdout
+        );
+    }
+}
+
+/// A "token" that holds what drives a terminal is no token: `create` refuses the answer
+/// instead of printing it, and says a token may still have been made.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_created_token_that_drives_the_terminal_is_refused() {
+    let fake = hostile_fake().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"token": format!("npm_{HOSTILE}")})),
+        )
+        .mount(&fake.server)
+        .await;
+    for args in [
+        &["create", "--password", "pw-123456"][..],
+        &["create", "--password", "pw-123456", "--json"],
+    ] {
+        let run = fake.run(args).await;
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert!(!run.stdout.chars().any(drives_the_terminal), "{run:?}");
+        assert!(!run.stderr.chars().any(drives_the_terminal), "{run:?}");
+        assert!(
+            run.stderr.contains("holds no token")
+                && run.stderr.contains("`npm-token list` shows it"),
+            "{run:?}"
         );
     }
 }
