@@ -82,7 +82,14 @@ pub async fn run(
             "could not audit the account's tokens ({}): this machine has nothing to report; run \
              `npm-token audit` with a login session (`npm login`) to check them, or \
              `npm-token audit --local` for this machine only",
-            error.message
+            if error.refused() {
+                format!(
+                    "the registry will not list tokens to this credential, {}",
+                    error.code.as_deref().unwrap_or_default()
+                )
+            } else {
+                error.message.clone()
+            }
         ),
         _ => format!("could not ask the registry who this is: {}", error.message),
     };

@@ -101,11 +101,11 @@ fn human(report: &AuditReport, paint: Paint) -> String {
                 .errors
                 .iter()
                 .find(|e| e.part == "tokens")
-                .map_or("the registry did not answer", |e| e.message.as_str());
+                .map_or("the registry did not answer".to_owned(), PartError::why);
             out.push_str(&format!(
                 "Tokens ({whose}): {} {}\n",
                 paint.red("not checked:"),
-                tty(why)
+                tty(&why)
             ));
         }
         Some(tokens) => {

@@ -28,6 +28,23 @@ pub struct PartError {
 }
 
 impl PartError {
+    /// A list refused to this credential (401, 403): npmjs.org lists tokens only to a login
+    /// session, so for a CI token this is expected, not a fault.
+    pub fn refused(&self) -> bool {
+        matches!(self.code.as_deref(), Some("E401" | "E403"))
+    }
+
+    /// Why, in a line: for a refused list, what it means and what to do; else the error.
+    pub fn why(&self) -> String {
+        match self.code.as_deref() {
+            Some(code) if self.refused() => format!(
+                "the registry will not list tokens to this credential ({code}; on npmjs.org \
+                 only a login session may: `npm login`, then run it again)"
+            ),
+            _ => self.message.clone(),
+        }
+    }
+
     pub(super) fn json(&self) -> Value {
         json!({"part": self.part, "code": self.code, "message": self.message})
     }
@@ -119,7 +136,8 @@ impl Printer {
             }
         }
         rows.extend(details);
-        for error in report.errors {
+        // A refused list is what the `token` row already says.
+        for error in report.errors.iter().filter(|e| !e.refused()) {
             rows.push(("error", format!("{}: {}", error.part, error.message)));
         }
         // Every value may be registry text: escaped for its format, then painted.

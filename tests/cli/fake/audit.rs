@@ -386,7 +386,9 @@ async fn a_credential_that_may_not_list_tokens_still_gets_the_machine_audited() 
     let registry = fake.url("/");
     assert!(
         run.stdout.starts_with(&format!(
-            "Tokens (ci-bot on {registry}): not checked: 403 Forbidden - GET {registry}-/npm/v1/tokens - granular tokens may not manage tokens"
+            "Tokens (ci-bot on {registry}): not checked: the registry will not list tokens to \
+             this credential (E403; on npmjs.org only a login session may: `npm login`, then \
+             run it again)\n\nThis machine:\n"
         )),
         "{run:?}"
     );
@@ -411,11 +413,12 @@ async fn a_credential_that_may_not_list_tokens_still_gets_the_machine_audited() 
         "{run:?}"
     );
     assert!(
-        run.stderr
-            .starts_with("npm-token error could not audit the account's tokens (403 Forbidden")
-            && run
-                .stderr
-                .contains("`npm-token audit --local` for this machine only\n"),
+        run.stderr.starts_with(
+            "npm-token error could not audit the account's tokens (the registry will not \
+                 list tokens to this credential, E403): this machine has nothing to report"
+        ) && run
+            .stderr
+            .contains("`npm-token audit --local` for this machine only\n"),
         "{run:?}"
     );
     assert!(!run.stdout.contains(super::TOKEN) && !run.stderr.contains(super::TOKEN));
