@@ -2,18 +2,17 @@
 //! value in the highest config layer (see `parse`), so flags, `npm_config_*` variables and
 //! npmrc files resolve through one mechanism, exactly as in npm.
 
-use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::parser::ValueSource;
-use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::hygiene::Filters;
 use crate::log::LogLevel;
-use crate::npmrc::{Layer, LayerKind, Value};
 use crate::output::Color;
 use crate::registry::Permission;
+
+mod layer;
+pub use layer::parse;
 
 const EXAMPLES: &str = "\
 Everyday uses:
@@ -65,6 +64,9 @@ pub enum Command {
     /// Show the registry, your user, and the token this configuration uses
     #[command(after_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
+    /// Find what is not ready for January 2027, or not safe: your tokens and this machine
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
     /// Replace a token with a new one like it: create, hand over, test, then revoke the old
     #[command(after_help = ROTATE_EXAMPLES)]
     Rotate(Box<RotateArgs>),
@@ -108,7 +110,16 @@ const STATUS_EXAMPLES: &str = "\
 Examples:
   npm-token status
   npm-token status --fail-within 14     in CI: exit 3 when the token expires within 14 days
-  npm-token status --json | jq .token.expires";
+  npm-token status --json | jq .token.expiry";
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  npm-token audit                 your tokens and this machine, grouped by severity
+  npm-token audit --local         in CI: this machine's npmrc files and environment only
+  npm-token audit --json | jq -r '.tokens[]?.findings[].fix'
+
+Exit status: 0 nothing to report, 3 findings, 1 an error (or the tokens could not be
+listed and this machine has nothing to report).";
 
 const ROTATE_EXAMPLES: &str = "\
 Examples:
@@ -274,12 +285,13 @@ pub struct CreateArgs {
     #[arg(long, value_name = "ORG")]
     pub orgs: Vec<String>,
 
-    /// Permission on the packages and scopes
+    /// Permission on the packages and scopes; read-write-stage-only stages releases for
+    /// your 2FA approval instead of publishing them
     #[arg(long, value_name = "PERMISSION")]
     pub packages_and_scopes_permission: Option<Permission>,
 
     /// Permission on the organizations
-    #[arg(long, value_name = "PERMISSION")]
+    #[arg(long, value_name = "PERMISSION", value_parser = orgs_permission())]
     pub orgs_permission: Option<Permission>,
 
     /// Allow the token only from these IPv4 networks (repeatable, or comma-separated)
@@ -359,6 +371,13 @@ pub struct StatusArgs {
 }
 
 #[derive(Args)]
+pub struct AuditArgs {
+    /// Check this machine only (npmrc files and environment); send no request
+    #[arg(long)]
+    pub local: bool,
+}
+
+#[derive(Args)]
 pub struct RotateArgs {
     /// The token to replace: its id (as `list` shows it) or the full token
     #[arg(value_name = "ID|TOKEN")]
@@ -392,6 +411,15 @@ impl clap::ValueEnum for Permission {
     }
 }
 
+/// `--orgs-permission`: help lists what organizations take. `read-write-stage-only` is
+/// parsed all the same, so that the settings refuse it in one line, as from an npmrc.
+fn orgs_permission() -> impl clap::builder::TypedValueParser<Value = Permission> {
+    let values = Permission::ALL
+        .map(|p| clap::builder::PossibleValue::new(p.as_str()).hide(!p.applies_to_orgs()));
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| s.parse::<Permission>())
+}
+
 /// What a command line asks for: a job against the registry, or text made from the clap
 /// tree alone (no configuration, no network).
 pub enum Request {
@@ -407,6 +435,7 @@ pub enum Job {
     Create,
     Revoke(RevokeJob),
     Status { fail_within: Option<u32> },
+    Audit { local: bool },
     Rotate(RotateJob),
 }
 
@@ -449,6 +478,7 @@ impl Cli {
             Some(Command::Status(args)) => Request::Registry(Job::Status {
                 fail_within: args.fail_within,
             }),
+            Some(Command::Audit(args)) => Request::Registry(Job::Audit { local: args.local }),
             Some(Command::Rotate(args)) => Request::Registry(Job::Rotate(RotateJob {
                 target: args.target.clone(),
                 keep_old: args.keep_old,
@@ -461,126 +491,12 @@ impl Cli {
     }
 }
 
-/// npm's shorthands (`nopt`'s), expanded before parsing as npm expands them; `color` is
-/// not a plain boolean (`always` is its third value), so its negation is spelled here.
-const SHORTHANDS: [(&str, &str); 7] = [
-    ("-s", "--loglevel=silent"),
-    ("--silent", "--loglevel=silent"),
-    ("-q", "--loglevel=warn"),
-    ("--quiet", "--loglevel=warn"),
-    ("-d", "--loglevel=info"),
-    ("--verbose", "--loglevel=verbose"),
-    ("--no-color", "--color=never"),
-];
-
-/// What was typed: the command, and the config layer the flags make.
-pub struct Parsed {
-    pub cli: Cli,
-    pub layer: Layer,
-}
-
-/// Parses the command line as npm reads its own: every flag is the config key of its long
-/// name; a boolean flag also takes `--no-<flag>` and `--<flag>=true|false`; npm's
-/// shorthands (`-s`, `--silent`, `-q`, `-d`, `--verbose`) set the log level. An unknown
-/// flag stays clap's error, with its suggestion.
-pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::Error> {
-    let mut command = Cli::command();
-    let booleans = boolean_flags(&command);
-    let mut negated = Vec::new();
-    let mut argv = Vec::new();
-    let mut args = args.into_iter().enumerate();
-    while let Some((n, arg)) = args.next() {
-        let Some(text) = arg.to_str().filter(|_| n > 0) else {
-            argv.push(arg);
-            continue;
-        };
-        // After `--`, everything is a value, as typed.
-        if text == "--" {
-            argv.push(arg);
-            argv.extend(args.by_ref().map(|(_, arg)| arg));
-            break;
-        }
-        if let Some((_, long)) = SHORTHANDS.iter().find(|(short, _)| *short == text) {
-            argv.push(OsString::from(long));
-            continue;
-        }
-        let negation = text
-            .strip_prefix("--no-")
-            .filter(|name| booleans.contains(name))
-            .map(|name| (name, false));
-        let assignment = text.strip_prefix("--").and_then(|rest| {
-            let (name, value) = rest.split_once('=')?;
-            let on = match value {
-                "true" => true,
-                "false" => false,
-                _ => return None,
-            };
-            booleans.contains(&name).then_some((name, on))
-        });
-        match negation.or(assignment) {
-            Some((name, false)) => negated.push(name.to_owned()),
-            Some((name, true)) => argv.push(OsString::from(format!("--{name}"))),
-            None => argv.push(arg),
-        }
-    }
-    // The tree is built once: parsing keeps it, and the flags' long names are read from it.
-    let matches = command.try_get_matches_from_mut(argv)?;
-    let cli = Cli::from_arg_matches(&matches)?;
-    let mut values = BTreeMap::new();
-    let mut scopes = vec![(&command, &matches)];
-    if let Some((name, sub)) = matches.subcommand() {
-        if let Some(sub_command) = command.find_subcommand(name) {
-            scopes.push((sub_command, sub));
-        }
-    }
-    for (command, matches) in &scopes {
-        for arg in command.get_arguments() {
-            let (Some(key), id) = (arg.get_long(), arg.get_id().as_str()) else {
-                continue;
-            };
-            if matches.value_source(id) != Some(ValueSource::CommandLine) {
-                continue;
-            }
-            let Ok(Some(raw)) = matches.try_get_raw(id) else {
-                continue;
-            };
-            let mut raw: Vec<String> = raw.map(|v| v.to_string_lossy().into_owned()).collect();
-            let value = match arg.get_action() {
-                ArgAction::SetTrue => Value::Bool(true),
-                ArgAction::Append => Value::List(raw),
-                _ => Value::Str(raw.pop().unwrap_or_default()),
-            };
-            values.insert(key.to_owned(), value);
-        }
-    }
-    for key in negated {
-        values.insert(key, Value::Bool(false));
-    }
-    Ok(Parsed {
-        cli,
-        layer: Layer::new(LayerKind::Cli, None, values),
-    })
-}
-
-/// The long names of the flags that are booleans (with `--no-` forms), in any subcommand.
-fn boolean_flags(command: &clap::Command) -> Vec<&str> {
-    let mut names = Vec::new();
-    let commands = std::iter::once(command).chain(command.get_subcommands());
-    for command in commands {
-        for arg in command.get_arguments() {
-            let boolean = matches!(arg.get_action(), ArgAction::SetTrue);
-            if let (true, Some(long)) = (boolean, arg.get_long()) {
-                names.push(long);
-            }
-        }
-    }
-    names
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::npmrc::{Layer, Value};
     use clap::CommandFactory;
+    use std::ffi::OsString;
 
     #[test]
     fn clap_definition_is_consistent() {

@@ -14,6 +14,8 @@ pub enum AppError {
     },
     /// A check the user asked for did not pass (`status --fail-within`): exit 3.
     Check(String),
+    /// A report found something (`audit`): exit 3; the output already says what.
+    Found,
     /// The person at the terminal said no (or ended the input) at a prompt, and nothing was
     /// done: the message, and exit 2.
     Cancelled(String),
@@ -40,6 +42,7 @@ impl AppError {
             }
             AppError::Failed { message, .. } => message,
             AppError::AfterOutput(inner) => inner.message(),
+            AppError::Found => "the report found something",
             AppError::BrokenPipe => "the output was closed",
         }
     }
@@ -56,7 +59,7 @@ impl AppError {
     /// This failure, coming after the output was written.
     pub fn after_output(self) -> Self {
         match self {
-            AppError::BrokenPipe | AppError::AfterOutput(_) => self,
+            AppError::BrokenPipe | AppError::AfterOutput(_) | AppError::Found => self,
             other => AppError::AfterOutput(Box::new(other)),
         }
     }

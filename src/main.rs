@@ -3,6 +3,7 @@
 //! `main` parses arguments, resolves settings, runs one command and maps the outcome to an
 //! exit code; it prints errors and nothing else.
 
+mod audit;
 mod cidr;
 mod cli;
 mod commands;
@@ -92,6 +93,7 @@ fn main() -> ExitCode {
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(AppError::Found) => ExitCode::from(3),
         Err(e @ AppError::Cancelled(_)) => {
             report(&e, false, paint, &redactor);
             ExitCode::from(2)
@@ -174,10 +176,14 @@ fn execute(settings: Settings) -> Result<(), AppError> {
         output_discarded,
         token_in_use,
         redactor,
+        otps: Default::default(),
+        asking_otp: Default::default(),
         notices: loglevel >= log::LogLevel::Notice,
     };
     let operation = match command {
-        CommandSettings::List { .. } | CommandSettings::Status { .. } => Operation::List,
+        CommandSettings::List { .. }
+        | CommandSettings::Status { .. }
+        | CommandSettings::Audit(_) => Operation::List,
         CommandSettings::Create(_) | CommandSettings::Rotate { .. } => Operation::Create,
         CommandSettings::Revoke(_) => Operation::Revoke,
     };
@@ -199,8 +205,15 @@ fn execute(settings: Settings) -> Result<(), AppError> {
             CommandSettings::Revoke(job) => {
                 commands::revoke::run(&client, job, &printer, &ctx, &mut out).await
             }
-            CommandSettings::Status { fail_within } => {
-                commands::status::run(&client, *fail_within, &printer, &ctx, &mut out).await
+            CommandSettings::Status {
+                fail_within,
+                source,
+            } => {
+                let source = source.as_ref();
+                commands::status::run(&client, *fail_within, source, &printer, &ctx, &mut out).await
+            }
+            CommandSettings::Audit(audit) => {
+                commands::audit::run(&client, audit, &printer, &ctx, &mut out).await
             }
             CommandSettings::Rotate {
                 job,
@@ -229,6 +242,7 @@ fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
         AppError::Usage(message) => (Some("EUSAGE"), message.as_str()),
         AppError::Failed { code, message } => (code.as_deref(), message.as_str()),
         AppError::Check(message) => (Some("ECHECK"), message.as_str()),
+        AppError::Found => return,
         AppError::BrokenPipe => (Some("EPIPE"), BROKEN_PIPE),
         AppError::Cancelled(message) => {
             let _ = writeln!(std::io::stderr(), "{}", text::for_terminal_line(message));

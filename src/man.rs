@@ -7,6 +7,8 @@ use std::io::{self, Write};
 use clap::{Arg, Command};
 use roff::{bold, italic, roman, Inline, Roff};
 
+mod json_output;
+
 /// Writes the roff source of the page for `cmd` (the top-level command) to `out`.
 pub fn render(mut cmd: Command, out: &mut dyn Write) -> io::Result<()> {
     // Building propagates global flags into subcommands and adds `--help` and `help`.
@@ -397,6 +399,7 @@ fn write_prose(page: &mut Roff) {
          \"kept\" {\"key\", \"id\"}; a step that fails prints {\"step\": \"failed\", \"at\", \
          \"error\", \"old\": {\"key\", \"id\", \"state\"}} and nothing after it.",
     );
+    json_output::status_and_audit(page);
 
     page.control("SH", ["EXIT STATUS"]);
     terms(
@@ -407,7 +410,8 @@ fn write_prose(page: &mut Roff) {
                 "1",
                 "Any error: bad flags or arguments, missing credentials, a refused or failed \
                  request, a revoke of which any deletion failed, a rotation stopped at any \
-                 step, an output that did not reach its reader (npm-token list | head, a \
+                 step, an audit that found nothing but could not list the account's tokens, \
+                 an output that did not reach its reader (npm-token list | head, a \
                  closed stdout). One line on stderr says what failed, what it left behind and \
                  what to do; with --json, npm's JSON error object also goes to stdout, unless \
                  the command's result is already there.",
@@ -420,7 +424,8 @@ fn write_prose(page: &mut Roff) {
             (
                 "3",
                 "status --fail-within: the token in use is expired, revoked, or expires within \
-                 the days given. Its status is printed first.",
+                 the days given. Its status is printed first. audit: it found something to \
+                 report (even if part of the audit failed: the report says which).",
             ),
             (
                 "130",
@@ -455,6 +460,14 @@ fn write_prose(page: &mut Roff) {
         page,
         "Revoke tokens by the ids list shows:",
         &["npm-token revoke 3f2a9c 7b1e04"],
+    );
+    example(
+        page,
+        "Before January 2027: what is not ready, then a token moved to stage-only:",
+        &[
+            "npm-token audit",
+            "npm-token rotate 3f2a9c --packages-and-scopes-permission read-write-stage-only",
+        ],
     );
     example(
         page,

@@ -6,7 +6,7 @@ use super::{otplease, Context};
 use crate::error::{AppError, Operation};
 use crate::output::Printer;
 use crate::prompt::{self, PromptError};
-use crate::registry::{CreateTokenRequest, RegistryClient, TokenSpec};
+use crate::registry::{CreateTokenRequest, Permission, RegistryClient, TokenSpec};
 use crate::secret::Secret;
 use crate::settings::CreateSettings;
 
@@ -18,8 +18,10 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
     ctx.check_output_kept()?;
-    let password = password(options, ctx)?;
     let spec = options.given.apply(TokenSpec::default());
+    // As npm 12.2.2 does: before the password is asked for, so that there is time to stop.
+    warn_if_direct_publish(&spec);
+    let password = password(options, ctx)?;
     let created = create(client, password, spec, ctx).await?;
     if created.token().is_none() {
         return Err(no_token_in_answer());
@@ -79,6 +81,26 @@ pub fn looks_like_a_token(token: &str) -> bool {
         && token
             .chars()
             .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | ';' | '#' | '\\'))
+}
+
+/// npm 12.2.2's warning for a token that can publish directly (`read-write` on packages and
+/// scopes), in our words: that ends in January 2027, and the stage-only value is the way on.
+/// `None` for everything else: stage-only, read-only, no-access, no permission given (npm's
+/// rule too), and `--bypass-2fa` alone, which grants no publishing.
+pub fn direct_publish_warning(spec: &TokenSpec) -> Option<&'static str> {
+    (spec.packages_and_scopes_permission == Some(Permission::ReadWrite)).then_some(
+        "this token can publish directly, which tokens can no longer do on npmjs.org from \
+         January 2027; with --packages-and-scopes-permission read-write-stage-only its releases \
+         wait in a staging queue for your 2FA approval instead \
+         (https://gh.io/bypass-2fa-tokens-no-longer-publish)",
+    )
+}
+
+/// Logs [`direct_publish_warning`] on stderr, when there is one: for `create` and `rotate`.
+pub fn warn_if_direct_publish(spec: &TokenSpec) {
+    if let Some(warning) = direct_publish_warning(spec) {
+        log::warn!("{warning}");
+    }
 }
 
 /// Prints a new token: its one showing. A reader that closed the output before it (`| head
@@ -146,4 +168,37 @@ pub async fn create(
         ctx.redactor.register(&Secret::new(token.clone()));
     }
     Ok(Created { shown: result, key })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_token_that_publishes_directly_is_warned_about() {
+        let spec = |p: Option<Permission>, bypass_2fa: bool| TokenSpec {
+            packages_and_scopes_permission: p,
+            bypass_2fa,
+            ..TokenSpec::default()
+        };
+        let warning = direct_publish_warning(&spec(Some(Permission::ReadWrite), false)).unwrap();
+        assert!(warning.contains("January 2027"), "{warning}");
+        assert!(warning.contains("read-write-stage-only"), "{warning}");
+        for quiet in [
+            spec(Some(Permission::ReadWriteStageOnly), false),
+            spec(Some(Permission::ReadWriteStageOnly), true),
+            spec(Some(Permission::ReadOnly), false),
+            spec(Some(Permission::NoAccess), false),
+            spec(None, true),
+            spec(None, false),
+        ] {
+            assert_eq!(direct_publish_warning(&quiet), None, "{quiet:?}");
+        }
+        // Organizations' read-write grants no publishing.
+        let orgs = TokenSpec {
+            orgs_permission: Some(Permission::ReadWrite),
+            ..TokenSpec::default()
+        };
+        assert_eq!(direct_publish_warning(&orgs), None);
+    }
 }

@@ -1,6 +1,7 @@
 //! Everything printed on stdout: the table, npm's lines, JSON and parseable output. The
 //! token list streams into a writer; the short answers are returned whole.
 
+mod audit;
 mod create;
 mod fit;
 mod npm;
@@ -17,12 +18,13 @@ use crate::registry::{js_stringify_pretty, Token};
 use crate::text;
 use crate::token_info::Now;
 
+pub use audit::AuditReport;
 use create::created_token;
 use npm::{joined_field, write_lines};
 pub use paint::Paint;
 use revoke::revoked;
 pub use revoke::RevokeReport;
-pub use status::{StatusReport, TokenInUse};
+pub use status::{PartError, StatusReport, TokenInUse};
 use table::write_table;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

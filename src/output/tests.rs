@@ -120,7 +120,7 @@ fn npmjs_tokens() -> Vec<Token> {
     [
         json!({"name": "publish", "key": "d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6",
                "token": "npm_NYn6...jCq0", "expiry": "2026-03-15T12:00:00.000Z",
-               "cidr": ["192.0.2.0/24"], "bypass_2fa": true, "revoked": null,
+               "cidr": ["192.0.2.0/24"], "bypass_2fa": false, "revoked": null,
                "created": "2026-01-14T12:22:18.350Z", "accessed": "2026-03-07T08:21:34.208Z",
                "permissions": [{"name": "package", "action": "write"}, {"name": "org", "action": "read"}],
                "scopes": [{"name": "@a/one", "type": "package"}, {"name": "@a/two", "type": "package"},

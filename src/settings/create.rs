@@ -59,7 +59,9 @@ impl SpecSettings {
         // counts: a `read-write` copied from an old token gives way unless one was given.
         if self.readonly == Some(true) {
             let lower = |p: Option<Permission>| match p {
-                Some(Permission::ReadWrite) => Some(Permission::ReadOnly),
+                Some(Permission::ReadWrite | Permission::ReadWriteStageOnly) => {
+                    Some(Permission::ReadOnly)
+                }
                 other => other,
             };
             if self.packages_and_scopes_permission.is_none() {
@@ -70,6 +72,27 @@ impl SpecSettings {
             }
         }
         base
+    }
+}
+
+/// A permission on organizations: stage-only is for packages and scopes, and npm 12.2.2
+/// refuses it here too. Refused before anything is sent, whichever layer set it.
+struct OrgsPermission(Permission);
+
+impl std::str::FromStr for OrgsPermission {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.parse::<Permission>() {
+            Ok(p) if p.applies_to_orgs() => Ok(OrgsPermission(p)),
+            Ok(_) => Err(
+                "organizations take read-only, read-write or no-access; stage-only is \
+                          for packages and scopes (--packages-and-scopes-permission \
+                          read-write-stage-only)"
+                    .to_owned(),
+            ),
+            Err(_) => Err("expected read-only, read-write or no-access".to_owned()),
+        }
     }
 }
 
@@ -107,7 +130,9 @@ pub(super) fn create_settings(
             scopes: list("scopes"),
             orgs: list("orgs"),
             packages_and_scopes_permission: config.parsed("packages-and-scopes-permission")?,
-            orgs_permission: config.parsed("orgs-permission")?,
+            orgs_permission: config
+                .parsed::<OrgsPermission>("orgs-permission")?
+                .map(|OrgsPermission(p)| p),
             expires_days: config
                 .parsed::<Days>("expires")?
                 .map(|Days(days)| (days > 0).then_some(days)),

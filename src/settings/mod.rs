@@ -4,6 +4,7 @@
 
 mod auth;
 mod create;
+mod source;
 mod transport;
 
 use std::path::PathBuf;
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 
+use crate::audit::{local_findings, LocalFinding};
 use crate::cidr::CidrError;
 use crate::cli::{Job, RevokeJob, RotateJob};
 use crate::hygiene::Filters;
@@ -25,6 +27,7 @@ pub use auth::SavedAt;
 use auth::{check_unscoped_auth, collect_credentials, register_secrets, saved_at};
 use create::create_settings;
 pub use create::CreateSettings;
+pub use source::{credential_source, referenced_variables, CredentialSource, Origin};
 use transport::{client_cert_files, transport};
 
 pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org/";
@@ -45,7 +48,10 @@ pub enum CommandSettings {
     Revoke(RevokeJob),
     Status {
         fail_within: Option<u32>,
+        /// Where the credential in use is set.
+        source: Option<CredentialSource>,
     },
+    Audit(AuditSettings),
     Rotate {
         job: RotateJob,
         /// What the new token gets instead of the old one's.
@@ -53,6 +59,19 @@ pub enum CommandSettings {
         /// With `--save`: where to write the new token, or why it cannot be written.
         saved_at: Option<Result<SavedAt, String>>,
     },
+}
+
+/// What `audit` knows before it asks the registry anything.
+#[derive(Debug, Default)]
+pub struct AuditSettings {
+    /// This machine only: no request.
+    pub local: bool,
+    /// What the npmrc layers and the environment show.
+    pub findings: Vec<LocalFinding>,
+    /// Where the credential in use is set.
+    pub source: Option<CredentialSource>,
+    /// Why the account's tokens cannot be asked for: no credential for the registry.
+    pub no_credential: Option<String>,
 }
 
 /// The registry and the credential in use, to explain failures in the user's terms.
@@ -178,11 +197,18 @@ impl Settings {
         let registry = registry_url(config)?;
         // What the user typed is checked before anything about the registry: a bad CIDR is
         // reported as such even where no credentials are configured.
-        let command = match job {
+        let mut command = match job {
             Job::List { filters } => CommandSettings::List { filters },
             Job::Create => CommandSettings::Create(create_settings(config, &mut warnings)?),
             Job::Revoke(job) => CommandSettings::Revoke(job),
-            Job::Status { fail_within } => CommandSettings::Status { fail_within },
+            Job::Status { fail_within } => CommandSettings::Status {
+                fail_within,
+                source: None,
+            },
+            Job::Audit { local } => CommandSettings::Audit(AuditSettings {
+                local,
+                ..AuditSettings::default()
+            }),
             Job::Rotate(job) => CommandSettings::Rotate {
                 given: create_settings(config, &mut warnings)?,
                 saved_at: job.save.then(|| saved_at(config, &registry)),
@@ -205,15 +231,33 @@ impl Settings {
             // A client certificate is credential enough, as for npm.
             (None, Some(key)) => key,
             (None, None) => {
-                return Err(ConfigError::NoCredentials {
+                let missing = ConfigError::NoCredentials {
                     nerf: nerf_dart(&registry),
                     registry: display_url(&registry),
                     user_config: user_config
                         .as_ref()
                         .map_or("~/.npmrc".to_owned(), |p| p.display().to_string()),
-                })
+                };
+                match &mut command {
+                    // This machine can be audited without one.
+                    CommandSettings::Audit(audit) => {
+                        audit.no_credential = Some(missing.to_string());
+                        nerf_dart(&registry)
+                    }
+                    _ => return Err(missing),
+                }
             }
         };
+        match &mut command {
+            CommandSettings::Status { source, .. } => {
+                *source = credential_source(config, &credential_key);
+            }
+            CommandSettings::Audit(audit) => {
+                audit.source = credential_source(config, &credential_key);
+                audit.findings = local_findings(config, audit.source.as_ref());
+            }
+            _ => {}
+        }
 
         let otp = config.get_str("otp").map(Secret::new);
         let loglevel = config

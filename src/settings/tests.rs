@@ -255,6 +255,23 @@ fn invalid_permissions_in_config_are_errors_not_ignored() {
         err.starts_with("invalid orgs-permission \"admin\" in "),
         "{err}"
     );
+    // Stage-only is for packages and scopes: refused for organizations from any layer.
+    let f = Fixture::new(
+        "//r/:_authToken=x\nregistry=http://r/\norgs-permission=read-write-stage-only\n",
+    );
+    let err = f.resolve(&["create"], &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("stage-only is for packages and scopes"),
+        "{err}"
+    );
+    let err = Fixture::new("//r/:_authToken=x\nregistry=http://r/\n")
+        .resolve(
+            &["create", "--orgs-permission", "read-write-stage-only"],
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("in command line: organizations take"), "{err}");
 }
 
 #[test]

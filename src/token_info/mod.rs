@@ -4,8 +4,9 @@
 //! Registries send two shapes (see `notes/npmjs-granular-tokens.md`):
 //! - a *classic* token (`readonly`, `automation`, `cidr_whitelist`; Verdaccio sends `cidr`);
 //! - a *granular* access token, GAT (`name`, `description`, `expiry`, `accessed`, `revoked`,
-//!   `cidr`, `bypass_2fa`, `permissions[{name, action}]`, `scopes[{name, type}]`), which is
-//!   every token npmjs.org lists since December 2025.
+//!   `cidr`, `bypass_2fa`, `permissions[{name, action}]`, `scopes[{name, type}]`, and for
+//!   stage-only tokens perhaps `publish_policy`), which is every token npmjs.org lists since
+//!   December 2025.
 //!
 //! Registry text is hostile: any field may be missing, null or of another type. A field of
 //! the wrong type is treated as absent, so reading a token never fails.
@@ -21,7 +22,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use access::grants;
-pub use access::{Access, Level, Resource};
+pub use access::{Access, Level, PublishingPower, Resource};
 use coverage::coverage;
 pub use coverage::Coverage;
 pub use dates::{Date, Now, Status, When};
@@ -87,7 +88,10 @@ impl TokenInfo {
             || matches!(fields.get("expiry"), Some(Value::String(_) | Value::Null));
         let flag = |name: &str| fields.get(name).and_then(Value::as_bool);
         let access = if granular {
-            Access::Granular(grants(fields.get("permissions")))
+            Access::Granular(grants(
+                fields.get("permissions"),
+                fields.get("publish_policy"),
+            ))
         } else if flag("readonly") == Some(true) {
             // Read-only wins over `automation`: never claim a right the token may lack.
             Access::ReadOnly
@@ -113,7 +117,7 @@ impl TokenInfo {
         }
     }
 
-    #[cfg(test)]
+    /// A granular access token (every token npmjs.org lists), not a classic one.
     pub fn is_granular(&self) -> bool {
         matches!(self.access, Access::Granular(_))
     }
@@ -165,11 +169,6 @@ impl TokenInfo {
     /// "an empty list" stay apart.
     pub fn cidr(&self) -> Option<&[String]> {
         self.cidr.as_deref()
-    }
-
-    #[cfg(test)]
-    pub fn bypass_2fa(&self) -> bool {
-        self.bypass_2fa
     }
 
     pub fn access(&self) -> &Access {

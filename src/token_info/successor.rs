@@ -100,13 +100,13 @@ mod tests {
         );
         assert_eq!(permissions(json!([])), ("no-access", "no-access"));
         assert_eq!(
-            permissions(json!([{"name": "package", "action": "stage"},
+            permissions(json!([{"name": "package", "action": "admin"},
                                {"name": "user", "action": "write"}])),
             ("no-access", "no-access"),
             "what we cannot name is not copied"
         );
         assert_eq!(
-            permissions(json!([{"name": "package", "action": "stage"},
+            permissions(json!([{"name": "package", "action": "admin"},
                                {"name": "package", "action": "read"}])),
             ("read-only", "no-access")
         );

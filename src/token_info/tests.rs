@@ -75,7 +75,7 @@ fn reads_a_granular_token() {
     );
     assert_eq!(t.revoked(), None);
     assert_eq!(t.cidr(), Some(&[][..]));
-    assert!(t.bypass_2fa());
+    assert!(t.bypasses_2fa());
     assert_eq!(t.access().to_string(), "packages: write");
     assert_eq!(t.coverage().packages, ["a_test_package"]);
 }
@@ -91,7 +91,7 @@ fn reads_classic_tokens() {
     assert_eq!(t.cidr(), None, "cidr_whitelist: null is no list");
     assert_eq!(t.access(), &Access::ReadWrite);
     assert!(t.coverage().is_empty());
-    assert!(!t.bypass_2fa());
+    assert!(!t.bypasses_2fa());
 
     let t = info(verdaccio());
     assert!(!t.is_granular());
@@ -167,7 +167,7 @@ fn garbage_fields_are_absent() {
     assert_eq!(t.last_use(), &When::Unreported);
     assert_eq!(t.revoked(), None);
     assert_eq!(t.cidr(), None);
-    assert!(!t.bypass_2fa());
+    assert!(!t.bypasses_2fa());
     assert_eq!(t.access(), &Access::ReadWrite);
     assert!(t.coverage().is_empty());
 }

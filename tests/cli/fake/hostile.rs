@@ -8,12 +8,12 @@ use wiremock::{Mock, ResponseTemplate};
 
 use super::{page, Fake};
 
-const HOSTILE: &str =
+pub(super) const HOSTILE: &str =
     "evil\u{1b}]0;pwned\u{7}\u{1b}[2J\r\nnpm-token error fake\u{202e}txt.exe\u{2066}\u{9b}";
 
 /// No character that acts on a terminal instead of showing: controls (but the newline
 /// ending a line, and the tab between parseable fields) and Unicode format characters.
-fn drives_the_terminal(c: char) -> bool {
+pub(super) fn drives_the_terminal(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
@@ -195,6 +195,8 @@ async fn echoed_secrets_are_masked_on_stdout_too() {
         &["list", "--parseable"],
         &["status"],
         &["status", "--json"],
+        &["audit"],
+        &["audit", "--json"],
         &["revoke", "--expired"],
         &["create", "--password", password, "--otp", "246810"],
         &[

@@ -200,9 +200,17 @@ async fn status_names_the_user_and_the_token_and_fails_before_it_expires() {
     let run = fake.run(&["status"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let registry = fake.url("/");
-    assert!(run.stdout.starts_with(&format!(
-        "registry  {registry}\nuser      alice\ntoken     d83cf1 publish (npm_NYn6...jCq0)\naccess    packages: write, orgs: read\n"
-    )), "{run:?}");
+    let npmrc = fake.sandbox.npmrc();
+    assert!(
+        run.stdout.starts_with(&format!(
+            "registry  {registry}\nuser      alice\ntoken     d83cf1 publish (npm_NYn6...jCq0)\n\
+         from      //127.0.0.1:{port}/:_authToken in {npmrc}:5\n\
+         access    packages: write, orgs: read; bypasses 2FA\n",
+            port = fake.server.address().port(),
+            npmrc = npmrc.display()
+        )),
+        "{run:?}"
+    );
     assert!(run.stdout.contains("\nexpires   20"), "{run:?}");
     assert!(
         run.stdout
@@ -216,6 +224,7 @@ async fn status_names_the_user_and_the_token_and_fails_before_it_expires() {
     assert_eq!(status["token"]["key"], PUBLISH_KEY);
     assert_eq!(status["token"]["expires_in_days"], 400);
     assert_eq!(status["token"]["status"], "active");
+    assert_eq!(status["credential"], "token");
 
     let ok = fake.run(&["status", "--fail-within", "30"]).await;
     assert_eq!(ok.code, 0, "{ok:?}");

@@ -2,6 +2,7 @@
 //! that Verdaccio cannot be made to produce. One file per topic; the fake and its canned
 //! answers are here.
 
+mod audit;
 mod errors;
 mod hostile;
 mod hygiene;
@@ -14,6 +15,8 @@ mod redirects;
 mod retries;
 mod rotation;
 mod secrets;
+mod stage_only;
+mod status;
 mod terminal;
 
 use std::process::Command;

@@ -185,7 +185,7 @@ async fn the_table_tells_what_each_token_may_do_and_when_it_ends() {
         ]
     );
     let publish = row("d83cf1");
-    assert_eq!(publish[3], "packages: write, orgs: read");
+    assert_eq!(publish[3], "packages: write, orgs: read; bypasses 2FA");
     assert_eq!(publish[4], "@acme/a, @acme/b, @tools +1");
     assert_eq!(publish[5], "192.0.2.0/24, 198.51.100.0/24");
     assert!(publish[7].ends_with(" (in 400 days)"), "{publish:?}");
