@@ -28,7 +28,8 @@ use crate::output::{OutputFormat, Printer};
 use crate::registry::{RegistryClient, TokenSpec};
 use crate::secret::Secret;
 use crate::settings::{CreateSettings, SavedAt};
-use crate::token_info::{TokenInfo, When};
+use crate::text;
+use crate::token_info::{Grant, Resource, TokenInfo, When};
 
 pub async fn run(
     client: &RegistryClient,
@@ -143,13 +144,52 @@ async fn prepare<'a>(
             Some(saved)
         }
     };
+    let (base, unnamed) = info.successor_spec();
+    refuse_unnamed(&old.shown, &unnamed, given)?;
+    let spec = given.given.apply(base);
+    create::warn_if_direct_publish(&spec);
     Ok(Plan {
-        spec: given.given.apply(info.successor_spec()),
+        spec,
         old,
         user,
         save,
         keys: listed.tokens.iter().map(|t| t.key().to_owned()).collect(),
     })
+}
+
+/// Refuses, before anything is created, to rotate a token with a right this version
+/// cannot name (an action or `publish_policy` it does not know: a successor without it
+/// could be weaker, one guessed could be stronger), unless the permission of its resource
+/// was given. A right on a resource no create flag names cannot be given at all.
+fn refuse_unnamed(old: &str, unnamed: &[&Grant], given: &CreateSettings) -> Result<(), AppError> {
+    let given = &given.given;
+    let not_named = |grant: &&&Grant| match grant.resource {
+        Resource::Packages => given.packages_and_scopes_permission.is_none(),
+        Resource::Orgs => given.orgs_permission.is_none(),
+        Resource::Other(_) => true,
+    };
+    let Some(grant) = unnamed.iter().find(not_named) else {
+        return Ok(());
+    };
+    let right = text::for_terminal_line(&grant.to_string()).into_owned();
+    let what = match grant.resource {
+        Resource::Packages => {
+            "name the permission the new token gets (--packages-and-scopes-permission \
+             read-write-stage-only, for one)"
+        }
+        Resource::Orgs => {
+            "name the permission the new token gets (--orgs-permission read-only, for one)"
+        }
+        Resource::Other(_) => {
+            "no create flag gives that right: create the token you need (`npm-token create`), \
+             then revoke the old one"
+        }
+    };
+    Err(AppError::failed(format!(
+        "{old} has a right this version cannot name ({right}), so a token like it cannot be \
+         asked for, and one without it or with a guess could have fewer rights or more; \
+         nothing was created: {what}"
+    )))
 }
 
 /// The steps after `prepare`, each saying where things stand when it is done.

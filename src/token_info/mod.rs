@@ -22,7 +22,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use access::grants;
-pub use access::{Access, Level, PublishingPower, Resource};
+pub use access::{Access, Grant, Level, PublishingPower, Resource};
 use coverage::coverage;
 pub use coverage::Coverage;
 pub use dates::{Date, Now, Status, When};

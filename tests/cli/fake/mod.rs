@@ -7,6 +7,7 @@ mod errors;
 mod hostile;
 mod hygiene;
 mod lockout;
+mod migration;
 mod narrow;
 mod npmjs;
 mod otp;
