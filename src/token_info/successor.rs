@@ -28,8 +28,10 @@ impl TokenInfo {
         let nameable = |grant: &Grant| {
             matches!(
                 (&grant.resource, &grant.level),
-                (Resource::Packages, Level::Read | Level::Write | Level::StageOnly)
-                    | (Resource::Orgs, Level::Read | Level::Write)
+                (
+                    Resource::Packages,
+                    Level::Read | Level::Write | Level::StageOnly
+                ) | (Resource::Orgs, Level::Read | Level::Write)
             )
         };
         let permission = |resource: Resource| {

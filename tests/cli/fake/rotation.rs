@@ -142,8 +142,14 @@ async fn the_four_steps_in_order_each_said() {
     );
     // The last line says the state, in the table's terms.
     let (steps_said, last) = run.stderr.trim_end().rsplit_once('\n').unwrap();
+    // A direct-publish token gives a direct-publish token, and create's warning says so.
     assert_eq!(
-        steps_said, "Created 4f2a1c (publish).\nTested it: it signs in as alice.",
+        steps_said,
+        "npm-token warn this token can publish directly, which tokens can no longer do on \
+         npmjs.org from January 2027; with --packages-and-scopes-permission \
+         read-write-stage-only its releases wait in a staging queue for your 2FA approval \
+         instead (https://gh.io/bypass-2fa-tokens-no-longer-publish)\n\
+         Created 4f2a1c (publish).\nTested it: it signs in as alice.",
         "{run:?}"
     );
     assert!(
@@ -165,12 +171,12 @@ async fn the_four_steps_in_order_each_said() {
     );
     assert!(
         run.stderr
-            .starts_with("Created 4f2a1c (publish).\nTested it"),
+            .contains("\nCreated 4f2a1c (publish).\nTested it"),
         "{run:?}"
     );
     // Quiet: no steps, the token still printed.
     let fake = healthy().await;
-    let run = rotate(&fake, &["--loglevel", "warn"]).await;
+    let run = rotate(&fake, &["--loglevel", "error"]).await;
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:?}");
 }
 
