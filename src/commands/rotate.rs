@@ -438,9 +438,10 @@ impl Steps<'_, '_> {
             info.access()
         );
         if let Some(expires) = info.expiry_phrase(self.printer.now) {
+            // The date as the table prints it, in the zone its day count is in.
             let date = match info.expiry() {
                 When::At(date) if date.timestamp().is_some() => {
-                    format!("{} ", date.text().chars().take(10).collect::<String>())
+                    format!("{} ", date.day(self.printer.now))
                 }
                 _ => String::new(),
             };
