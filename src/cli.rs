@@ -10,6 +10,7 @@ use crate::hygiene::Filters;
 use crate::log::LogLevel;
 use crate::output::Color;
 use crate::registry::Permission;
+use crate::usage;
 
 mod layer;
 pub use layer::parse;
@@ -77,6 +78,7 @@ pub enum Command {
         help_template = OFFLINE_HELP
     )]
     Completions {
+        /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -207,23 +209,23 @@ pub struct GlobalArgs {
 #[command(next_help_heading = "Network options")]
 pub struct NetworkArgs {
     /// Milliseconds to wait for the registry (0: for ever) [default: 300000]
-    #[arg(long, global = true, value_name = "MS")]
+    #[arg(long, global = true, value_name = "MS", value_parser = usage::milliseconds)]
     pub fetch_timeout: Option<u64>,
 
     /// How many times to retry a failed GET [default: 2]
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", value_parser = usage::count)]
     pub fetch_retries: Option<u64>,
 
     /// The growth factor of the wait between retries [default: 10]
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", value_parser = usage::count)]
     pub fetch_retry_factor: Option<u64>,
 
     /// The first wait before a retry, in milliseconds [default: 10000]
-    #[arg(long, global = true, value_name = "MS")]
+    #[arg(long, global = true, value_name = "MS", value_parser = usage::milliseconds)]
     pub fetch_retry_mintimeout: Option<u64>,
 
     /// The longest wait before a retry, in milliseconds [default: 60000]
-    #[arg(long, global = true, value_name = "MS")]
+    #[arg(long, global = true, value_name = "MS", value_parser = usage::milliseconds)]
     pub fetch_retry_maxtimeout: Option<u64>,
 
     /// A proxy for every request [default: HTTP_PROXY]
@@ -266,7 +268,7 @@ pub struct CreateArgs {
     pub token_description: Option<String>,
 
     /// Expire the token after this many days
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "DAYS", value_parser = usage::lifetime_days, allow_negative_numbers = true)]
     pub expires: Option<u32>,
 
     /// Limit the token to these packages (repeatable)
@@ -317,15 +319,15 @@ pub struct CreateArgs {
 #[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
     /// Tokens past their expiry, or revoked
-    #[arg(long)]
+    #[arg(long, conflicts_with = "expires_within")]
     pub expired: bool,
 
     /// Tokens still valid that expire within DAYS days
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = usage::days, allow_negative_numbers = true)]
     pub expires_within: Option<u32>,
 
     /// Tokens last used more than DAYS days ago (or never, and created before that)
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = usage::days, allow_negative_numbers = true)]
     pub unused_for: Option<u32>,
 }
 
@@ -366,7 +368,7 @@ pub struct RevokeArgs {
 #[derive(Args)]
 pub struct StatusArgs {
     /// Exit 3 when the token in use is expired, revoked, or expires within DAYS days
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = usage::days, allow_negative_numbers = true)]
     pub fail_within: Option<u32>,
 }
 
@@ -379,7 +381,7 @@ pub struct AuditArgs {
 
 #[derive(Args)]
 pub struct RotateArgs {
-    /// The token to replace: its id (as `list` shows it) or the full token
+    /// The token to replace, by its id (as `list` shows it) or the full token
     #[arg(value_name = "ID|TOKEN")]
     pub target: String,
 

@@ -24,11 +24,12 @@ mod settings;
 mod terminal;
 mod text;
 mod token_info;
+mod usage;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::error::ErrorKind;
 
 use clap::CommandFactory;
 use cli::{Cli, Job, Request};
@@ -278,7 +279,8 @@ fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
     }
 }
 /// Help and version print normally; every usage error is one style, npm's, exit 1: what
-/// was wrong, clap's tip when it has one (a similar flag or subcommand), and where help is.
+/// was wrong, clap's tip when it has one (a similar flag or subcommand), an example, and
+/// where help is (`usage::message`).
 fn clap_error(e: clap::Error, paint: Paint) -> ExitCode {
     if matches!(
         e.kind(),
@@ -289,46 +291,12 @@ fn clap_error(e: clap::Error, paint: Paint) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     report(
-        &AppError::Usage(usage_message(&e)),
+        &AppError::Usage(usage::message(&e, &args)),
         false,
         paint,
         &Redactor::default(),
     );
     ExitCode::FAILURE
-}
-
-/// clap's error as npm-token's lines: the problem, the tips, and the help to run.
-fn usage_message(e: &clap::Error) -> String {
-    let rendered = e.render().to_string();
-    let problem = match (e.kind(), e.get(ContextKind::InvalidSubcommand)) {
-        (ErrorKind::InvalidSubcommand, Some(ContextValue::String(name))) => {
-            format!("{name} is not a recognized subcommand.")
-        }
-        _ => rendered
-            .lines()
-            .find_map(|line| line.strip_prefix("error: "))
-            .unwrap_or("invalid usage")
-            .to_owned(),
-    };
-    let mut lines = vec![problem];
-    lines.extend(
-        rendered
-            .lines()
-            .map(str::trim)
-            .filter(|line| line.starts_with("tip: ") || line.starts_with("[possible values: "))
-            .map(str::to_owned),
-    );
-    // The help to point to: the subcommand's, when one was typed.
-    let root = Cli::command();
-    // (`args_os`: an argument that is not UTF-8 is no subcommand, and no reason to panic.)
-    let command = std::env::args_os()
-        .skip(1)
-        .find_map(|arg| {
-            let sub = root.find_subcommand(arg.to_str()?)?;
-            Some(sub.get_name().to_owned())
-        })
-        .map_or("npm-token".to_owned(), |sub| format!("npm-token {sub}"));
-    lines.push(format!("Run `{command} --help` for usage."));
-    lines.join("\n")
 }

@@ -105,7 +105,7 @@ impl std::str::FromStr for Days {
     fn from_str(s: &str) -> Result<Self, String> {
         s.parse()
             .map(Days)
-            .map_err(|_| "expected a whole number of days".to_owned())
+            .map_err(|_| "expected a whole number of days, like 30".to_owned())
     }
 }
 
