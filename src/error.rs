@@ -93,6 +93,7 @@ impl From<ConfigError> for AppError {
             ConfigError::InvalidAuth { .. } => "ERR_INVALID_AUTH",
             ConfigError::NoCredentials { .. } => "ENEEDAUTH",
             ConfigError::Cidr(_) => "EINVALIDCIDR",
+            ConfigError::Contradiction(_) => "EUSAGE",
             _ => "EINVALIDCONFIG",
         };
         AppError::Failed {

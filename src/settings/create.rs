@@ -2,7 +2,7 @@
 
 use super::ConfigError;
 use crate::cidr::parse_cidr_list;
-use crate::npmrc::{Config, Value};
+use crate::npmrc::{Config, LayerKind, Value};
 use crate::registry::{Permission, TokenSpec};
 use crate::secret::Secret;
 
@@ -56,12 +56,11 @@ impl SpecSettings {
         put(&mut base.bypass_2fa, &self.bypass_2fa);
         put(&mut base.readonly, &self.readonly);
         // `--read-only` means read-only on npmjs.org too, where the permissions are what
-        // counts: a `read-write` copied from an old token gives way unless one was given.
+        // counts: a permission that can write, copied from an old token, gives way unless
+        // one was given.
         if self.readonly == Some(true) {
             let lower = |p: Option<Permission>| match p {
-                Some(Permission::ReadWrite | Permission::ReadWriteStageOnly) => {
-                    Some(Permission::ReadOnly)
-                }
+                Some(p) if can_write(p) => Some(Permission::ReadOnly),
                 other => other,
             };
             if self.packages_and_scopes_permission.is_none() {
@@ -69,6 +68,16 @@ impl SpecSettings {
             }
             if self.orgs_permission.is_none() {
                 base.orgs_permission = lower(base.orgs_permission);
+            }
+        }
+        // `--packages-all` means every package: the old token's list of packages and scopes
+        // would narrow it again (and sending both contradicts itself).
+        if self.packages_all == Some(true) {
+            if self.packages.is_none() {
+                base.packages.clear();
+            }
+            if self.scopes.is_none() {
+                base.scopes.clear();
             }
         }
         base
@@ -93,6 +102,78 @@ impl std::str::FromStr for OrgsPermission {
             ),
             Err(_) => Err("expected read-only, read-write or no-access".to_owned()),
         }
+    }
+}
+
+/// Whether a permission lets a token write (publish, or stage a release): anything but
+/// `read-only` and `no-access`, so `read-write-stage-only` does, and a permission added
+/// later counts as writing until said otherwise.
+fn can_write(permission: Permission) -> bool {
+    !matches!(permission, Permission::ReadOnly | Permission::NoAccess)
+}
+
+/// Settings that ask for two different tokens at once are refused before anything is sent
+/// (a password prompt included): sending both would leave the registry to pick one, and
+/// npmjs.org documents no rule for it. Each is named as it was given (`--read-only`,
+/// `npm_config_read_only`, or the npmrc file), so the user knows what to drop.
+fn check_contradictions(config: &Config, given: &SpecSettings) -> Result<(), ConfigError> {
+    let contradiction = |a: String, b: String, why: &str| {
+        Err(ConfigError::Contradiction(format!(
+            "{a} and {b} contradict each other: {why}; give one or the other (nothing was sent)"
+        )))
+    };
+    if given.readonly == Some(true) {
+        let permissions = [
+            (
+                "packages-and-scopes-permission",
+                given.packages_and_scopes_permission,
+            ),
+            ("orgs-permission", given.orgs_permission),
+        ];
+        for (key, permission) in permissions {
+            if let Some(p) = permission.filter(|p| can_write(*p)) {
+                return contradiction(
+                    spelled(config, "read-only", None),
+                    spelled(config, key, Some(p.as_str())),
+                    "a read-only token cannot write",
+                );
+            }
+        }
+    }
+    if given.packages_all == Some(true) {
+        for key in ["packages", "scopes"] {
+            if let Some(first) = config.list(key).first() {
+                return contradiction(
+                    spelled(config, "packages-all", None),
+                    spelled(config, key, Some(first)),
+                    "a token covers all your packages, or only those named",
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A setting as the user gave it: `--key value` on the command line, `npm_config_key=value`
+/// in the environment, `key=value in FILE` from an npmrc.
+fn spelled(config: &Config, key: &str, value: Option<&str>) -> String {
+    let Some((_, layer)) = config.get_with_layer(key) else {
+        return format!("--{key}");
+    };
+    let value = value.map(str::to_owned);
+    match (layer.kind, value) {
+        (LayerKind::Cli, Some(value)) => format!("--{key} {value}"),
+        (LayerKind::Cli, None) => format!("--{key}"),
+        (LayerKind::Env, value) => format!(
+            "npm_config_{}={}",
+            key.replace('-', "_"),
+            value.unwrap_or_else(|| "true".into())
+        ),
+        (_, value) => format!(
+            "{key}={} in {}",
+            value.unwrap_or_else(|| "true".into()),
+            layer.describe()
+        ),
     }
 }
 
@@ -121,25 +202,27 @@ pub(super) fn create_settings(
     let packages_all = flag("packages-all");
     let bypass_2fa = flag("bypass-2fa");
     let readonly = flag("read-only");
+    let given = SpecSettings {
+        name: config.get_str("name"),
+        description: config.get_str("token-description"),
+        packages: list("packages"),
+        packages_all,
+        scopes: list("scopes"),
+        orgs: list("orgs"),
+        packages_and_scopes_permission: config.parsed("packages-and-scopes-permission")?,
+        orgs_permission: config
+            .parsed::<OrgsPermission>("orgs-permission")?
+            .map(|OrgsPermission(p)| p),
+        expires_days: config
+            .parsed::<Days>("expires")?
+            .map(|Days(days)| (days > 0).then_some(days)),
+        cidr_whitelist: list("cidr").map(|l| parse_cidr_list(&l)).transpose()?,
+        bypass_2fa,
+        readonly,
+    };
+    check_contradictions(config, &given)?;
     Ok(CreateSettings {
-        given: SpecSettings {
-            name: config.get_str("name"),
-            description: config.get_str("token-description"),
-            packages: list("packages"),
-            packages_all,
-            scopes: list("scopes"),
-            orgs: list("orgs"),
-            packages_and_scopes_permission: config.parsed("packages-and-scopes-permission")?,
-            orgs_permission: config
-                .parsed::<OrgsPermission>("orgs-permission")?
-                .map(|OrgsPermission(p)| p),
-            expires_days: config
-                .parsed::<Days>("expires")?
-                .map(|Days(days)| (days > 0).then_some(days)),
-            cidr_whitelist: list("cidr").map(|l| parse_cidr_list(&l)).transpose()?,
-            bypass_2fa,
-            readonly,
-        },
+        given,
         password: config.get_str("password").map(Secret::new),
     })
 }

@@ -123,6 +123,11 @@ pub enum ConfigError {
     #[error(transparent)]
     Cidr(#[from] CidrError),
 
+    /// Two settings that ask for different tokens (`--read-only` and a permission that
+    /// writes): the whole message.
+    #[error("{0}")]
+    Contradiction(String),
+
     #[error("could not read the {key} file {}: {reason}", .path.display())]
     UnreadableFile {
         key: &'static str,

@@ -285,3 +285,57 @@ fn odd_booleans_warn_and_are_ignored() {
         s.warnings
     );
 }
+
+/// `--read-only` with any permission that can write is refused, for both permissions; one
+/// that does not write goes through. (Every permission there is, so one added later is
+/// checked too: it counts as writing unless it is read-only or no-access.)
+#[test]
+fn read_only_refuses_every_permission_that_writes() {
+    let f = Fixture::new("//r/:_authToken=x\nregistry=http://r/\n");
+    for permission in Permission::ALL {
+        for key in ["--packages-and-scopes-permission", "--orgs-permission"] {
+            for command in [&["create"][..], &["rotate", "abc123"]] {
+                let mut args = command.to_vec();
+                args.extend(["--read-only", key, permission.as_str()]);
+                let result = f.resolve(&args, &[]);
+                let writes = !matches!(permission, Permission::ReadOnly | Permission::NoAccess);
+                match result {
+                    Err(ConfigError::Contradiction(message)) => {
+                        assert!(writes, "{args:?}: {message}");
+                        assert!(
+                            message.starts_with(&format!(
+                                "--read-only and {key} {} contradict each other",
+                                permission.as_str()
+                            )),
+                            "{message}"
+                        );
+                    }
+                    Ok(_) => assert!(!writes, "{args:?} was not refused"),
+                    // Stage-only is no permission on orgs at all: refused for that first.
+                    Err(ConfigError::InvalidValue { .. })
+                        if key == "--orgs-permission" && !permission.applies_to_orgs() => {}
+                    Err(other) => panic!("{args:?}: {other}"),
+                }
+            }
+        }
+    }
+}
+
+/// `--packages-all` given to `rotate` means all packages: the old token's list goes.
+#[test]
+fn packages_all_replaces_the_old_tokens_packages_and_scopes() {
+    let old = TokenSpec {
+        packages: vec!["a".into()],
+        scopes: vec!["@s".into()],
+        ..TokenSpec::default()
+    };
+    let f = Fixture::new("//r/:_authToken=x\nregistry=http://r/\n");
+    let s = f
+        .resolve(&["rotate", "abc", "--packages-all"], &[])
+        .unwrap();
+    let CommandSettings::Rotate { given, .. } = &s.command else {
+        panic!("not rotate");
+    };
+    let new = given.given.apply(old);
+    assert!(new.packages_all && new.packages.is_empty() && new.scopes.is_empty());
+}

@@ -19,6 +19,7 @@ mod secrets;
 mod stage_only;
 mod status;
 mod terminal;
+mod words;
 
 use std::process::Command;
 
