@@ -15,22 +15,34 @@ use crate::usage;
 mod layer;
 pub use layer::parse;
 
-const EXAMPLES: &str = "\
+/// The top level's examples: all of them in `-h`; `--help` adds where settings come from.
+macro_rules! examples {
+    () => {
+        "\
 Everyday uses:
   In a terminal, list your tokens (a table; npm's lines when piped):
     npm-token
-  In CI, the keys of read-only tokens:
-    npm-token list --json | jq -r '.[] | select(.readonly) | .key'
+  In a script, each token's id and expiry (npmjs.org's tokens expire):
+    npm-token list --json | jq -r '.[] | [.id, .expiry] | @tsv'
   A read-only token usable only from one network:
     npm-token create --read-only --cidr 192.0.2.0/24
 
 More:
   npm-token revoke 3f2a9c        revoke the token whose id `list` shows as 3f2a9c
-  npm-token completions zsh      shell completions
+  npm-token completions zsh      shell completions"
+    };
+}
+
+const EXAMPLES: &str = examples!();
+
+const LONG_EXAMPLES: &str = concat!(
+    examples!(),
+    "
 
 Everything npm reads is read too: .npmrc files (project, user, global), npm_config_*
 environment variables, and these flags, highest priority last. Every flag is the npm
-config key of the same name, written as npm writes it (--key=value, --no-key).";
+config key of the same name, written as npm writes it (--key=value, --no-key)."
+);
 
 #[derive(Parser)]
 #[command(
@@ -41,6 +53,7 @@ config key of the same name, written as npm writes it (--key=value, --no-key).";
         A drop-in for `npm token`: the same configuration, the same outputs, faster, and \
         careful with your secrets. With no subcommand, lists your tokens.",
     after_help = EXAMPLES,
+    after_long_help = LONG_EXAMPLES,
     args_conflicts_with_subcommands = false
 )]
 pub struct Cli {
@@ -103,10 +116,13 @@ Examples:
 
 const LIST_EXAMPLES: &str = "\
 Examples:
-  npm-token list --parseable | cut -f1,3     key and id of every token
-  npm-token list --expired                   expired or revoked tokens
-  npm-token list --unused-for 90 --json      tokens nobody used for 90 days
-  npm-token list --registry https://npm.example.com/";
+  npm-token list --expired                 expired or revoked tokens
+  npm-token list --unused-for 90 --json    tokens nobody used for 90 days
+  npm-token list --parseable | cut -f1,3   key and id of every token
+  npm-token list --registry https://npm.example.com/
+  The ids of the tokens that can publish directly (granular tokens list permissions):
+    npm-token list --json |
+      jq -r '.[] | select(any(.permissions[]?; .action == \"write\")) | .id'";
 
 const STATUS_EXAMPLES: &str = "\
 Examples:
@@ -209,51 +225,51 @@ pub struct GlobalArgs {
 #[command(next_help_heading = "Network options")]
 pub struct NetworkArgs {
     /// Milliseconds to wait for the registry (0: for ever) [default: 300000]
-    #[arg(long, global = true, value_name = "MS", value_parser = usage::milliseconds)]
+    #[arg(long, global = true, hide_short_help = true, value_name = "MS", value_parser = usage::milliseconds)]
     pub fetch_timeout: Option<u64>,
 
     /// How many times to retry a failed GET [default: 2]
-    #[arg(long, global = true, value_name = "N", value_parser = usage::count)]
+    #[arg(long, global = true, hide_short_help = true, value_name = "N", value_parser = usage::count)]
     pub fetch_retries: Option<u64>,
 
     /// The growth factor of the wait between retries [default: 10]
-    #[arg(long, global = true, value_name = "N", value_parser = usage::count)]
+    #[arg(long, global = true, hide_short_help = true, value_name = "N", value_parser = usage::count)]
     pub fetch_retry_factor: Option<u64>,
 
     /// The first wait before a retry, in milliseconds [default: 10000]
-    #[arg(long, global = true, value_name = "MS", value_parser = usage::milliseconds)]
+    #[arg(long, global = true, hide_short_help = true, value_name = "MS", value_parser = usage::milliseconds)]
     pub fetch_retry_mintimeout: Option<u64>,
 
     /// The longest wait before a retry, in milliseconds [default: 60000]
-    #[arg(long, global = true, value_name = "MS", value_parser = usage::milliseconds)]
+    #[arg(long, global = true, hide_short_help = true, value_name = "MS", value_parser = usage::milliseconds)]
     pub fetch_retry_maxtimeout: Option<u64>,
 
     /// A proxy for every request [default: HTTP_PROXY]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "URL")]
     pub proxy: Option<String>,
 
     /// A proxy for https requests, before `proxy` [default: HTTPS_PROXY]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "URL")]
     pub https_proxy: Option<String>,
 
     /// Hosts to reach without a proxy, comma-separated [default: NO_PROXY]
-    #[arg(long, global = true, value_name = "HOSTS")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "HOSTS")]
     pub noproxy: Option<String>,
 
     /// Check the registry's TLS certificate, as is the default (`--no-strict-ssl`: do not)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, hide_short_help = true)]
     pub strict_ssl: bool,
 
     /// A file of PEM certificates to trust instead of the built-in ones
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "PATH")]
     pub cafile: Option<PathBuf>,
 
     /// The folder whose etc/npmrc is the global config [default: as npm finds it]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "PATH")]
     pub prefix: Option<PathBuf>,
 
     /// npm's `auth-type`, sent to the registry as `npm-auth-type` [default: web]
-    #[arg(long, global = true, value_name = "TYPE")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "TYPE")]
     pub auth_type: Option<String>,
 }
 

@@ -443,8 +443,17 @@ fn write_prose(page: &mut Roff) {
     );
     example(
         page,
-        "In CI, the keys of read-only tokens:",
-        &["npm-token list --json | jq -r '.[] | select(.readonly) | .key'"],
+        "In a script, each token's id and expiry (npmjs.org's tokens expire):",
+        &["npm-token list --json | jq -r '.[] | [.id, .expiry] | @tsv'"],
+    );
+    example(
+        page,
+        "The ids of the tokens that can publish directly (granular tokens list their \
+         permissions):",
+        &[
+            "npm-token list --json |",
+            "  jq -r '.[] | select(any(.permissions[]?; .action == \"write\")) | .id'",
+        ],
     );
     example(
         page,

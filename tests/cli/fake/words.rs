@@ -1,11 +1,13 @@
-//! Words: settings that contradict each other are refused before anything is sent.
+//! Words: settings that contradict each other are refused before anything is sent; the
+//! examples the help pages give work on npmjs.org's granular tokens.
 
 use serde_json::json;
-use wiremock::matchers::{body_json, method};
+use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
+use super::npmjs::{npmjs, TOKENS};
 use super::{requests, Fake};
-use crate::support::Run;
+use crate::support::{Run, BIN};
 
 /// Arguments, environment variables, and the words the refusal must hold.
 type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
@@ -152,4 +154,82 @@ async fn settings_that_agree_are_sent_as_npm_sends_them() {
         ])
         .await;
     assert_eq!(agreed.stdout, "Created token npm_NEW\n", "{agreed:?}");
+}
+
+/// npmjs.org's answer to a create.
+fn created_gat() -> ResponseTemplate {
+    ResponseTemplate::new(201).set_body_json(json!({
+        "name": "ci", "key": "5e5e5e5e-1111-4222-8333-944455556666",
+        "token": "npm_0123456789abcdefghijklmnopqrstuvwxyz", "expiry": "2099-01-01T00:00:00.000Z",
+        "cidr": ["192.0.2.0/24"], "bypass_2fa": false, "revoked": null,
+        "created": "2026-01-01T00:00:00.000Z", "updated": "2026-01-01T00:00:00.000Z",
+        "accessed": null, "permissions": [{"name": "package", "action": "read"}],
+        "scopes": [{"name": "@acme", "type": "scope"}],
+    }))
+}
+
+/// The command lines `npm-token --help`, `list --help` and `create --help` show, run as a
+/// shell runs them (jq included) against npmjs.org's granular tokens: each succeeds and
+/// prints something. (Left out: lines naming another registry, out of reach here, and those
+/// revoking `3f2a9c`, which stands for one of your ids.)
+#[tokio::test(flavor = "multi_thread")]
+async fn help_examples_work_on_granular_tokens() {
+    let fake = npmjs().await;
+    Mock::given(method("POST"))
+        .and(path(TOKENS))
+        .respond_with(created_gat())
+        .mount(&fake.server)
+        .await;
+    // `npm-token` on the PATH, as installed.
+    let bin = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(BIN, bin.path().join("npm-token")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut examples = Vec::new();
+    for page in [&["--help"][..], &["list", "--help"], &["create", "--help"]] {
+        let help = fake.run(page).await.stdout;
+        examples.extend(help_examples(&help));
+    }
+    assert!(examples.len() >= 8, "{examples:#?}");
+    assert!(examples.iter().filter(|e| e.contains("| jq ")).count() >= 3);
+    for example in examples {
+        let mut sh = fake.sandbox.shell(&format!("set -o pipefail; {example}"));
+        sh.env("PATH", &path)
+            .env("PASSWORD", "pw-123456")
+            .env("npm_config_password", "pw-123456");
+        let run = Run::of_async(sh).await;
+        assert_eq!(run.code, 0, "{example}: {run:?}");
+        assert!(!run.stdout.trim().is_empty(), "{example}: {run:?}");
+        // What jq picks out is there: no `null` for a field granular tokens lack.
+        if example.contains("| jq") {
+            assert!(!run.stdout.contains("null"), "{example}: {run:?}");
+        }
+    }
+}
+
+/// The command lines in a help page's examples: each line that starts a command, joined with
+/// the lines it continues on (a line ending in `|`), without the words after it that say
+/// what it does.
+fn help_examples(help: &str) -> Vec<String> {
+    let mut examples = Vec::new();
+    let mut lines = help.lines().map(str::trim);
+    while let Some(line) = lines.next() {
+        if !(line.starts_with("npm-token") || line.starts_with("npm_config_password=")) {
+            continue;
+        }
+        // `npm-token list --expired      expired or revoked tokens`: the command only.
+        let mut command = line.split("   ").next().unwrap().trim().to_owned();
+        while command.ends_with('|') {
+            command.push(' ');
+            command.push_str(lines.next().unwrap_or_default());
+        }
+        // Another registry is out of reach here; `3f2a9c` stands for an id of your own.
+        if !command.contains("--registry") && !command.contains("3f2a9c") {
+            examples.push(command);
+        }
+    }
+    examples
 }
