@@ -36,7 +36,7 @@ use cli::{Cli, Job, Request};
 use commands::Context;
 use error::{AppError, Operation};
 use npmrc::Env;
-use output::Paint;
+use output::{Paint, Progress};
 use registry::RegistryClient;
 use secret::Redactor;
 use settings::{CommandSettings, Loaded, Settings};
@@ -147,18 +147,21 @@ fn offline(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> ExitCod
 }
 
 fn run(settings: Settings) -> Result<(), AppError> {
+    // One status line for the run, which log lines clear before they print.
+    let progress = Progress::new(settings.printer.progress);
     log::init(
         settings.loglevel,
         settings.redactor.clone(),
         settings.paint_stderr,
+        progress.clone(),
     );
     for warning in &settings.warnings {
         ::log::warn!("{warning}");
     }
-    execute(settings)
+    execute(settings, progress)
 }
 
-fn execute(settings: Settings) -> Result<(), AppError> {
+fn execute(settings: Settings, progress: Progress) -> Result<(), AppError> {
     let Settings {
         client,
         printer,
@@ -180,6 +183,7 @@ fn execute(settings: Settings) -> Result<(), AppError> {
         otps: Default::default(),
         asking_otp: Default::default(),
         notices: loglevel >= log::LogLevel::Notice,
+        progress,
     };
     let operation = match command {
         CommandSettings::List { .. }

@@ -130,12 +130,17 @@ pub fn password(options: &CreateSettings, ctx: &Context) -> Result<Secret, AppEr
              pass --password <password> or set npm_config_password",
         )),
         None => {
-            let typed = prompt::secret("npm password: ").map_err(|e| match e {
-                PromptError::Eof => {
-                    AppError::failed("no password given; creating a token needs your password")
-                }
-                PromptError::Io(e) => AppError::failed(format!("could not read the password: {e}")),
-            })?;
+            let typed = ctx
+                .progress
+                .suspend(|| prompt::secret("npm password: "))
+                .map_err(|e| match e {
+                    PromptError::Eof => {
+                        AppError::failed("no password given; creating a token needs your password")
+                    }
+                    PromptError::Io(e) => {
+                        AppError::failed(format!("could not read the password: {e}"))
+                    }
+                })?;
             // A registry that echoes it back gets it masked, like any configured secret.
             ctx.redactor.register(&typed);
             Ok(typed)
@@ -154,10 +159,12 @@ pub async fn create(
 ) -> Result<Created, AppError> {
     let request = CreateTokenRequest { password, spec };
     log::info!("creating a token");
+    let status = ctx.progress.creating();
     let mut result = otplease(client, Operation::Create, ctx, || {
         client.create_token(&request)
     })
     .await?;
+    drop(status);
     let key = match result.shift_remove("key") {
         Some(Value::String(key)) => Some(key),
         _ => None,

@@ -8,13 +8,12 @@ pub mod rotate;
 pub mod status;
 
 use std::future::Future;
-
 use std::io::Write;
 
 use crate::error::{explain, AppError, Operation};
 use crate::hygiene::token_in_use;
 use crate::ids::shortest_unique_ids;
-use crate::output::Printer;
+use crate::output::{Printer, Progress};
 use crate::prompt::{self, PromptError};
 use crate::registry::{display_url, HttpError, RegistryClient, RegistryError, Token};
 use crate::secret::{Redactor, Secret};
@@ -23,44 +22,6 @@ use crate::token_info::TokenInfo;
 
 /// npm's minimum id length.
 pub const MIN_ID_LEN: usize = 6;
-
-/// Shows `Fetching tokens: page N (M so far)…` on stderr while a multi-page list loads,
-/// and clears it when dropped.
-pub struct PageProgress {
-    enabled: bool,
-    shown: std::cell::Cell<bool>,
-}
-
-impl PageProgress {
-    pub fn new(printer: &Printer) -> Self {
-        PageProgress {
-            enabled: printer.progress,
-            shown: std::cell::Cell::new(false),
-        }
-    }
-
-    /// Called after each page that has a next one.
-    pub fn page_done(&self, pages: usize, tokens: usize) {
-        if self.enabled {
-            let mut stderr = std::io::stderr().lock();
-            let _ = write!(
-                stderr,
-                "\r\x1b[2KFetching tokens: page {} ({tokens} so far)…",
-                pages + 1
-            );
-            let _ = stderr.flush();
-            self.shown.set(true);
-        }
-    }
-}
-
-impl Drop for PageProgress {
-    fn drop(&mut self) {
-        if self.shown.get() {
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
-        }
-    }
-}
 
 /// What every command needs besides its printer: the registry and credential in use, to
 /// explain failures, and whether a person can answer prompts.
@@ -79,6 +40,8 @@ pub struct Context {
     pub asking_otp: std::cell::Cell<bool>,
     /// npm's `notice` level is on (the default): say each step of a multi-step command.
     pub notices: bool,
+    /// The status line on stderr while a request is out (a no-op unless on a terminal).
+    pub progress: Progress,
 }
 
 impl Context {
@@ -99,11 +62,14 @@ impl Context {
     pub fn say(&self, line: &str) {
         if self.notices {
             let line = self.redactor.redact(line);
-            let _ = writeln!(
-                std::io::stderr().lock(),
-                "{}",
-                crate::text::for_terminal_line(&line)
-            );
+            // Never on the status line's line: it is cleared first, and drawn again below.
+            self.progress.suspend(|| {
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "{}",
+                    crate::text::for_terminal_line(&line)
+                );
+            });
         }
     }
 }
@@ -159,17 +125,20 @@ pub struct Listed {
 }
 
 impl Listed {
+    /// (`_printer`: the status line it took its switch from is `ctx.progress` now; the
+    /// parameter goes when its callers are next edited.)
     pub async fn fetch(
         client: &RegistryClient,
-        printer: &Printer,
+        _printer: &Printer,
         ctx: &Context,
         op: Operation,
     ) -> Result<Listed, AppError> {
         log::info!("getting the token list");
-        let progress = PageProgress::new(printer);
-        let on_page = |pages, n| progress.page_done(pages, n);
+        let status = ctx.progress.fetching();
+        // After each page that has a next one: the next page's number, and the tokens so far.
+        let on_page = |pages: usize, n| status.page(pages + 1, None, n);
         let tokens = otplease(client, op, ctx, || client.list_tokens(&on_page)).await?;
-        drop(progress);
+        drop(status);
         // A registry that repeats a page lists a token twice: it is one token, shown,
         // planned for and counted once.
         let tokens = fold_repeated(tokens);
@@ -265,6 +234,8 @@ async fn get_otp(
         Some(web) => {
             // The registry's URL: masked and escaped like anything else it sends.
             let url = ctx.redactor.redact(&display_url(&web.auth_url));
+            // The request's status line is hidden while the person is in the browser.
+            let _paused = ctx.progress.pause();
             eprintln!(
                 "Authenticate your account at:\n{}\nWaiting for you to finish (Ctrl-C to stop)...",
                 crate::text::for_terminal_line(&url)
@@ -274,7 +245,7 @@ async fn get_otp(
                 .await
                 .map_err(|e| explain(e, op, &ctx.auth))
         }
-        None => prompt::otp().map_err(|e| match e {
+        None => ctx.progress.suspend(prompt::otp).map_err(|e| match e {
             PromptError::Eof => AppError::failed("no one-time password given; pass --otp=<code>"),
             PromptError::Io(e) => {
                 AppError::failed(format!("could not read the one-time password: {e}"))

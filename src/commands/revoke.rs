@@ -292,6 +292,7 @@ async fn revoke_all(
         (0..targets.len()).partition(|&n| targets[n].in_use);
     let pick = |ns: &[usize]| ns.iter().map(|&n| targets[n].clone()).collect::<Vec<_>>();
     let mut results: Vec<Option<Result<(), AppError>>> = (0..targets.len()).map(|_| None).collect();
+    let _status = ctx.progress.revoking(targets.len());
     for group in [first, last] {
         let done = delete_all(client, &pick(&group), ctx).await;
         for (n, result) in group.into_iter().zip(done) {
@@ -372,7 +373,10 @@ async fn delete_all(
         let key = target.key.clone();
         async move {
             log::info!("revoking {key}");
-            otplease(client, Operation::Revoke, ctx, || client.delete_token(&key)).await
+            let revoked = otplease(client, Operation::Revoke, ctx, || client.delete_token(&key));
+            let revoked = revoked.await;
+            ctx.progress.revoked_one();
+            revoked
         }
     };
     let Some((first, rest)) = targets.split_first() else {

@@ -6,6 +6,7 @@ mod create;
 mod fit;
 mod npm;
 mod paint;
+mod progress;
 mod revoke;
 mod status;
 mod table;
@@ -22,6 +23,7 @@ pub use audit::AuditReport;
 use create::created_token;
 use npm::{joined_field, write_lines};
 pub use paint::Paint;
+pub use progress::Progress;
 use revoke::revoked;
 pub use revoke::RevokeReport;
 pub use status::{PartError, StatusReport, TokenInUse};
@@ -64,7 +66,8 @@ impl std::str::FromStr for Color {
 pub struct Printer {
     pub format: OutputFormat,
     pub paint: Paint,
-    /// Page-by-page progress on stderr (a terminal, and not `--loglevel silent`).
+    /// A status line on stderr while requests are out (`Progress`): stderr is a terminal
+    /// (not `TERM=dumb`), and the log level is not `silent`.
     pub progress: bool,
     /// The terminal's width, for the table.
     pub width: Option<u16>,

@@ -319,7 +319,9 @@ impl Settings {
             printer: Printer {
                 format,
                 paint: paint_stdout,
-                progress: terminal.stderr && loglevel != LogLevel::Silent,
+                progress: terminal.stderr
+                    && loglevel != LogLevel::Silent
+                    && env.var("TERM") != Some("dumb"),
                 width: terminal.width,
                 ascii: env.var("TERM") == Some("dumb"),
                 now: crate::token_info::Now::read(),

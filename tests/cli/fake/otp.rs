@@ -4,6 +4,7 @@ use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
+use super::feedback::without_status_lines;
 use super::{otp_challenge, page, Fake};
 use crate::support::BIN;
 
@@ -69,7 +70,7 @@ async fn otp_prompt_in_a_terminal_retries_once_with_the_code() {
         "{run:?}"
     );
     assert!(
-        run.stdout.ends_with("Created token npm_NEWTOKEN\n"),
+        without_status_lines(&run.stdout).ends_with("Created token npm_NEWTOKEN\n"),
         "{run:?}"
     );
 }
@@ -227,7 +228,7 @@ async fn ctrl_d_at_a_prompt_leaves_the_error_on_its_own_line() {
         .await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stdout
+        without_status_lines(&run.stdout)
             .contains("Enter OTP: \nnpm-token error no one-time password given; pass --otp=<code>"),
         "{run:?}"
     );
