@@ -26,7 +26,8 @@ pub async fn run(
     if created.token().is_none() {
         return Err(no_token_in_answer());
     }
-    write_created(printer, &created.shown, out)
+    // With its key: on a terminal, the summary names the new token by its id.
+    write_created(printer, &created.with_key(), out)
 }
 
 /// The registry answered a create without a token that can be one.

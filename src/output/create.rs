@@ -1,23 +1,41 @@
-//! What `create` prints: the new token, once, in every format.
+//! What `create` prints: the new token, once, in every format. `--json`, `--parseable` and
+//! npm's lines are npm's bytes; a table (a terminal) ends with the new token in the table's
+//! terms instead of npm's last lines.
 
 use serde_json::{Map, Value};
 
-use super::{pretty_json, tsv, tty, OutputFormat, Paint};
+use super::table::table_row;
+use super::{pretty_json, tsv, tty, OutputFormat, Printer};
+use crate::commands::MIN_ID_LEN;
 use crate::registry::{js_string, js_truthy};
+use crate::token_info::{TokenInfo, When};
 
-/// The answer to a create, with `key` and `updated` already removed.
-pub(super) fn created_token(
-    result: &Map<String, Value>,
-    format: OutputFormat,
-    paint: Paint,
-) -> String {
-    match format {
+/// The registry's answer to a create, printed as npm prints it: without `key` and
+/// `updated`, which npm leaves out.
+pub(super) fn created_token(answer: &Map<String, Value>, printer: &Printer) -> String {
+    let key = answer
+        .get("key")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let mut shown = answer.clone();
+    shown.shift_remove("key");
+    shown.shift_remove("updated");
+    let result = &shown;
+    match printer.format {
         OutputFormat::Json => pretty_json(&Value::Object(result.clone())),
         OutputFormat::Parseable => result
             .iter()
             .map(|(k, v)| format!("{}\t{}\n", tsv(k), tsv(&parseable_value(v))))
             .collect(),
-        OutputFormat::Table | OutputFormat::Lines => {
+        OutputFormat::Table => {
+            let token = result
+                .get("token")
+                .map_or("undefined".to_owned(), js_string);
+            let mut out = format!("Created token {}\n", tty(&token));
+            out.push_str(&summary(key, &TokenInfo::from_fields(result), printer));
+            out
+        }
+        OutputFormat::Lines => {
             let token = result
                 .get("token")
                 .map_or("undefined".to_owned(), js_string);
@@ -31,7 +49,7 @@ pub(super) fn created_token(
                     let entries: Vec<String> = list.iter().map(js_string).collect();
                     out.push_str(&format!(
                         "with IP whitelist: {}\n",
-                        paint.green(&tty(&entries.join(",")))
+                        printer.paint.green(&tty(&entries.join(",")))
                     ));
                 }
             }
@@ -45,6 +63,31 @@ pub(super) fn created_token(
             out
         }
     }
+}
+
+/// The new token in the table's terms, one `label value` line each: its id (the key's first
+/// characters, as `list` shows it unless another token's key starts the same way; none
+/// without a key), name, access, what it covers, its CIDR list and its expiry in days.
+/// Empty fields are left out.
+fn summary(key: &str, token: &TokenInfo, printer: &Printer) -> String {
+    let id: String = key.chars().take(MIN_ID_LEN).collect();
+    let (cells, _) = table_row(token, &id, printer.now);
+    let never = matches!(token.expiry(), When::Never).then(|| "never".to_owned());
+    let rows = [
+        ("id", Some(cells[0].clone()).filter(|_| !key.is_empty())),
+        ("name", Some(cells[1].clone())),
+        ("access", Some(cells[3].clone())),
+        ("covers", Some(cells[4].clone())),
+        ("CIDR", Some(cells[5].clone())),
+        (
+            "expires",
+            Some(cells[7].clone()).filter(|e| !e.is_empty()).or(never),
+        ),
+    ];
+    rows.into_iter()
+        .filter_map(|(label, value)| Some((label, value.filter(|v| !v.is_empty())?)))
+        .map(|(label, value)| format!("{label:10}{}\n", tty(&value)))
+        .collect()
 }
 
 /// A created token's field on a `--parseable` line: as npm prints it (`String(value)`),

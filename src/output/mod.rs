@@ -91,7 +91,7 @@ impl Printer {
     }
 
     pub fn created_token(&self, result: &Map<String, Value>) -> String {
-        created_token(result, self.format, self.paint)
+        created_token(result, self)
     }
 
     pub fn revoked(&self, keys: &[String]) -> String {

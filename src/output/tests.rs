@@ -197,38 +197,69 @@ fn table_leaves_out_columns_no_token_fills() {
 
 #[test]
 fn create_outputs() {
-    let result =
-        json!({"token": "full-token", "cidr": ["10.0.0.0/8"], "readonly": true, "expires": null});
-    let map = result.as_object().unwrap();
+    let created = |result: &serde_json::Value, format| {
+        created_token(result.as_object().unwrap(), &printer(format, PLAIN))
+    };
+    let result = json!({"token": "full-token", "key": "k", "updated": "u", "cidr": ["10.0.0.0/8"],
+        "readonly": true, "expires": null});
     assert_eq!(
-        created_token(map, OutputFormat::Lines, PLAIN),
+        created(&result, OutputFormat::Lines),
         "Created token full-token\nwith IP whitelist: 10.0.0.0/8\n"
     );
+    // npm leaves out `key` and `updated`.
     assert_eq!(
-        created_token(map, OutputFormat::Parseable, PLAIN),
+        created(&result, OutputFormat::Parseable),
         "token\tfull-token\ncidr\t10.0.0.0/8\nreadonly\ttrue\nexpires\tnull\n"
+    );
+    assert_eq!(
+        created(&result, OutputFormat::Json),
+        "{\n  \"token\": \"full-token\",\n  \"cidr\": [\n    \"10.0.0.0/8\"\n  ],\n  \"readonly\": true,\n  \"expires\": null\n}\n"
     );
     let expiring = json!({"token": "t", "cidr_whitelist": [], "expires": "2027-01-01"});
     assert_eq!(
-        created_token(expiring.as_object().unwrap(), OutputFormat::Lines, PLAIN),
+        created(&expiring, OutputFormat::Lines),
         "Created token t\nexpires: 2027-01-01\n"
     );
     // npmjs.org's answer: `cidr` and `expiry`, rights as objects.
     let gat = json!({"name": "ci", "token": "npm_0123456789abcdefghijklmnopqrstuvwxyz",
+        "key": "d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6",
         "expiry": "2026-04-09T12:00:00.000Z", "cidr": ["192.0.2.0/24"],
         "permissions": [{"name": "package", "action": "read"}], "scopes": [], "revoked": null});
-    let gat = gat.as_object().unwrap();
     assert_eq!(
-        created_token(gat, OutputFormat::Lines, PLAIN),
+        created(&gat, OutputFormat::Lines),
         "Created token npm_0123456789abcdefghijklmnopqrstuvwxyz\n\
          with IP whitelist: 192.0.2.0/24\n\
          expires: 2026-04-09T12:00:00.000Z\n"
     );
     assert_eq!(
-        created_token(gat, OutputFormat::Parseable, PLAIN),
+        created(&gat, OutputFormat::Parseable),
         "name\tci\ntoken\tnpm_0123456789abcdefghijklmnopqrstuvwxyz\n\
          expiry\t2026-04-09T12:00:00.000Z\ncidr\t192.0.2.0/24\n\
          permissions\t[{\"name\":\"package\",\"action\":\"read\"}]\nscopes\t\nrevoked\tnull\n"
+    );
+    // On a terminal: the token, then the summary in the table's terms.
+    let table = created(&gat, OutputFormat::Table);
+    assert!(
+        table.starts_with(
+            "Created token npm_0123456789abcdefghijklmnopqrstuvwxyz\n\
+             id        d83cf1\n\
+             name      ci\n\
+             access    packages: read\n\
+             CIDR      192.0.2.0/24\n\
+             expires   2026-04-09 (in "
+        ),
+        "{table}"
+    );
+    // Verdaccio's answer: a classic token, no expiry reported.
+    let classic = json!({"token": "npm_x", "key": "6d812cd1dd10", "cidr": [], "readonly": false});
+    assert_eq!(
+        created(&classic, OutputFormat::Table),
+        "Created token npm_x\nid        6d812c\nname      (unnamed)\naccess    read-write\n"
+    );
+    let never = json!({"token": "npm_x", "name": "forever", "expiry": null, "permissions": []});
+    assert_eq!(
+        created(&never, OutputFormat::Table),
+        "Created token npm_x\nname      forever\naccess    no access\nexpires   never\n"
     );
 }
 

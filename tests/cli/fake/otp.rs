@@ -69,8 +69,11 @@ async fn otp_prompt_in_a_terminal_retries_once_with_the_code() {
             .contains("This operation requires a one-time password.\nEnter OTP: "),
         "{run:?}"
     );
+    // On a terminal, the token's summary follows (`fake::words`).
     assert!(
-        without_status_lines(&run.stdout).ends_with("Created token npm_NEWTOKEN\n"),
+        without_status_lines(&run.stdout).ends_with(
+            "Created token npm_NEWTOKEN\nid        k\nname      (unnamed)\naccess    read-write\n"
+        ),
         "{run:?}"
     );
 }

@@ -1,10 +1,12 @@
-//! Words: settings that contradict each other are refused before anything is sent; the
-//! examples the help pages give work on npmjs.org's granular tokens.
+//! Words: settings that contradict each other are refused before anything is sent; `create`
+//! ends with the new token in the table's terms on a terminal (npm's bytes elsewhere); and
+//! the examples the help pages give work on npmjs.org's granular tokens.
 
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
+use super::feedback::without_status_lines;
 use super::npmjs::{npmjs, TOKENS};
 use super::{requests, Fake};
 use crate::support::{Run, BIN};
@@ -166,6 +168,55 @@ fn created_gat() -> ResponseTemplate {
         "accessed": null, "permissions": [{"name": "package", "action": "read"}],
         "scopes": [{"name": "@acme", "type": "scope"}],
     }))
+}
+
+/// On a terminal, `create` ends with the new token in the table's terms; piped, npm's lines
+/// are unchanged, byte for byte.
+#[tokio::test(flavor = "multi_thread")]
+async fn create_ends_with_a_summary_on_a_terminal_and_npm_lines_when_piped() {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKENS))
+        .respond_with(created_gat())
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} create --password pw-123456 --color never"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let screen = without_status_lines(&run.stdout);
+    let (head, expiry) = screen.split_once("expires   2099-01-01 (in ").unwrap();
+    assert_eq!(
+        head,
+        "Created token npm_0123456789abcdefghijklmnopqrstuvwxyz\n\
+         id        5e5e5e\n\
+         name      ci\n\
+         access    packages: read\n\
+         covers    @acme\n\
+         CIDR      192.0.2.0/24\n"
+    );
+    assert!(expiry.ends_with(" days)\n"), "{run:?}");
+
+    let piped = fake.run(&["create", "--password", "pw-123456"]).await;
+    assert_eq!(
+        piped.stdout,
+        "Created token npm_0123456789abcdefghijklmnopqrstuvwxyz\n\
+         with IP whitelist: 192.0.2.0/24\n\
+         expires: 2099-01-01T00:00:00.000Z\n"
+    );
+    // `--json`: the registry's object, less `key` and `updated`, as npm prints it.
+    let json = fake
+        .run(&["create", "--password", "pw-123456", "--json"])
+        .await;
+    let object: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let object = object.as_object().unwrap();
+    assert!(!object.contains_key("key") && !object.contains_key("updated"));
+    assert_eq!(object["token"], "npm_0123456789abcdefghijklmnopqrstuvwxyz");
+    assert_eq!(object.len(), 10);
 }
 
 /// The command lines `npm-token --help`, `list --help` and `create --help` show, run as a
