@@ -340,7 +340,8 @@ fn write_prose(page: &mut Roff) {
             ),
             (
                 "TERM",
-                "When dumb, no colour unless --color=always, and the table's borders in ASCII.",
+                "When dumb, no colour unless --color=always, the table's borders in ASCII, \
+                 and no status line on stderr while a request is out.",
             ),
             (
                 "TZ",
@@ -383,23 +384,7 @@ fn write_prose(page: &mut Roff) {
         ],
     );
 
-    page.control("SH", ["JSON OUTPUT"]);
-    paragraphs(
-        page,
-        "With --json, commands npm has (list, create, revoke with ids) print npm's shapes; \
-         the rest print one shape each, documented in the README.\n\n\
-         revoke with filters, --dry-run or not: one object {\"dry_run\", \"planned\", \
-         \"revoked\", \"failed\", \"skipped\"}, each a list of {\"key\", \"id\", \"name\", \
-         \"why\"}; a failure adds \"error\" {\"code\", \"summary\"} and \"state\" (\"not \
-         revoked\" or \"may be revoked\"). A dry run revokes nothing: \"revoked\" and \
-         \"failed\" are empty.\n\n\
-         rotate: one JSON object per line, printed as each step is done: {\"step\": \
-         \"created\", \"id\", \"created\": the registry's answer, token and key included}, \
-         then \"saved\" {\"file\", \"keys\"}, \"tested\" {\"user\"}, and \"revoked\" or \
-         \"kept\" {\"key\", \"id\"}; a step that fails prints {\"step\": \"failed\", \"at\", \
-         \"error\", \"old\": {\"key\", \"id\", \"state\"}} and nothing after it.",
-    );
-    json_output::status_and_audit(page);
+    json_output::section(page);
 
     page.control("SH", ["EXIT STATUS"]);
     terms(
@@ -408,7 +393,9 @@ fn write_prose(page: &mut Roff) {
             ("0", "Done, all of it, including help and --version."),
             (
                 "1",
-                "Any error: bad flags or arguments, missing credentials, a refused or failed \
+                "Any error: bad flags or arguments (the error names the one that is wrong and \
+                 gives a command line that works), settings that contradict each other \
+                 (refused before anything is sent), missing credentials, a refused or failed \
                  request, a revoke of which any deletion failed, a rotation stopped at any \
                  step, an audit that found nothing but could not list the account's tokens, \
                  an output that did not reach its reader (npm-token list | head, a \
@@ -513,6 +500,29 @@ mod tests {
                     assert!(page.contains(&flag), "{flag} missing");
                 }
             }
+        }
+    }
+
+    /// Each command's JSON has its entry, npm's shapes first.
+    #[test]
+    fn json_output_is_documented_command_by_command() {
+        let page = page();
+        let section = page
+            .split_once(".SH \"JSON OUTPUT\"\n")
+            .and_then(|(_, rest)| rest.split("\n.SH ").next())
+            .expect("a JSON OUTPUT section");
+        for entry in [
+            "list \\-\\-json",
+            "list \\-\\-json with filters",
+            "create \\-\\-json",
+            "revoke ID... \\-\\-json",
+            "revoke \\-\\-json with filters, \\-\\-dry\\-run or not",
+            "rotate \\-\\-json",
+            "status \\-\\-json",
+            "audit \\-\\-json",
+        ] {
+            let entry = format!("\\fBnpm\\-token {entry}\\fR");
+            assert!(section.contains(&format!(".TP\n{entry}\n")), "{entry}");
         }
     }
 

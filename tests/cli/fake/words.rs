@@ -284,3 +284,34 @@ fn help_examples(help: &str) -> Vec<String> {
     }
     examples
 }
+
+/// The JSON shapes README's "JSON output" documents for `list` (with and without filters)
+/// and `revoke <ids>`, parsed as a script would.
+#[tokio::test(flavor = "multi_thread")]
+async fn list_and_revoke_print_the_json_shapes_documented() {
+    let fake = npmjs().await;
+    fake.accepts_deletes().await;
+    let parse = |run: Run| -> Vec<serde_json::Value> {
+        assert_eq!(run.code, 0, "{run:?}");
+        serde_json::from_str(&run.stdout).unwrap()
+    };
+    let all = parse(fake.run(&["list", "--json"]).await);
+    let ids: Vec<&str> = all.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["d83cf1", "0b3f2c", "7c0ffe", "9e9e9e", "ab12cd"]);
+    // Every field the registry sent, then `id`.
+    let last_field = |t: &serde_json::Value| t.as_object().unwrap().keys().next_back().cloned();
+    assert!(all.iter().all(|t| last_field(t).as_deref() == Some("id")));
+    assert_eq!(all[0]["permissions"][0]["action"], "write");
+
+    let expired = parse(fake.run(&["list", "--expired", "--json"]).await);
+    assert_eq!(
+        expired,
+        all[2..4],
+        "the same objects, with the whole list's ids"
+    );
+    let none = fake.run(&["list", "--expires-within", "1", "--json"]).await;
+    assert_eq!(none.stdout, "[]\n");
+
+    let revoked = parse(fake.run(&["revoke", "0b3f2c", "7c0ffe", "--json"]).await);
+    assert_eq!(revoked, [all[1]["key"].clone(), all[2]["key"].clone()]);
+}
