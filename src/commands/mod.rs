@@ -266,6 +266,8 @@ pub async fn whoami_and_list(
         "asking the registry who this is{}",
         if list { ", and for the token list" } else { "" }
     );
+    // Under the list's own line while the list is out, and alone once it is in.
+    let _status = ctx.progress.asking_who();
     let whoami = otplease(client, Operation::List, ctx, || client.whoami());
     let listed = async {
         match list {

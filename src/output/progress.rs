@@ -2,8 +2,10 @@
 //! (`Fetching tokens…`, `Creating a token…`, `Revoking 3 of 50…`), with a spinner, from the
 //! moment a request goes out until its answer is in; then cleared, so that it never mixes
 //! with the output. Prompts and log lines clear it first (`suspend`), a web login hides it
-//! while the person is away (`pause`). Off when stderr is not a terminal, for `TERM=dumb`,
-//! and with `--loglevel silent` (`Printer::progress`).
+//! while the person is away (`pause`). Statuses nest: two requests out at once (who you
+//! are, and the list) each have one, the newest is shown, and when it ends the other is
+//! shown again. Off when stderr is not a terminal, for `TERM=dumb`, and with `--loglevel
+//! silent` (`Printer::progress`).
 //!
 //! Drawn by indicatif: its spinner ticks on a thread of its own, so it needs nothing of the
 //! single-threaded runtime the requests run on, and keeps turning while a request blocks it.
@@ -24,28 +26,41 @@ pub struct Progress(Option<Arc<Mutex<Line>>>);
 #[derive(Default)]
 struct Line {
     bar: Option<ProgressBar>,
-    /// What the line says, while a [`Status`] is alive.
-    text: Option<String>,
-    /// Which `Status` owns the line: an older one's updates and drop no longer touch it.
-    owner: u64,
+    /// Each live [`Status`] and what it says, oldest first: the newest is shown.
+    statuses: Vec<(u64, String)>,
+    /// The id the next `Status` gets.
+    next: u64,
     /// Hidden for a web login (`pause`).
     paused: bool,
     /// Inside `suspend`: the bar is cleared, and is redrawn when it ends.
     suspended: bool,
-    /// While `revoking`: how many are answered, of how many.
-    revoking: Option<(usize, usize)>,
+    /// While `revoking`: its status, how many are answered, of how many.
+    revoking: Option<(u64, usize, usize)>,
 }
 
 impl Line {
+    /// What the line says now: the newest status's text.
+    fn text(&self) -> Option<&str> {
+        self.statuses.last().map(|(_, text)| text.as_str())
+    }
+
+    /// Says `text` for status `id`, if it is still alive.
+    fn set(&mut self, id: u64, text: String) {
+        if let Some(entry) = self.statuses.iter_mut().find(|(owner, _)| *owner == id) {
+            entry.1 = text;
+            self.redraw();
+        }
+    }
+
     /// Makes the terminal show what `text` says: a bar with it, or no bar.
     fn redraw(&mut self) {
         if self.suspended {
             return;
         }
-        match (&self.text, self.paused) {
+        match (self.text().map(str::to_owned), self.paused) {
             (Some(text), false) => match &self.bar {
-                Some(bar) => bar.set_message(text.clone()),
-                None => self.bar = Some(spinner(text.clone())),
+                Some(bar) => bar.set_message(text),
+                None => self.bar = Some(spinner(text)),
             },
             _ => {
                 if let Some(bar) = self.bar.take() {
@@ -84,20 +99,25 @@ impl Progress {
         Some(self.0.as_ref()?.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    /// Shows `text` until the returned `Status` is dropped.
+    /// Shows `text` until the returned `Status` is dropped (then whatever an older status
+    /// still alive says).
     pub fn show(&self, text: impl Into<String>) -> Status {
-        let mut owner = 0;
+        let mut id = 0;
         if let Some(mut line) = self.line() {
-            line.owner += 1;
-            owner = line.owner;
-            line.text = Some(text.into());
-            line.revoking = None;
+            line.next += 1;
+            id = line.next;
+            line.statuses.push((id, text.into()));
             line.redraw();
         }
         Status {
             progress: self.clone(),
-            owner,
+            id,
         }
+    }
+
+    /// `Checking who you are…`, until the registry says.
+    pub fn asking_who(&self) -> Status {
+        self.show("Checking who you are…")
     }
 
     /// `Fetching tokens…`, until the list is in.
@@ -118,7 +138,7 @@ impl Progress {
         }
         let status = self.show(revoking_text(0, total));
         if let Some(mut line) = self.line() {
-            line.revoking = Some((0, total));
+            line.revoking = Some((status.id, 0, total));
         }
         status
     }
@@ -126,10 +146,9 @@ impl Progress {
     /// One more revocation answered (revoked or not), while `revoking` is up.
     pub fn revoked_one(&self) {
         if let Some(mut line) = self.line() {
-            if let Some((done, total)) = line.revoking {
-                line.revoking = Some((done + 1, total));
-                line.text = Some(revoking_text(done + 1, total));
-                line.redraw();
+            if let Some((id, done, total)) = line.revoking {
+                line.revoking = Some((id, done + 1, total));
+                line.set(id, revoking_text(done + 1, total));
             }
         }
     }
@@ -170,17 +189,14 @@ impl Progress {
 /// The status line says this until dropped.
 pub struct Status {
     progress: Progress,
-    owner: u64,
+    id: u64,
 }
 
 impl Status {
     /// Says `text` instead.
     pub fn set(&self, text: impl Into<String>) {
         if let Some(mut line) = self.progress.line() {
-            if line.owner == self.owner {
-                line.text = Some(text.into());
-                line.redraw();
-            }
+            line.set(self.id, text.into());
         }
     }
 
@@ -197,11 +213,11 @@ impl Status {
 impl Drop for Status {
     fn drop(&mut self) {
         if let Some(mut line) = self.progress.line() {
-            if line.owner == self.owner {
-                line.text = None;
+            line.statuses.retain(|(id, _)| *id != self.id);
+            if line.revoking.is_some_and(|(id, _, _)| id == self.id) {
                 line.revoking = None;
-                line.redraw();
             }
+            line.redraw();
         }
     }
 }
@@ -249,36 +265,47 @@ mod tests {
         assert!(progress.line().is_none());
     }
 
+    fn text(progress: &Progress) -> Option<String> {
+        progress.line().unwrap().text().map(str::to_owned)
+    }
+
     #[test]
-    fn only_the_newest_status_owns_the_line() {
+    fn the_newest_status_is_shown_and_an_older_one_comes_back() {
         let progress = Progress::new(true);
-        let first = progress.fetching();
-        let second = progress.creating();
-        first.set("stale");
-        drop(first);
+        // Who you are and the list, asked at once: the list ends first.
+        let who = progress.asking_who();
+        let list = progress.fetching();
+        assert_eq!(text(&progress).as_deref(), Some("Fetching tokens…"));
+        who.set("Checking who you are, still…");
+        assert_eq!(text(&progress).as_deref(), Some("Fetching tokens…"));
+        drop(list);
         assert_eq!(
-            progress.line().unwrap().text.as_deref(),
-            Some("Creating a token…")
+            text(&progress).as_deref(),
+            Some("Checking who you are, still…")
         );
         let paused = progress.pause();
         assert!(progress.line().unwrap().bar.is_none());
         drop(paused);
         assert!(progress.line().unwrap().bar.is_some());
         assert_eq!(progress.suspend(|| 7), 7);
-        drop(second);
-        assert!(progress.line().unwrap().text.is_none());
+        drop(who);
+        assert_eq!(text(&progress), None);
         assert!(progress.line().unwrap().bar.is_none());
     }
 
     #[test]
     fn revocations_are_counted_across_calls_and_none_shows_nothing() {
         let progress = Progress::new(true);
-        let text = |p: &Progress| p.line().unwrap().text.clone();
         drop(progress.revoking(0));
         assert_eq!(text(&progress), None);
         let status = progress.revoking(3);
         progress.revoked_one();
         progress.revoked_one();
+        assert_eq!(text(&progress).as_deref(), Some("Revoking 3 of 3…"));
+        // Another status on top: the count still goes to the revoking line.
+        let above = progress.creating();
+        progress.revoked_one();
+        drop(above);
         assert_eq!(text(&progress).as_deref(), Some("Revoking 3 of 3…"));
         drop(status);
         assert_eq!(text(&progress), None);

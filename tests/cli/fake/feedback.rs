@@ -289,3 +289,35 @@ async fn prompts_and_log_lines_never_share_the_status_line() {
         "{run:?}"
     );
 }
+
+/// `status` asks who you are and for the list at once: each has its line, the list's on
+/// top while it is out, then who you are until the registry says.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_waits_for_who_you_are_beside_the_list() {
+    let fake = Fake::start().await;
+    late_list(&fake).await;
+    Mock::given(method("GET"))
+        .and(path("/-/whoami"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"username": "alice"}))
+                .set_delay(LATE * 2),
+        )
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(format!("{BIN} status"), None, String::new())
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines = status_lines(&run.stdout);
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("Checking who you are…"),
+        "{run:?}"
+    );
+    assert!(lines.iter().any(|l| l == "Fetching tokens…"), "{run:?}");
+    assert!(
+        without_status_lines(&run.stdout).starts_with("registry "),
+        "{run:?}"
+    );
+}
