@@ -213,6 +213,7 @@ pub fn command_example(sub: Option<&str>) -> String {
         Some("create") => "npm-token create --name ci --read-only --cidr 192.0.2.0/24",
         Some("revoke") => "npm-token revoke 3f2a9c",
         Some("status") => "npm-token status --fail-within 14",
+        Some("audit") => "npm-token audit --local",
         Some("rotate") => "npm-token rotate 3f2a9c --expires 30",
         Some("completions") => "npm-token completions zsh",
         Some("man") => "npm-token man > npm-token.1",
