@@ -22,12 +22,17 @@ fi
 # Two cores: two test threads, one build.
 cargo test --locked -- --test-threads=2
 
-# The demo must find the binary wherever cargo puts it (here a link to ./target, so nothing
-# is built twice), keep to its own registry whatever npm_config_* says, and never wait on
-# stdin.
+# The demo must find the binary wherever cargo puts it (here a link to the target directory
+# cargo test just built into, so nothing is built twice), keep to its own registry whatever
+# npm_config_* says, and never wait on stdin. Cargo says where that directory is:
+# CARGO_TARGET_DIR (relative to this folder, as cargo reads it), build.target-dir, or
+# ./target.
+target=$(cargo metadata --locked --format-version 1 --no-deps |
+  node -e 'let s = ""; process.stdin.on("data", d => s += d)
+    .on("end", () => console.log(JSON.parse(s).target_directory))')
 elsewhere=$(mktemp -d)
 trap 'rm -rf "$elsewhere"' EXIT
-ln -s "$PWD/target" "$elsewhere/target"
+ln -s "$target" "$elsewhere/target"
 echo "Running scripts/demo.sh with CARGO_TARGET_DIR=$elsewhere/target and a bogus npm_config_registry" >&2
 CARGO_TARGET_DIR="$elsewhere/target" npm_config_registry=http://127.0.0.1:9/ \
   bash scripts/demo.sh < /dev/null ||

@@ -2,35 +2,47 @@
 //! value in the highest config layer (see `parse`), so flags, `npm_config_*` variables and
 //! npmrc files resolve through one mechanism, exactly as in npm.
 
-use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::parser::ValueSource;
-use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::hygiene::Filters;
 use crate::log::LogLevel;
-use crate::npmrc::{Layer, LayerKind, Value};
 use crate::output::Color;
 use crate::registry::Permission;
+use crate::usage;
 
-const EXAMPLES: &str = "\
+mod layer;
+pub use layer::parse;
+
+/// The top level's examples: all of them in `-h`; `--help` adds where settings come from.
+macro_rules! examples {
+    () => {
+        "\
 Everyday uses:
   In a terminal, list your tokens (a table; npm's lines when piped):
     npm-token
-  In CI, the keys of read-only tokens:
-    npm-token list --json | jq -r '.[] | select(.readonly) | .key'
+  In a script, each token's id and expiry (npmjs.org's tokens expire):
+    npm-token list --json | jq -r '.[] | [.id, .expiry] | @tsv'
   A read-only token usable only from one network:
     npm-token create --read-only --cidr 192.0.2.0/24
 
 More:
   npm-token revoke 3f2a9c        revoke the token whose id `list` shows as 3f2a9c
-  npm-token completions zsh      shell completions
+  npm-token completions zsh      shell completions"
+    };
+}
+
+const EXAMPLES: &str = examples!();
+
+const LONG_EXAMPLES: &str = concat!(
+    examples!(),
+    "
 
 Everything npm reads is read too: .npmrc files (project, user, global), npm_config_*
 environment variables, and these flags, highest priority last. Every flag is the npm
-config key of the same name, written as npm writes it (--key=value, --no-key).";
+config key of the same name, written as npm writes it (--key=value, --no-key)."
+);
 
 #[derive(Parser)]
 #[command(
@@ -41,6 +53,7 @@ config key of the same name, written as npm writes it (--key=value, --no-key).";
         A drop-in for `npm token`: the same configuration, the same outputs, faster, and \
         careful with your secrets. With no subcommand, lists your tokens.",
     after_help = EXAMPLES,
+    after_long_help = LONG_EXAMPLES,
     args_conflicts_with_subcommands = false
 )]
 pub struct Cli {
@@ -65,7 +78,10 @@ pub enum Command {
     /// Show the registry, your user, and the token this configuration uses
     #[command(after_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
-    /// Replace a token with a new one like it, then revoke the old one
+    /// Find what is not ready for January 2027, or not safe: your tokens and this machine
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
+    /// Replace a token with a new one like it: create, hand over, test, then revoke the old
     #[command(after_help = ROTATE_EXAMPLES)]
     Rotate(Box<RotateArgs>),
     /// Print a shell completion script
@@ -75,6 +91,7 @@ pub enum Command {
         help_template = OFFLINE_HELP
     )]
     Completions {
+        /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -99,25 +116,40 @@ Examples:
 
 const LIST_EXAMPLES: &str = "\
 Examples:
-  npm-token list --parseable | cut -f1,3     key and id of every token
-  npm-token list --expired                   expired or revoked tokens
-  npm-token list --unused-for 90 --json      tokens nobody used for 90 days
-  npm-token list --registry https://npm.example.com/";
+  npm-token list --expired                 expired or revoked tokens
+  npm-token list --unused-for 90 --json    tokens nobody used for 90 days
+  npm-token list --parseable | cut -f1,3   key and id of every token
+  npm-token list --registry https://npm.example.com/
+  The ids of the tokens that can publish directly (granular tokens list permissions):
+    npm-token list --json |
+      jq -r '.[] | select(any(.permissions[]?; .action == \"write\")) | .id'";
 
 const STATUS_EXAMPLES: &str = "\
 Examples:
   npm-token status
   npm-token status --fail-within 14     in CI: exit 3 when the token expires within 14 days
-  npm-token status --json | jq .token.expires";
+  npm-token status --json | jq .token.expiry";
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  npm-token audit                 your tokens and this machine, grouped by severity
+  npm-token audit --local         in CI: this machine's npmrc files and environment only
+  npm-token audit --json | jq -r '.tokens[]?.findings[].fix'
+
+Exit status: 0 nothing to report, 3 findings, 1 an error (or the tokens could not be
+listed and this machine has nothing to report).";
 
 const ROTATE_EXAMPLES: &str = "\
 Examples:
   npm-token rotate 3f2a9c                 a new token like 3f2a9c, then 3f2a9c revoked
   npm-token rotate 3f2a9c --expires 30    the same, expiring in 30 days
   npm-token rotate 3f2a9c --save          the token in use, written into its npmrc
-  npm-token rotate 3f2a9c --keep-old --json | jq -r .token
+  npm-token rotate 3f2a9c --keep-old --json > rotated.jsonl   then store it, then revoke
+  jq -r 'select(.step == \"created\") | .created.token' rotated.jsonl
 
-The new token is printed once, in full, in every output format: store it now.";
+Four steps, each said as it is done: create the new token, hand it over (printed once, in
+full; with --save, saved), test it (it must sign in as you; --no-verify skips), and only
+then revoke the old one. A step that fails stops there and says what exists.";
 
 const CREATE_EXAMPLES: &str = "\
 Examples:
@@ -193,51 +225,51 @@ pub struct GlobalArgs {
 #[command(next_help_heading = "Network options")]
 pub struct NetworkArgs {
     /// Milliseconds to wait for the registry (0: for ever) [default: 300000]
-    #[arg(long, global = true, value_name = "MS")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "MS", value_parser = usage::milliseconds)]
     pub fetch_timeout: Option<u64>,
 
     /// How many times to retry a failed GET, or a 429 [default: 2]
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "N", value_parser = usage::count)]
     pub fetch_retries: Option<u64>,
 
     /// The growth factor of the wait between retries [default: 10]
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "N", value_parser = usage::count)]
     pub fetch_retry_factor: Option<u64>,
 
     /// The first wait before a retry, in milliseconds [default: 10000]
-    #[arg(long, global = true, value_name = "MS")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "MS", value_parser = usage::milliseconds)]
     pub fetch_retry_mintimeout: Option<u64>,
 
     /// The longest wait before a retry, in milliseconds [default: 60000]
-    #[arg(long, global = true, value_name = "MS")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "MS", value_parser = usage::milliseconds)]
     pub fetch_retry_maxtimeout: Option<u64>,
 
     /// A proxy for every request [default: HTTP_PROXY]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "URL")]
     pub proxy: Option<String>,
 
     /// A proxy for https requests, before `proxy` [default: HTTPS_PROXY]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "URL")]
     pub https_proxy: Option<String>,
 
     /// Hosts to reach without a proxy, comma-separated [default: NO_PROXY]
-    #[arg(long, global = true, value_name = "HOSTS")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "HOSTS")]
     pub noproxy: Option<String>,
 
     /// Check the registry's TLS certificate, as is the default (`--no-strict-ssl`: do not)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, hide_short_help = true)]
     pub strict_ssl: bool,
 
     /// A file of PEM certificates to trust instead of the built-in ones
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "PATH")]
     pub cafile: Option<PathBuf>,
 
     /// The folder whose etc/npmrc is the global config [default: as npm finds it]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "PATH")]
     pub prefix: Option<PathBuf>,
 
     /// npm's `auth-type`, sent to the registry as `npm-auth-type` [default: web]
-    #[arg(long, global = true, value_name = "TYPE")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "TYPE")]
     pub auth_type: Option<String>,
 }
 
@@ -252,7 +284,7 @@ pub struct CreateArgs {
     pub token_description: Option<String>,
 
     /// Expire the token after this many days
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "DAYS", value_parser = usage::lifetime_days, allow_negative_numbers = true)]
     pub expires: Option<u32>,
 
     /// Limit the token to these packages (repeatable)
@@ -271,12 +303,13 @@ pub struct CreateArgs {
     #[arg(long, value_name = "ORG")]
     pub orgs: Vec<String>,
 
-    /// Permission on the packages and scopes
+    /// Permission on the packages and scopes; read-write-stage-only stages releases for
+    /// your 2FA approval instead of publishing them
     #[arg(long, value_name = "PERMISSION")]
     pub packages_and_scopes_permission: Option<Permission>,
 
     /// Permission on the organizations
-    #[arg(long, value_name = "PERMISSION")]
+    #[arg(long, value_name = "PERMISSION", value_parser = orgs_permission())]
     pub orgs_permission: Option<Permission>,
 
     /// Allow the token only from these IPv4 networks (repeatable, or comma-separated)
@@ -302,15 +335,15 @@ pub struct CreateArgs {
 #[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
     /// Tokens past their expiry, or revoked
-    #[arg(long)]
+    #[arg(long, conflicts_with = "expires_within")]
     pub expired: bool,
 
     /// Tokens still valid that expire within DAYS days
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = usage::days, allow_negative_numbers = true)]
     pub expires_within: Option<u32>,
 
     /// Tokens last used more than DAYS days ago (or never, and created before that)
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = usage::days, allow_negative_numbers = true)]
     pub unused_for: Option<u32>,
 }
 
@@ -351,13 +384,20 @@ pub struct RevokeArgs {
 #[derive(Args)]
 pub struct StatusArgs {
     /// Exit 3 when the token in use is expired, revoked, or expires within DAYS days
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = usage::days, allow_negative_numbers = true)]
     pub fail_within: Option<u32>,
 }
 
 #[derive(Args)]
+pub struct AuditArgs {
+    /// Check this machine only (npmrc files and environment); send no request
+    #[arg(long)]
+    pub local: bool,
+}
+
+#[derive(Args)]
 pub struct RotateArgs {
-    /// The token to replace: its id (as `list` shows it) or the full token
+    /// The token to replace, by its id (as `list` shows it) or the full token
     #[arg(value_name = "ID|TOKEN")]
     pub target: String,
 
@@ -368,6 +408,11 @@ pub struct RotateArgs {
     /// Write the new token into the npmrc the old one was read from (the token in use only)
     #[arg(long)]
     pub save: bool,
+
+    /// Do not test the new token before revoking the old one (for a token limited to
+    /// networks this machine is outside)
+    #[arg(long = "no-verify")]
+    pub no_verify: bool,
 
     /// What the new token gets instead of the old one's
     #[command(flatten)]
@@ -382,6 +427,15 @@ impl clap::ValueEnum for Permission {
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
         Some(clap::builder::PossibleValue::new(self.as_str()))
     }
+}
+
+/// `--orgs-permission`: help lists what organizations take. `read-write-stage-only` is
+/// parsed all the same, so that the settings refuse it in one line, as from an npmrc.
+fn orgs_permission() -> impl clap::builder::TypedValueParser<Value = Permission> {
+    let values = Permission::ALL
+        .map(|p| clap::builder::PossibleValue::new(p.as_str()).hide(!p.applies_to_orgs()));
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| s.parse::<Permission>())
 }
 
 /// What a command line asks for: a job against the registry, or text made from the clap
@@ -399,6 +453,7 @@ pub enum Job {
     Create,
     Revoke(RevokeJob),
     Status { fail_within: Option<u32> },
+    Audit { local: bool },
     Rotate(RotateJob),
 }
 
@@ -418,6 +473,8 @@ pub struct RotateJob {
     pub target: String,
     pub keep_old: bool,
     pub save: bool,
+    /// Test the new token (`GET /-/whoami` with it) before revoking the old one.
+    pub verify: bool,
 }
 
 impl Cli {
@@ -439,10 +496,12 @@ impl Cli {
             Some(Command::Status(args)) => Request::Registry(Job::Status {
                 fail_within: args.fail_within,
             }),
+            Some(Command::Audit(args)) => Request::Registry(Job::Audit { local: args.local }),
             Some(Command::Rotate(args)) => Request::Registry(Job::Rotate(RotateJob {
                 target: args.target.clone(),
                 keep_old: args.keep_old,
                 save: args.save,
+                verify: !args.no_verify,
             })),
             Some(Command::Completions { shell }) => Request::Completions(*shell),
             Some(Command::Man) => Request::Man,
@@ -450,126 +509,12 @@ impl Cli {
     }
 }
 
-/// npm's shorthands (`nopt`'s), expanded before parsing as npm expands them; `color` is
-/// not a plain boolean (`always` is its third value), so its negation is spelled here.
-const SHORTHANDS: [(&str, &str); 7] = [
-    ("-s", "--loglevel=silent"),
-    ("--silent", "--loglevel=silent"),
-    ("-q", "--loglevel=warn"),
-    ("--quiet", "--loglevel=warn"),
-    ("-d", "--loglevel=info"),
-    ("--verbose", "--loglevel=verbose"),
-    ("--no-color", "--color=never"),
-];
-
-/// What was typed: the command, and the config layer the flags make.
-pub struct Parsed {
-    pub cli: Cli,
-    pub layer: Layer,
-}
-
-/// Parses the command line as npm reads its own: every flag is the config key of its long
-/// name; a boolean flag also takes `--no-<flag>` and `--<flag>=true|false`; npm's
-/// shorthands (`-s`, `--silent`, `-q`, `-d`, `--verbose`) set the log level. An unknown
-/// flag stays clap's error, with its suggestion.
-pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, clap::Error> {
-    let mut command = Cli::command();
-    let booleans = boolean_flags(&command);
-    let mut negated = Vec::new();
-    let mut argv = Vec::new();
-    let mut args = args.into_iter().enumerate();
-    while let Some((n, arg)) = args.next() {
-        let Some(text) = arg.to_str().filter(|_| n > 0) else {
-            argv.push(arg);
-            continue;
-        };
-        // After `--`, everything is a value, as typed.
-        if text == "--" {
-            argv.push(arg);
-            argv.extend(args.by_ref().map(|(_, arg)| arg));
-            break;
-        }
-        if let Some((_, long)) = SHORTHANDS.iter().find(|(short, _)| *short == text) {
-            argv.push(OsString::from(long));
-            continue;
-        }
-        let negation = text
-            .strip_prefix("--no-")
-            .filter(|name| booleans.contains(name))
-            .map(|name| (name, false));
-        let assignment = text.strip_prefix("--").and_then(|rest| {
-            let (name, value) = rest.split_once('=')?;
-            let on = match value {
-                "true" => true,
-                "false" => false,
-                _ => return None,
-            };
-            booleans.contains(&name).then_some((name, on))
-        });
-        match negation.or(assignment) {
-            Some((name, false)) => negated.push(name.to_owned()),
-            Some((name, true)) => argv.push(OsString::from(format!("--{name}"))),
-            None => argv.push(arg),
-        }
-    }
-    // The tree is built once: parsing keeps it, and the flags' long names are read from it.
-    let matches = command.try_get_matches_from_mut(argv)?;
-    let cli = Cli::from_arg_matches(&matches)?;
-    let mut values = BTreeMap::new();
-    let mut scopes = vec![(&command, &matches)];
-    if let Some((name, sub)) = matches.subcommand() {
-        if let Some(sub_command) = command.find_subcommand(name) {
-            scopes.push((sub_command, sub));
-        }
-    }
-    for (command, matches) in &scopes {
-        for arg in command.get_arguments() {
-            let (Some(key), id) = (arg.get_long(), arg.get_id().as_str()) else {
-                continue;
-            };
-            if matches.value_source(id) != Some(ValueSource::CommandLine) {
-                continue;
-            }
-            let Ok(Some(raw)) = matches.try_get_raw(id) else {
-                continue;
-            };
-            let mut raw: Vec<String> = raw.map(|v| v.to_string_lossy().into_owned()).collect();
-            let value = match arg.get_action() {
-                ArgAction::SetTrue => Value::Bool(true),
-                ArgAction::Append => Value::List(raw),
-                _ => Value::Str(raw.pop().unwrap_or_default()),
-            };
-            values.insert(key.to_owned(), value);
-        }
-    }
-    for key in negated {
-        values.insert(key, Value::Bool(false));
-    }
-    Ok(Parsed {
-        cli,
-        layer: Layer::new(LayerKind::Cli, None, values),
-    })
-}
-
-/// The long names of the flags that are booleans (with `--no-` forms), in any subcommand.
-fn boolean_flags(command: &clap::Command) -> Vec<&str> {
-    let mut names = Vec::new();
-    let commands = std::iter::once(command).chain(command.get_subcommands());
-    for command in commands {
-        for arg in command.get_arguments() {
-            let boolean = matches!(arg.get_action(), ArgAction::SetTrue);
-            if let (true, Some(long)) = (boolean, arg.get_long()) {
-                names.push(long);
-            }
-        }
-    }
-    names
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::npmrc::{Layer, Value};
     use clap::CommandFactory;
+    use std::ffi::OsString;
 
     #[test]
     fn clap_definition_is_consistent() {

@@ -14,6 +14,11 @@ pub enum AppError {
     },
     /// A check the user asked for did not pass (`status --fail-within`): exit 3.
     Check(String),
+    /// A report found something (`audit`): exit 3; the output already says what.
+    Found,
+    /// The person at the terminal said no (or ended the input) at a prompt, and nothing was
+    /// done: the message, and exit 2.
+    Cancelled(String),
     /// A failure after the command's result went to stdout (a created token, the tokens a
     /// revoke removed): reported on stderr only, so that stdout stays one document.
     AfterOutput(Box<AppError>),
@@ -32,9 +37,12 @@ impl AppError {
     /// What it says, for a report that lists several failures.
     pub fn message(&self) -> &str {
         match self {
-            AppError::Usage(message) | AppError::Check(message) => message,
+            AppError::Usage(message) | AppError::Check(message) | AppError::Cancelled(message) => {
+                message
+            }
             AppError::Failed { message, .. } => message,
             AppError::AfterOutput(inner) => inner.message(),
+            AppError::Found => "the report found something",
             AppError::BrokenPipe => "the output was closed",
         }
     }
@@ -51,7 +59,7 @@ impl AppError {
     /// This failure, coming after the output was written.
     pub fn after_output(self) -> Self {
         match self {
-            AppError::BrokenPipe | AppError::AfterOutput(_) => self,
+            AppError::BrokenPipe | AppError::AfterOutput(_) | AppError::Found => self,
             other => AppError::AfterOutput(Box::new(other)),
         }
     }
@@ -85,6 +93,7 @@ impl From<ConfigError> for AppError {
             ConfigError::InvalidAuth { .. } => "ERR_INVALID_AUTH",
             ConfigError::NoCredentials { .. } => "ENEEDAUTH",
             ConfigError::Cidr(_) => "EINVALIDCIDR",
+            ConfigError::Contradiction(_) => "EUSAGE",
             _ => "EINVALIDCONFIG",
         };
         AppError::Failed {

@@ -1,10 +1,8 @@
 //! Token hygiene: the filters `list` and `revoke` share, and which listed token is the one
 //! this configuration authenticates with. Pure functions of the listed tokens and `now`.
 
-use jiff::Timestamp;
-
 use crate::text;
-use crate::token_info::{TokenInfo, When};
+use crate::token_info::{Now, TokenInfo, When};
 
 /// `--expired`, `--expires-within DAYS`, `--unused-for DAYS`; a token must match every one
 /// given.
@@ -22,7 +20,7 @@ impl Filters {
 
     /// Why `token` matches every filter given (`expired 3 days ago`, `unused for 40 days`),
     /// or `None` when one does not match. No filter: everything matches, for no reason.
-    pub fn reasons(&self, token: &TokenInfo, now: Timestamp) -> Option<Vec<String>> {
+    pub fn reasons(&self, token: &TokenInfo, now: Now) -> Option<Vec<String>> {
         let mut reasons = Vec::new();
         if self.expired {
             reasons.push(token.expired(now)?);
@@ -91,6 +89,8 @@ pub struct Target {
     pub id: String,
     pub name: Option<String>,
     pub why: String,
+    /// It is, or may be, the token this configuration authenticates with: revoked last.
+    pub in_use: bool,
 }
 
 impl Target {
@@ -116,6 +116,64 @@ pub fn shown(id: &str, name: Option<&str>) -> String {
 /// Verdaccio's `ABCDE...VWXYZ`, npm's classic prefix).
 pub fn is_in_use(token: &TokenInfo, credential: &str) -> bool {
     !credential.is_empty() && (token.key() == Some(credential) || token.mask_matches(credential))
+}
+
+/// What the listed tokens say about the token this configuration authenticates with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InUse {
+    /// No token is configured (a username and password, a client certificate).
+    NotAToken,
+    /// Exactly this listed token is it.
+    One(usize),
+    /// Any of these may be it, for the reason given: several share its mask, or none
+    /// matched it and these show too little of themselves to be ruled out.
+    Maybe(Vec<usize>, String),
+    /// No listed token is it, and each was compared (a login session is never listed).
+    NotListed,
+}
+
+impl InUse {
+    /// Finds it among `tokens`, for `credential` (`None`: not a token).
+    pub fn find(tokens: &[TokenInfo], credential: Option<&str>) -> InUse {
+        let Some(credential) = credential.filter(|c| !c.is_empty()) else {
+            return InUse::NotAToken;
+        };
+        match candidates_in_use(tokens, credential).as_slice() {
+            [one] => InUse::One(*one),
+            [] => {
+                let blind: Vec<usize> = (0..tokens.len())
+                    .filter(|&n| !tokens[n].mask_is_comparable())
+                    .collect();
+                if blind.is_empty() {
+                    InUse::NotListed
+                } else {
+                    InUse::Maybe(
+                        blind,
+                        "the registry lists it with a mask that shows too little of it to tell \
+                         whether it is the token this configuration uses"
+                            .to_owned(),
+                    )
+                }
+            }
+            several => InUse::Maybe(
+                several.to_vec(),
+                format!(
+                    "{} listed tokens share the mask of the token this configuration uses, and \
+                     it may be any of them",
+                    several.len()
+                ),
+            ),
+        }
+    }
+
+    /// Whether the token at `n` is, or may be, the one in use.
+    pub fn covers(&self, n: usize) -> bool {
+        match self {
+            InUse::One(one) => *one == n,
+            InUse::Maybe(all, _) => all.contains(&n),
+            InUse::NotAToken | InUse::NotListed => false,
+        }
+    }
 }
 
 /// The index of the token in use, when exactly one listed token is it.
@@ -145,8 +203,8 @@ mod tests {
         TokenInfo::from_fields(v.as_object().unwrap())
     }
 
-    fn now() -> Timestamp {
-        "2026-11-30T12:00:00Z".parse().unwrap()
+    fn now() -> Now {
+        Now::utc("2026-11-30T12:00:00Z".parse().unwrap())
     }
 
     fn gat(key: &str, expiry: &str, accessed: Value, created: &str) -> TokenInfo {

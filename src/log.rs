@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use crate::output::Paint;
+use crate::output::{Paint, Progress};
 use crate::secret::Redactor;
 use crate::text;
 
@@ -56,6 +56,8 @@ struct StderrLogger {
     max: LogLevel,
     redactor: Redactor,
     paint: Paint,
+    /// The status line, cleared for each log line and drawn again below it.
+    progress: Progress,
 }
 
 fn npm_level(record: &log::Metadata<'_>) -> LogLevel {
@@ -92,14 +94,16 @@ impl log::Log for StderrLogger {
         let message = text::for_terminal_line(&message);
         let line = format!("npm-token {label} {message}\n");
         // Logging must never fail the command; a closed stderr just loses the line.
-        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+        self.progress
+            .suspend(|| std::io::stderr().lock().write_all(line.as_bytes()))
+            .ok();
     }
 
     fn flush(&self) {}
 }
 
 /// Installs the logger.
-pub fn init(max: LogLevel, redactor: Redactor, paint: Paint) {
+pub fn init(max: LogLevel, redactor: Redactor, paint: Paint, progress: Progress) {
     let filter = match max {
         LogLevel::Silent => log::LevelFilter::Off,
         LogLevel::Error => log::LevelFilter::Error,
@@ -112,6 +116,7 @@ pub fn init(max: LogLevel, redactor: Redactor, paint: Paint) {
         max,
         redactor,
         paint,
+        progress,
     }))
     .is_ok()
     {

@@ -3,6 +3,7 @@
 //! `main` parses arguments, resolves settings, runs one command and maps the outcome to an
 //! exit code; it prints errors and nothing else.
 
+mod audit;
 mod cidr;
 mod cli;
 mod commands;
@@ -23,24 +24,26 @@ mod settings;
 mod terminal;
 mod text;
 mod token_info;
+mod usage;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::error::ErrorKind;
 
 use clap::CommandFactory;
 use cli::{Cli, Job, Request};
 use commands::Context;
 use error::{AppError, Operation};
 use npmrc::Env;
-use output::Paint;
+use output::{Paint, Progress};
 use registry::RegistryClient;
 use secret::Redactor;
 use settings::{CommandSettings, Loaded, Settings};
 use terminal::Terminal;
 
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let terminal = Terminal::detect();
     let env = Env::from_process();
     // Until settings say otherwise (an error in the settings themselves): colour on a
@@ -50,6 +53,20 @@ fn main() -> ExitCode {
         Ok(parsed) => parsed,
         Err(e) => return clap_error(e, paint),
     };
+    // A closed stdout (`>&-`) swallows every write without an error (Rust's stdout treats
+    // EBADF as success): nothing could be shown, so nothing is done.
+    if stdout_is_closed() {
+        report(
+            &AppError::failed(
+                "the output (stdout) is closed, so nothing could be shown: nothing was done; \
+                 run the command with its output open (a file, a pipe or a terminal)",
+            ),
+            false,
+            paint,
+            &Redactor::default(),
+        );
+        return ExitCode::FAILURE;
+    }
     let job = match parsed.cli.request() {
         Request::Registry(job) => job,
         Request::Completions(shell) => {
@@ -76,7 +93,12 @@ fn main() -> ExitCode {
             run(settings)
         });
     match result {
-        Ok(()) | Err(AppError::BrokenPipe) => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
+        Err(AppError::Found) => ExitCode::from(3),
+        Err(e @ AppError::Cancelled(_)) => {
+            report(&e, false, paint, &redactor);
+            ExitCode::from(2)
+        }
         Err(e @ AppError::Check(_)) => {
             // The output already says it all (as JSON, too): one line on stderr, exit 3.
             report(&e, false, paint, &redactor);
@@ -89,34 +111,57 @@ fn main() -> ExitCode {
     }
 }
 
+/// A write past the file size limit (`ulimit -f`) kills the process with SIGXFSZ by
+/// default, before it can remove a half-written file or say anything. Ignored, the write
+/// fails with EFBIG instead, and `rotate --save` cleans up and says so.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN at start-up, before any thread.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Whether stdout was closed when the process started (`>&-`). Rust's runtime then opens
+/// the null device in its place (read-write, where a shell's `>/dev/null` is write-only),
+/// so that every write succeeds and goes nowhere.
+fn stdout_is_closed() -> bool {
+    terminal::stdout_null_mode() == Some(terminal::NullMode::ReadWrite)
+}
+
 /// Prints what the clap tree alone makes: no configuration, no network.
 fn offline(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> ExitCode {
     let mut out = std::io::stdout().lock();
     match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => match AppError::from(e) {
-            AppError::BrokenPipe => ExitCode::SUCCESS,
-            e => {
-                report(&e, false, Paint(false), &Redactor::default());
-                ExitCode::FAILURE
-            }
-        },
+        Err(e) => {
+            report(
+                &AppError::from(e),
+                false,
+                Paint(false),
+                &Redactor::default(),
+            );
+            ExitCode::FAILURE
+        }
     }
 }
 
 fn run(settings: Settings) -> Result<(), AppError> {
+    // One status line for the run, which log lines clear before they print.
+    let progress = Progress::new(settings.printer.progress);
     log::init(
         settings.loglevel,
         settings.redactor.clone(),
         settings.paint_stderr,
+        progress.clone(),
     );
     for warning in &settings.warnings {
         ::log::warn!("{warning}");
     }
-    execute(settings)
+    execute(settings, progress)
 }
 
-fn execute(settings: Settings) -> Result<(), AppError> {
+fn execute(settings: Settings, progress: Progress) -> Result<(), AppError> {
     let Settings {
         client,
         printer,
@@ -125,16 +170,25 @@ fn execute(settings: Settings) -> Result<(), AppError> {
         token_in_use,
         interactive,
         redactor,
+        loglevel,
+        output_discarded,
         ..
     } = settings;
     let ctx = Context {
         auth,
         interactive,
+        output_discarded,
         token_in_use,
         redactor,
+        otps: Default::default(),
+        asking_otp: Default::default(),
+        notices: loglevel >= log::LogLevel::Notice,
+        progress,
     };
     let operation = match command {
-        CommandSettings::List { .. } | CommandSettings::Status { .. } => Operation::List,
+        CommandSettings::List { .. }
+        | CommandSettings::Status { .. }
+        | CommandSettings::Audit(_) => Operation::List,
         CommandSettings::Create(_) | CommandSettings::Rotate { .. } => Operation::Create,
         CommandSettings::Revoke(_) => Operation::Revoke,
     };
@@ -156,8 +210,15 @@ fn execute(settings: Settings) -> Result<(), AppError> {
             CommandSettings::Revoke(job) => {
                 commands::revoke::run(&client, job, &printer, &ctx, &mut out).await
             }
-            CommandSettings::Status { fail_within } => {
-                commands::status::run(&client, *fail_within, &printer, &ctx, &mut out).await
+            CommandSettings::Status {
+                fail_within,
+                source,
+            } => {
+                let source = source.as_ref();
+                commands::status::run(&client, *fail_within, source, &printer, &ctx, &mut out).await
+            }
+            CommandSettings::Audit(audit) => {
+                commands::audit::run(&client, audit, &printer, &ctx, &mut out).await
             }
             CommandSettings::Rotate {
                 job,
@@ -173,6 +234,11 @@ fn execute(settings: Settings) -> Result<(), AppError> {
     Ok(())
 }
 
+/// What a closed stdout is reported as: whatever the command did, its output did not all
+/// reach the reader, and a script must not take the command for a success.
+const BROKEN_PIPE: &str = "the output was closed before all of it was written (broken pipe): \
+                           what the command did is not all shown";
+
 /// One line on stderr, in npm's style; with `--json`, also npm's JSON error object on stdout.
 /// Every known secret is masked first: the last line of defence, whatever the error quotes.
 fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
@@ -181,7 +247,12 @@ fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
         AppError::Usage(message) => (Some("EUSAGE"), message.as_str()),
         AppError::Failed { code, message } => (code.as_deref(), message.as_str()),
         AppError::Check(message) => (Some("ECHECK"), message.as_str()),
-        AppError::BrokenPipe => return,
+        AppError::Found => return,
+        AppError::BrokenPipe => (Some("EPIPE"), BROKEN_PIPE),
+        AppError::Cancelled(message) => {
+            let _ = writeln!(std::io::stderr(), "{}", text::for_terminal_line(message));
+            return;
+        }
     };
     let message = redactor.redact(message);
     if json {
@@ -212,7 +283,8 @@ fn report(error: &AppError, json: bool, paint: Paint, redactor: &Redactor) {
     }
 }
 /// Help and version print normally; every usage error is one style, npm's, exit 1: what
-/// was wrong, clap's tip when it has one (a similar flag or subcommand), and where help is.
+/// was wrong, clap's tip when it has one (a similar flag or subcommand), an example, and
+/// where help is (`usage::message`).
 fn clap_error(e: clap::Error, paint: Paint) -> ExitCode {
     if matches!(
         e.kind(),
@@ -223,46 +295,12 @@ fn clap_error(e: clap::Error, paint: Paint) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     report(
-        &AppError::Usage(usage_message(&e)),
+        &AppError::Usage(usage::message(&e, &args)),
         false,
         paint,
         &Redactor::default(),
     );
     ExitCode::FAILURE
-}
-
-/// clap's error as npm-token's lines: the problem, the tips, and the help to run.
-fn usage_message(e: &clap::Error) -> String {
-    let rendered = e.render().to_string();
-    let problem = match (e.kind(), e.get(ContextKind::InvalidSubcommand)) {
-        (ErrorKind::InvalidSubcommand, Some(ContextValue::String(name))) => {
-            format!("{name} is not a recognized subcommand.")
-        }
-        _ => rendered
-            .lines()
-            .find_map(|line| line.strip_prefix("error: "))
-            .unwrap_or("invalid usage")
-            .to_owned(),
-    };
-    let mut lines = vec![problem];
-    lines.extend(
-        rendered
-            .lines()
-            .map(str::trim)
-            .filter(|line| line.starts_with("tip: ") || line.starts_with("[possible values: "))
-            .map(str::to_owned),
-    );
-    // The help to point to: the subcommand's, when one was typed.
-    let root = Cli::command();
-    // (`args_os`: an argument that is not UTF-8 is no subcommand, and no reason to panic.)
-    let command = std::env::args_os()
-        .skip(1)
-        .find_map(|arg| {
-            let sub = root.find_subcommand(arg.to_str()?)?;
-            Some(sub.get_name().to_owned())
-        })
-        .map_or("npm-token".to_owned(), |sub| format!("npm-token {sub}"));
-    lines.push(format!("Run `{command} --help` for usage."));
-    lines.join("\n")
 }

@@ -7,6 +7,8 @@ use std::io::{self, Write};
 use clap::{Arg, Command};
 use roff::{bold, italic, roman, Inline, Roff};
 
+mod json_output;
+
 /// Writes the roff source of the page for `cmd` (the top-level command) to `out`.
 pub fn render(mut cmd: Command, out: &mut dyn Write) -> io::Result<()> {
     // Building propagates global flags into subcommands and adds `--help` and `help`.
@@ -245,6 +247,27 @@ fn example(page: &mut Roff, what: &str, lines: &[&str]) {
 
 /// The sections clap knows nothing about.
 fn write_prose(page: &mut Roff) {
+    page.control("SH", ["THE TABLE"]);
+    paragraphs(
+        page,
+        "In a terminal, list prints a table of one line per token at any width: cells are cut \
+         with an ellipsis (a name at its end, a list after the items that fit and a count such as +2, an \
+         expiry to its phrase), never wrapped. id, name and expires are always shown. The other \
+         columns are left out as the width requires: token, created, covers and CIDR first (each \
+         only while id, name, access, expires and last used can be shown comfortably beside it), \
+         then last used, then access. A line under the table says what was left out; --json \
+         shows every field. npm's lines are printed only when stdout is not a terminal, or with \
+         --lines.\n\n\
+         Expired and revoked tokens say so in the expires cell (their id and expiry red), a token \
+         expiring within 7 days says when (yellow), and the token in use has (in use) after its \
+         name (green).\n\n\
+         Days are calendar days in the local time zone (TZ): in 5 days is the number of days from \
+         today to the date printed beside it, and under a day ahead an expiry is counted in \
+         hours. --expires-within, --unused-for and status --fail-within count the same way: a \
+         token shown in 5 days matches --expires-within 5, one last used 5 days ago matches \
+         --unused-for 4.",
+    );
+
     page.control("SH", ["CONFIGURATION"]);
     page.text([roman(
         "npm-token reads npm's configuration, the way npm reads it. Later sources override \
@@ -324,7 +347,16 @@ fn write_prose(page: &mut Roff) {
                 "NO_COLOR",
                 "When set to anything but empty or 0, no colour unless --color=always.",
             ),
-            ("TERM", "When dumb, no colour unless --color=always."),
+            (
+                "TERM",
+                "When dumb, no colour unless --color=always, the table's borders in ASCII, \
+                 and no status line on stderr while a request is out.",
+            ),
+            (
+                "TZ",
+                "The time zone dates are printed and days counted in; without it, \
+                 /etc/localtime's (see THE TABLE).",
+            ),
             (
                 "HTTPS_PROXY, HTTP_PROXY, NO_PROXY",
                 "The proxy for https and http registries, and the hosts that bypass it, when \
@@ -361,27 +393,35 @@ fn write_prose(page: &mut Roff) {
         ],
     );
 
+    json_output::section(page);
+
     page.control("SH", ["EXIT STATUS"]);
     terms(
         page,
         &[
-            (
-                "0",
-                "Success, including help, --version, and output cut short by a closed pipe \
-                 (npm-token list | head); but not a new token (create, rotate) that could not \
-                 be printed, which is an error.",
-            ),
+            ("0", "Done, all of it, including help and --version."),
             (
                 "1",
-                "Any error: bad flags or arguments, missing credentials, a refused or failed \
-                 request, a revoke of which any deletion failed. One line on stderr says what \
-                 failed and what to do; with --json, npm's JSON error object also goes to \
-                 stdout, unless the command's result is already there.",
+                "Any error: bad flags or arguments (the error names the one that is wrong and \
+                 gives a command line that works), settings that contradict each other \
+                 (refused before anything is sent), missing credentials, a refused or failed \
+                 request, a revoke of which any deletion failed, a rotation stopped at any \
+                 step, an audit that found nothing but could not list the account's tokens, \
+                 an output that did not reach its reader (npm-token list | head, a \
+                 closed stdout). One line on stderr says what failed, what it left behind and \
+                 what to do; with --json, npm's JSON error object also goes to stdout, unless \
+                 the command's result is already there.",
+            ),
+            (
+                "2",
+                "Cancelled: a question at a prompt (Revoke them? [y/N]) was answered no, or \
+                 the input ended. Nothing was done.",
             ),
             (
                 "3",
                 "status --fail-within: the token in use is expired, revoked, or expires within \
-                 the days given. Its status is printed first.",
+                 the days given. Its status is printed first. audit: it found something to \
+                 report (even if part of the audit failed: the report says which).",
             ),
             (
                 "130",
@@ -399,8 +439,17 @@ fn write_prose(page: &mut Roff) {
     );
     example(
         page,
-        "In CI, the keys of read-only tokens:",
-        &["npm-token list --json | jq -r '.[] | select(.readonly) | .key'"],
+        "In a script, each token's id and expiry (npmjs.org's tokens expire):",
+        &["npm-token list --json | jq -r '.[] | [.id, .expiry] | @tsv'"],
+    );
+    example(
+        page,
+        "The ids of the tokens that can publish directly (granular tokens list their \
+         permissions):",
+        &[
+            "npm-token list --json |",
+            "  jq -r '.[] | select(any(.permissions[]?; .action == \"write\")) | .id'",
+        ],
     );
     example(
         page,
@@ -416,6 +465,14 @@ fn write_prose(page: &mut Roff) {
         page,
         "Revoke tokens by the ids list shows:",
         &["npm-token revoke 3f2a9c 7b1e04"],
+    );
+    example(
+        page,
+        "Before January 2027: what is not ready, then a token moved to stage-only:",
+        &[
+            "npm-token audit",
+            "npm-token rotate 3f2a9c --packages-and-scopes-permission read-write-stage-only",
+        ],
     );
     example(
         page,
@@ -452,6 +509,29 @@ mod tests {
                     assert!(page.contains(&flag), "{flag} missing");
                 }
             }
+        }
+    }
+
+    /// Each command's JSON has its entry, npm's shapes first.
+    #[test]
+    fn json_output_is_documented_command_by_command() {
+        let page = page();
+        let section = page
+            .split_once(".SH \"JSON OUTPUT\"\n")
+            .and_then(|(_, rest)| rest.split("\n.SH ").next())
+            .expect("a JSON OUTPUT section");
+        for entry in [
+            "list \\-\\-json",
+            "list \\-\\-json with filters",
+            "create \\-\\-json",
+            "revoke ID... \\-\\-json",
+            "revoke \\-\\-json with filters, \\-\\-dry\\-run or not",
+            "rotate \\-\\-json",
+            "status \\-\\-json",
+            "audit \\-\\-json",
+        ] {
+            let entry = format!("\\fBnpm\\-token {entry}\\fR");
+            assert!(section.contains(&format!(".TP\n{entry}\n")), "{entry}");
         }
     }
 

@@ -1,208 +1,21 @@
-//! npm's configuration: the ini dialect of `.npmrc` files, `npm_config_*` environment
-//! variables, and the layers they stack into (as `@npmcli/config` does).
-//!
-//! The ini dialect is npm's own (the `ini` package): `;`/`#` comment lines, `;`/`#` inline
-//! comments unless escaped, quoted values JSON-decoded, `key[]` arrays, bare `true`/`false`/
-//! `null`. No ini crate reproduces those quirks, and a config that parses differently from
-//! npm's is worse than none, so this small parser follows npm's line by line.
+//! npm's configuration: `.npmrc` files (in npm's ini dialect, `ini.rs`), `npm_config_*`
+//! environment variables, and the layers they stack into (as `@npmcli/config` does).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod ini;
 mod save;
 mod typed;
-pub use save::replace_value;
+#[cfg(test)]
+pub use ini::parse_ini;
+pub use ini::parse_ini_with_lines;
+// `save.rs` re-reads a value as the parser does.
+use ini::unquote;
+pub use ini::{env_replace, value_to_string, Value};
+pub use save::{check_replaceable, replace_values};
 pub use typed::InvalidValue;
-
-/// One configuration value, as npm's ini decoder produces it.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Value {
-    Str(String),
-    Bool(bool),
-    Null,
-    List(Vec<String>),
-}
-
-// Values may be tokens or passwords: never print their contents.
-impl fmt::Debug for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Str(s) => write!(f, "Str(<{} chars>)", s.chars().count()),
-            Value::Bool(b) => write!(f, "Bool({b})"),
-            Value::Null => f.write_str("Null"),
-            Value::List(l) => write!(f, "List(<{} items>)", l.len()),
-        }
-    }
-}
-
-/// Decodes npmrc text exactly as npm's `ini.decode` does, keeping only top-level keys
-/// (npm ignores `[section]` contents for everything this tool reads).
-pub fn parse_ini(text: &str) -> BTreeMap<String, Value> {
-    let mut out: BTreeMap<String, Value> = BTreeMap::new();
-    let mut in_section = false;
-    for line in text.split(['\r', '\n']) {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with(';') || trimmed.starts_with('#') {
-            continue;
-        }
-        // `^\[([^\]]*)\]\s*$`: a section header.
-        if let Some(rest) = line.strip_prefix('[') {
-            if let Some(close) = rest.find(']') {
-                if rest[close + 1..].trim().is_empty() {
-                    in_section = true;
-                    continue;
-                }
-            }
-        }
-        // `^([^=]+)(=(.*))?$`: the key is everything before the first `=` and is non-empty.
-        let (raw_key, raw_value) = match line.find('=') {
-            Some(0) => continue,
-            Some(i) => (&line[..i], Some(&line[i + 1..])),
-            None => (line, None),
-        };
-        if in_section {
-            continue;
-        }
-        let key_text = match unquote(raw_key) {
-            Value::Str(s) => s,
-            other => value_to_string(&other),
-        };
-        let (key, is_array) = match key_text.strip_suffix("[]") {
-            Some(k) if key_text.len() > 2 => (k.to_owned(), true),
-            _ => (key_text, false),
-        };
-        if key == "__proto__" {
-            continue;
-        }
-        let value = match raw_value {
-            None => Value::Bool(true),
-            Some(v) => match unquote(v) {
-                Value::Str(s) if s == "true" => Value::Bool(true),
-                Value::Str(s) if s == "false" => Value::Bool(false),
-                Value::Str(s) if s == "null" => Value::Null,
-                other => other,
-            },
-        };
-        let existing = out.remove(&key);
-        let merged = match (existing, is_array) {
-            (Some(Value::List(mut list)), _) => {
-                list.push(value_to_string(&value));
-                Value::List(list)
-            }
-            (Some(previous), true) => {
-                Value::List(vec![value_to_string(&previous), value_to_string(&value)])
-            }
-            (None, true) => Value::List(vec![value_to_string(&value)]),
-            (_, false) => value,
-        };
-        out.insert(key, merged);
-    }
-    out
-}
-
-/// npm's `unsafe()`: a quoted value is JSON-decoded (single quotes stripped first); an
-/// unquoted one ends at the first unescaped `;` or `#`.
-fn unquote(raw: &str) -> Value {
-    let val = raw.trim();
-    let quoted = val.len() >= 2
-        && ((val.starts_with('"') && val.ends_with('"'))
-            || (val.starts_with('\'') && val.ends_with('\'')));
-    if quoted {
-        let inner = if val.starts_with('\'') {
-            &val[1..val.len() - 1]
-        } else {
-            val
-        };
-        return match serde_json::from_str::<serde_json::Value>(inner) {
-            Ok(serde_json::Value::String(s)) => Value::Str(s),
-            Ok(serde_json::Value::Bool(b)) => Value::Bool(b),
-            Ok(serde_json::Value::Null) => Value::Null,
-            Ok(other) => Value::Str(other.to_string()),
-            Err(_) => Value::Str(inner.to_owned()),
-        };
-    }
-    let mut out = String::with_capacity(val.len());
-    let mut escaped = false;
-    for c in val.chars() {
-        if escaped {
-            if !matches!(c, '\\' | ';' | '#') {
-                out.push('\\');
-            }
-            out.push(c);
-            escaped = false;
-        } else if c == ';' || c == '#' {
-            break;
-        } else if c == '\\' {
-            escaped = true;
-        } else {
-            out.push(c);
-        }
-    }
-    if escaped {
-        out.push('\\');
-    }
-    Value::Str(out.trim().to_owned())
-}
-
-/// How JavaScript's `String(value)` renders a config value.
-pub fn value_to_string(value: &Value) -> String {
-    match value {
-        Value::Str(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Null => "null".to_owned(),
-        Value::List(l) => l.join(","),
-    }
-}
-
-/// Replaces `${NAME}` with the environment variable NAME (left as is when unset) and
-/// `${NAME?}` with it or nothing; backslashes escape, as in `@npmcli/config`'s env-replace.
-pub fn env_replace(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        if bytes[i] != b'$' || bytes[i + 1] != b'{' {
-            i += 1;
-            continue;
-        }
-        // `[^${}?]+` then an optional `?` then `}`.
-        let name_start = i + 2;
-        let mut j = name_start;
-        while j < bytes.len() && !matches!(bytes[j], b'$' | b'{' | b'}' | b'?') {
-            j += 1;
-        }
-        let optional = j < bytes.len() && bytes[j] == b'?';
-        let close = if optional { j + 1 } else { j };
-        if j == name_start || close >= bytes.len() || bytes[close] != b'}' {
-            i += 1;
-            continue;
-        }
-        // The run of backslashes right before `$` (the regex's lookbehind makes it maximal).
-        let mut esc_start = i;
-        while esc_start > last && bytes[esc_start - 1] == b'\\' {
-            esc_start -= 1;
-        }
-        let escapes = i - esc_start;
-        let name = &text[name_start..j];
-        out.push_str(&text[last..esc_start]);
-        out.push_str(&"\\".repeat(escapes / 2));
-        if escapes % 2 == 1 {
-            out.push_str(&text[i..=close]);
-        } else {
-            match lookup(name) {
-                Some(v) => out.push_str(&v),
-                None if optional => {}
-                None => out.push_str(&format!("${{{name}}}")),
-            }
-        }
-        i = close + 1;
-        last = i;
-    }
-    out.push_str(&text[last..]);
-    out
-}
 
 /// Where a layer of configuration came from, lowest priority first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -230,7 +43,11 @@ pub struct Layer {
     pub kind: LayerKind,
     /// The file it was read from, for messages.
     pub source: Option<PathBuf>,
+    /// The file's permission bits when it was read (Unix), for `audit`.
+    pub mode: Option<u32>,
     values: BTreeMap<String, Value>,
+    /// The line of each key in the file.
+    lines: BTreeMap<String, usize>,
 }
 
 impl Layer {
@@ -238,12 +55,25 @@ impl Layer {
         Layer {
             kind,
             source,
+            mode: None,
             values,
+            lines: BTreeMap::new(),
         }
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.values.get(key)
+    }
+
+    /// This layer, with the line of each key in its file.
+    pub fn with_lines(mut self, lines: BTreeMap<String, usize>) -> Self {
+        self.lines = lines;
+        self
+    }
+
+    /// The line of the file that sets `key` (its last assignment).
+    pub fn line(&self, key: &str) -> Option<usize> {
+        self.lines.get(key).copied()
     }
 
     /// Expands `${VAR}` in keys (`//${HOST}/:_authToken`), once, as npm does when it loads a
@@ -261,9 +91,22 @@ impl Layer {
                 .into_iter()
                 .partition(|(k, _)| k.contains("${"));
         for (key, value) in templated {
-            values.entry(env_replace(&key, lookup)).or_insert(value);
+            let line = self.lines.remove(&key);
+            if let std::collections::btree_map::Entry::Vacant(entry) =
+                values.entry(env_replace(&key, lookup))
+            {
+                if let Some(line) = line {
+                    self.lines.insert(entry.key().clone(), line);
+                }
+                entry.insert(value);
+            }
         }
         self.values = values;
+    }
+
+    /// Every key this layer sets, `${VAR}` in keys expanded.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
     }
 
     /// Names this layer in a message: its file, or what it is.
@@ -442,7 +285,10 @@ impl Config {
         match std::fs::read(path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
-                self.push_layer(Layer::new(kind, Some(path.to_owned()), parse_ini(&text)));
+                let (values, lines) = parse_ini_with_lines(&text);
+                let mut layer = Layer::new(kind, Some(path.to_owned()), values).with_lines(lines);
+                layer.mode = file_mode(path);
+                self.push_layer(layer);
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => warnings.push(LoadWarning(format!(
@@ -504,12 +350,36 @@ impl Config {
         self.env.cwd.join(raw)
     }
 
+    /// Every layer, highest priority first.
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    /// A string value as npm reads it from a layer: trimmed, `${VAR}` expanded.
+    pub fn expand(&self, raw: &str) -> String {
+        env_replace(raw.trim(), &|name| self.env.var(name).map(str::to_owned))
+    }
+
     /// Every key set in any layer, with `${VAR}` in keys expanded.
     pub fn keys(&self) -> Vec<String> {
         self.layers
             .iter()
             .flat_map(|layer| layer.values.keys().cloned())
             .collect()
+    }
+
+    /// Every layer that sets `key`, highest priority first, with the raw value it sets
+    /// (`${VAR}` not expanded).
+    pub fn layers_setting<'a>(&'a self, key: &str) -> impl Iterator<Item = (&'a Value, &'a Layer)> {
+        let key = key.to_owned();
+        self.layers
+            .iter()
+            .filter_map(move |layer| Some((layer.get(&key)?, layer)))
+    }
+
+    /// The environment the configuration was loaded with.
+    pub fn env(&self) -> &Env {
+        &self.env
     }
 
     /// The layers that were read from files, for the auth checks.
@@ -525,6 +395,22 @@ impl Config {
     pub fn user_config_path(&self) -> Option<PathBuf> {
         self.get_path("userconfig")
             .or_else(|| self.env.home.as_ref().map(|h| h.join(".npmrc")))
+    }
+}
+
+/// A file's permission bits, where there are such (Unix).
+fn file_mode(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path)
+            .ok()
+            .map(|m| m.permissions().mode() & 0o7777)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 
@@ -557,6 +443,28 @@ mod tests {
 
     fn s(v: &str) -> Value {
         Value::Str(v.to_owned())
+    }
+
+    #[test]
+    fn each_key_keeps_the_line_that_sets_it() {
+        let text = "; comment\r\na=1\r\n\r\n//${HOST}/:_authToken=${T}\n[section]\nb=2\na=3\n";
+        let (values, lines) = parse_ini_with_lines(text);
+        assert_eq!(
+            values.get("a"),
+            Some(&s("1")),
+            "a section's keys are not npm's"
+        );
+        assert_eq!(lines.get("a"), Some(&2));
+        assert_eq!(lines.get("//${HOST}/:_authToken"), Some(&4));
+        assert_eq!(lines.get("b"), None);
+        let mut layer = Layer::new(LayerKind::User, None, values).with_lines(lines);
+        layer.expand_keys(&|name| (name == "HOST").then(|| "r.example".to_owned()));
+        assert_eq!(
+            layer.line("//r.example/:_authToken"),
+            Some(4),
+            "expanded keys too"
+        );
+        assert_eq!(layer.line("//${HOST}/:_authToken"), None);
     }
 
     #[test]

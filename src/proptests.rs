@@ -242,7 +242,7 @@ proptest! {
         for format in FORMATS {
             let mut a = Vec::new();
             let mut b = Vec::new();
-            let printer = output::Printer { format, paint: output::Paint(false), progress: false, width: None, ascii: false, now: jiff::Timestamp::UNIX_EPOCH };
+            let printer = output::Printer { format, paint: output::Paint(false), progress: false, width: None, ascii: false, now: crate::token_info::Now::utc(jiff::Timestamp::UNIX_EPOCH) };
             output::write_token_list(&mut a, &from_text, &ids, None, &printer).unwrap();
             output::write_token_list(&mut b, &from_fields, &ids, None, &printer).unwrap();
             prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
@@ -264,7 +264,7 @@ proptest! {
         let ids = crate::ids::shortest_unique_ids(&keys, 6);
         for format in FORMATS {
             for paint in [output::Paint(false), output::Paint(true)] {
-                let printer = output::Printer { format, paint, progress: false, width: Some(50), ascii: false, now: jiff::Timestamp::UNIX_EPOCH };
+                let printer = output::Printer { format, paint, progress: false, width: Some(50), ascii: false, now: crate::token_info::Now::utc(jiff::Timestamp::UNIX_EPOCH) };
                 printer.token_list(&mut Vec::new(), &tokens, &ids, tokens.len().checked_sub(1)).unwrap();
                 for token in &tokens {
                     printer.created_token(&token.fields().0);
@@ -343,11 +343,77 @@ fn unescape_parseable(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// `text` without the escape sequences colour adds.
+fn strip_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            chars.by_ref().find(|c| c.is_ascii_alphabetic());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn drives_the_terminal(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n') || crate::secret::is_format(c)
 }
 
 proptest! {
+    /// Whatever a registry names, covers and dates its tokens with, and however wide the
+    /// terminal, the table is one line a token, each within the width (when the ids fit).
+    #[test]
+    fn any_tokens_make_a_table_of_one_line_each(
+        fields in prop::collection::vec(
+            (hostile_text(), prop::collection::vec(hostile_text(), 0..4), hostile_text(), 0i64..4000),
+            1..6,
+        ),
+        width in 1u16..260,
+        paint in any::<bool>(),
+    ) {
+        let tokens: Vec<Token> = fields
+            .iter()
+            .enumerate()
+            .map(|(n, (name, items, text, seconds))| {
+                let scopes: Vec<Value> = items
+                    .iter()
+                    .map(|item| serde_json::json!({"name": item, "type": "package"}))
+                    .collect();
+                let date = jiff::Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_secs(seconds * 3_600 - 7_200_000);
+                let object = serde_json::json!({
+                    "key": format!("{n:08}"), "name": name, "token": text, "scopes": scopes,
+                    "cidr": items, "expiry": date.to_string(), "accessed": text,
+                    "created": date.to_string(), "permissions": [{"name": text, "action": "write"}],
+                });
+                Token::from_map(object.as_object().unwrap().clone())
+            })
+            .collect();
+        let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
+        let ids = crate::ids::shortest_unique_ids(&keys, 6);
+        let printer = output::Printer {
+            format: OutputFormat::Table,
+            paint: output::Paint(paint),
+            progress: false,
+            width: Some(width),
+            ascii: false,
+            now: crate::token_info::Now::utc(jiff::Timestamp::UNIX_EPOCH),
+        };
+        let mut out = Vec::new();
+        printer.token_list(&mut out, &tokens, &ids, Some(0)).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        let end = lines.iter().rposition(|l| l.starts_with('└')).unwrap();
+        prop_assert_eq!(end, 3 + tokens.len(), "{}", out);
+        if width >= 30 {
+            for line in &lines[..=end] {
+                let plain: String = strip_escapes(line);
+                prop_assert!(unicode_width::UnicodeWidthStr::width(plain.as_str()) <= usize::from(width), "{}", out);
+            }
+        }
+    }
+
     #[test]
     fn terminal_text_never_holds_a_control_or_format_character(text in hostile_text()) {
         let out = crate::text::for_terminal_line(&text);

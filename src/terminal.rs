@@ -12,6 +12,8 @@ pub struct Terminal {
     pub stderr: bool,
     /// stdout's width in columns, when it is a terminal that says.
     pub width: Option<u16>,
+    /// stdout goes nowhere (the null device): a new token printed there is lost.
+    pub stdout_discarded: bool,
 }
 
 impl Terminal {
@@ -27,6 +29,46 @@ impl Terminal {
             } else {
                 None
             },
+            stdout_discarded: stdout_null_mode().is_some(),
         }
+    }
+}
+
+/// How stdout was opened on the null device, when it is the null device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NullMode {
+    /// Write-only: a shell's `>/dev/null`.
+    WriteOnly,
+    /// Read-write: how Rust's runtime fills in a stdout that was closed (`>&-`).
+    ReadWrite,
+}
+
+/// Whether stdout is the null device, and how it was opened.
+pub fn stdout_null_mode() -> Option<NullMode> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        use std::os::unix::io::FromRawFd;
+        let null = std::fs::metadata("/dev/null").ok()?;
+        // SAFETY: descriptor 1 is borrowed to read what it is, and never closed (the
+        // ManuallyDrop); fcntl only reads its flags.
+        let stdout = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(1) });
+        let metadata = stdout.metadata().ok()?;
+        let flags = unsafe { libc::fcntl(1, libc::F_GETFL) };
+        let is_null = null.file_type().is_char_device()
+            && metadata.file_type().is_char_device()
+            && metadata.rdev() == null.rdev();
+        if !is_null || flags == -1 {
+            return None;
+        }
+        Some(if flags & libc::O_ACCMODE == libc::O_RDWR {
+            NullMode::ReadWrite
+        } else {
+            NullMode::WriteOnly
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        None
     }
 }

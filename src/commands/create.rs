@@ -6,7 +6,7 @@ use super::{otplease, Context};
 use crate::error::{AppError, Operation};
 use crate::output::Printer;
 use crate::prompt::{self, PromptError};
-use crate::registry::{CreateTokenRequest, RegistryClient, TokenSpec};
+use crate::registry::{CreateTokenRequest, Permission, RegistryClient, TokenSpec};
 use crate::secret::Secret;
 use crate::settings::CreateSettings;
 
@@ -17,10 +17,91 @@ pub async fn run(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
-    let password = password(options, ctx)?;
+    ctx.check_output_kept()?;
     let spec = options.given.apply(TokenSpec::default());
-    let result = create(client, password, spec, ctx).await?;
-    write_created(printer, &result, out)
+    // As npm 12.2.2 does: before the password is asked for, so that there is time to stop.
+    warn_if_direct_publish(&spec);
+    let password = password(options, ctx)?;
+    let created = create(client, password, spec, ctx).await?;
+    if created.token().is_none() {
+        return Err(no_token_in_answer());
+    }
+    // With its key: on a terminal, the summary names the new token by its id.
+    write_created(printer, &created.with_key(), out)
+}
+
+/// The registry answered a create without a token that can be one.
+pub fn no_token_in_answer() -> AppError {
+    AppError::Failed {
+        code: Some("EBADRESPONSE".to_owned()),
+        message: "the registry's answer to the create holds no token (it is missing, empty, or \
+                  holds spaces, quotes or control characters no token has); it may still have made \
+                  one: `npm-token list` shows it"
+            .to_owned(),
+    }
+}
+
+/// A token just created: the registry's answer as npm shows it (without `key` and
+/// `updated`), and its key, to name it by.
+pub struct Created {
+    pub shown: Map<String, Value>,
+    pub key: Option<String>,
+}
+
+impl Created {
+    /// The new token, when the answer holds one that can be a token: something a registry
+    /// would accept in an `Authorization` header and that an npmrc line can hold as it is
+    /// (see [`looks_like_a_token`]). An answer without (none, `""`, `null`, a line break)
+    /// is a registry fault, never a token to print, save or test.
+    pub fn token(&self) -> Option<Secret> {
+        match self.shown.get("token") {
+            Some(Value::String(token)) if looks_like_a_token(token) => {
+                Some(Secret::new(token.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The registry's whole answer, key included.
+    pub fn with_key(&self) -> Map<String, Value> {
+        let mut answer = self.shown.clone();
+        if let Some(key) = &self.key {
+            answer.insert("key".to_owned(), Value::String(key.clone()));
+        }
+        answer
+    }
+}
+
+/// Whether a registry's new token may be used as it is: printable ASCII with nothing an
+/// npmrc would read as more than one value (a line break would add settings of the
+/// registry's choosing; `${…}` would fetch an environment variable; quotes, `;` and `#`
+/// would change what npm reads).
+pub fn looks_like_a_token(token: &str) -> bool {
+    !token.is_empty()
+        && !token.contains("${")
+        && token
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | ';' | '#' | '\\'))
+}
+
+/// npm 12.2.2's warning for a token that can publish directly (`read-write` on packages and
+/// scopes), in our words: that ends in January 2027, and the stage-only value is the way on.
+/// `None` for everything else: stage-only, read-only, no-access, no permission given (npm's
+/// rule too), and `--bypass-2fa` alone, which grants no publishing.
+pub fn direct_publish_warning(spec: &TokenSpec) -> Option<&'static str> {
+    (spec.packages_and_scopes_permission == Some(Permission::ReadWrite)).then_some(
+        "this token can publish directly, which tokens can no longer do on npmjs.org from \
+         January 2027; with --packages-and-scopes-permission read-write-stage-only its releases \
+         wait in a staging queue for your 2FA approval instead \
+         (https://gh.io/bypass-2fa-tokens-no-longer-publish)",
+    )
+}
+
+/// Logs [`direct_publish_warning`] on stderr, when there is one: for `create` and `rotate`.
+pub fn warn_if_direct_publish(spec: &TokenSpec) {
+    if let Some(warning) = direct_publish_warning(spec) {
+        log::warn!("{warning}");
+    }
 }
 
 /// Prints a new token: its one showing. A reader that closed the output before it (`| head
@@ -50,12 +131,17 @@ pub fn password(options: &CreateSettings, ctx: &Context) -> Result<Secret, AppEr
              pass --password <password> or set npm_config_password",
         )),
         None => {
-            let typed = prompt::secret("npm password: ").map_err(|e| match e {
-                PromptError::Eof => {
-                    AppError::failed("no password given; creating a token needs your password")
-                }
-                PromptError::Io(e) => AppError::failed(format!("could not read the password: {e}")),
-            })?;
+            let typed = ctx
+                .progress
+                .suspend(|| prompt::secret("npm password: "))
+                .map_err(|e| match e {
+                    PromptError::Eof => {
+                        AppError::failed("no password given; creating a token needs your password")
+                    }
+                    PromptError::Io(e) => {
+                        AppError::failed(format!("could not read the password: {e}"))
+                    }
+                })?;
             // A registry that echoes it back gets it masked, like any configured secret.
             ctx.redactor.register(&typed);
             Ok(typed)
@@ -64,24 +150,63 @@ pub fn password(options: &CreateSettings, ctx: &Context) -> Result<Secret, AppEr
 }
 
 /// Creates a token (answering a one-time-password challenge as npm does); returns the
-/// registry's answer without the `key` and `updated` npm leaves out of its output.
+/// registry's answer without the `key` and `updated` npm leaves out of its output, and
+/// the key apart.
 pub async fn create(
     client: &RegistryClient,
     password: Secret,
     spec: TokenSpec,
     ctx: &Context,
-) -> Result<Map<String, Value>, AppError> {
+) -> Result<Created, AppError> {
     let request = CreateTokenRequest { password, spec };
     log::info!("creating a token");
+    let status = ctx.progress.creating();
     let mut result = otplease(client, Operation::Create, ctx, || {
         client.create_token(&request)
     })
     .await?;
-    result.shift_remove("key");
+    drop(status);
+    let key = match result.shift_remove("key") {
+        Some(Value::String(key)) => Some(key),
+        _ => None,
+    };
     result.shift_remove("updated");
     // The output shows it once; nothing else may (an error quoting it, a log line).
     if let Some(Value::String(token)) = result.get("token") {
         ctx.redactor.register(&Secret::new(token.clone()));
     }
-    Ok(result)
+    Ok(Created { shown: result, key })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_token_that_publishes_directly_is_warned_about() {
+        let spec = |p: Option<Permission>, bypass_2fa: bool| TokenSpec {
+            packages_and_scopes_permission: p,
+            bypass_2fa,
+            ..TokenSpec::default()
+        };
+        let warning = direct_publish_warning(&spec(Some(Permission::ReadWrite), false)).unwrap();
+        assert!(warning.contains("January 2027"), "{warning}");
+        assert!(warning.contains("read-write-stage-only"), "{warning}");
+        for quiet in [
+            spec(Some(Permission::ReadWriteStageOnly), false),
+            spec(Some(Permission::ReadWriteStageOnly), true),
+            spec(Some(Permission::ReadOnly), false),
+            spec(Some(Permission::NoAccess), false),
+            spec(None, true),
+            spec(None, false),
+        ] {
+            assert_eq!(direct_publish_warning(&quiet), None, "{quiet:?}");
+        }
+        // Organizations' read-write grants no publishing.
+        let orgs = TokenSpec {
+            orgs_permission: Some(Permission::ReadWrite),
+            ..TokenSpec::default()
+        };
+        assert_eq!(direct_publish_warning(&orgs), None);
+    }
 }

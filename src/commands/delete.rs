@@ -25,7 +25,10 @@ pub async fn delete_all(
         let key = target.key.clone();
         async move {
             log::info!("revoking {key}");
-            otplease(client, Operation::Revoke, ctx, || client.delete_token(&key)).await
+            let revoked = otplease(client, Operation::Revoke, ctx, || client.delete_token(&key));
+            let revoked = revoked.await;
+            ctx.progress.revoked_one();
+            revoked
         }
     };
     let Some((first, rest)) = targets.split_first() else {

@@ -1,5 +1,6 @@
 //! One function per subcommand: take resolved settings and a client, do one thing, print.
 
+pub mod audit;
 pub mod create;
 pub mod delete;
 pub mod list;
@@ -8,15 +9,14 @@ pub mod rotate;
 pub mod status;
 
 use std::future::Future;
-
 use std::io::Write;
 
 use crate::error::{explain, AppError, Operation};
 use crate::hygiene::token_in_use;
 use crate::ids::shortest_unique_ids;
-use crate::output::Printer;
+use crate::output::{Printer, Progress};
 use crate::prompt::{self, PromptError};
-use crate::registry::{display_url, RegistryClient, RegistryError, Token};
+use crate::registry::{display_url, HttpError, RegistryClient, RegistryError, Token};
 use crate::secret::{Redactor, Secret};
 use crate::settings::AuthContext;
 use crate::token_info::TokenInfo;
@@ -24,54 +24,99 @@ use crate::token_info::TokenInfo;
 /// npm's minimum id length.
 pub const MIN_ID_LEN: usize = 6;
 
-/// Shows `Fetching tokens: page N (M so far)…` (`page N of T` when the number of pages is
-/// known) on stderr while a multi-page list loads, and clears it when dropped.
-pub struct PageProgress {
-    enabled: bool,
-    shown: std::cell::Cell<bool>,
-}
-
-impl PageProgress {
-    pub fn new(printer: &Printer) -> Self {
-        PageProgress {
-            enabled: printer.progress,
-            shown: std::cell::Cell::new(false),
-        }
-    }
-
-    /// Called after each page that has a next one, with the number of pages if known.
-    pub fn page_done(&self, pages: usize, tokens: usize, of: Option<usize>) {
-        if self.enabled {
-            let mut stderr = std::io::stderr().lock();
-            let of = of.map(|of| format!(" of {of}")).unwrap_or_default();
-            let _ = write!(
-                stderr,
-                "\r\x1b[2KFetching tokens: page {}{of} ({tokens} so far)…",
-                pages + 1
-            );
-            let _ = stderr.flush();
-            self.shown.set(true);
-        }
-    }
-}
-
-impl Drop for PageProgress {
-    fn drop(&mut self) {
-        if self.shown.get() {
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
-        }
-    }
-}
-
 /// What every command needs besides its printer: the registry and credential in use, to
 /// explain failures, and whether a person can answer prompts.
 pub struct Context {
     pub auth: AuthContext,
     pub interactive: bool,
+    /// stdout goes to the null device: a new token printed there would be lost.
+    pub output_discarded: bool,
     /// The token this configuration authenticates with, when it is a token.
     pub token_in_use: Option<Secret>,
     /// The shared redactor: a secret learnt while the command runs is registered with it.
     pub redactor: Redactor,
+    /// How many one-time passwords were obtained, and whether one is being obtained:
+    /// requests in flight together that meet the same challenge ask once (see `otplease`).
+    pub otps: std::cell::Cell<u32>,
+    pub asking_otp: std::cell::Cell<bool>,
+    /// npm's `notice` level is on (the default): say each step of a multi-step command.
+    pub notices: bool,
+    /// The status line on stderr while a request is out (a no-op unless on a terminal).
+    pub progress: Progress,
+}
+
+impl Context {
+    /// Refuses to make a token whose one showing would go nowhere (stdout is the null
+    /// device), before anything is created.
+    pub fn check_output_kept(&self) -> Result<(), AppError> {
+        if self.output_discarded {
+            return Err(AppError::failed(
+                "the output goes to /dev/null, where the new token would be lost: nothing was \
+                 created; send it somewhere you can read it (a terminal, a file, a pipe)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// One line on stderr saying where a command stands (`Created 4f2a1c (ci).`), unless
+    /// the log level is below `notice`. Registry text in it is escaped, secrets masked.
+    pub fn say(&self, line: &str) {
+        if self.notices {
+            let line = self.redactor.redact(line);
+            // Never on the status line's line: it is cleared first, and drawn again below.
+            self.progress.suspend(|| {
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "{}",
+                    crate::text::for_terminal_line(&line)
+                );
+            });
+        }
+    }
+}
+
+/// What a revoke that failed leaves behind, as far as its error tells: the registry
+/// refused it or never got it (`NotRevoked`), or it may have happened all the same (a
+/// timeout or a dropped connection after sending, a 404 for a token already gone, a
+/// server error, an answer that is not a registry's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterFailedRevoke {
+    NotRevoked,
+    MaybeRevoked,
+}
+
+impl AfterFailedRevoke {
+    pub fn of(error: &AppError) -> AfterFailedRevoke {
+        match error.code() {
+            // Refused before acting (a 429 is not performed), or never reached the registry.
+            Some(
+                "EOTP" | "E400" | "E401" | "E403" | "E405" | "E429" | "ECONNREFUSED" | "ENOTFOUND"
+                | "ECERT" | "EINVALIDCONFIG",
+            ) => AfterFailedRevoke::NotRevoked,
+            _ => AfterFailedRevoke::MaybeRevoked,
+        }
+    }
+
+    /// What became of `subject` (a token as messages name it, or `it`), in words, and the
+    /// command that settles it.
+    pub fn state(self, subject: &str, id: &str) -> String {
+        match self {
+            AfterFailedRevoke::NotRevoked => {
+                format!("{subject} was not revoked: `npm-token revoke {id}` tries again")
+            }
+            AfterFailedRevoke::MaybeRevoked => {
+                format!("{subject} may already be revoked: `npm-token list` shows whether it is")
+            }
+        }
+    }
+
+    /// `not revoked` or `may be revoked`, for JSON.
+    pub fn label(self) -> &'static str {
+        match self {
+            AfterFailedRevoke::NotRevoked => "not revoked",
+            AfterFailedRevoke::MaybeRevoked => "may be revoked",
+        }
+    }
 }
 
 /// The token list, every page of it, with npm's short ids (unique over the whole list).
@@ -81,17 +126,24 @@ pub struct Listed {
 }
 
 impl Listed {
+    /// (`_printer`: the status line it took its switch from is `ctx.progress` now; the
+    /// parameter goes when its callers are next edited.)
     pub async fn fetch(
         client: &RegistryClient,
-        printer: &Printer,
+        _printer: &Printer,
         ctx: &Context,
         op: Operation,
     ) -> Result<Listed, AppError> {
         log::info!("getting the token list");
-        let progress = PageProgress::new(printer);
-        let on_page = |pages, n, of| progress.page_done(pages, n, of);
+        let status = ctx.progress.fetching();
+        // After each page that has a next one: the next page's number, how many pages there
+        // are when the registry said so, and the tokens so far.
+        let on_page = |pages: usize, n, of| status.page(pages + 1, of, n);
         let tokens = otplease(client, op, ctx, || client.list_tokens(&on_page)).await?;
-        drop(progress);
+        drop(status);
+        // A registry that repeats a page lists a token twice: it is one token, shown,
+        // planned for and counted once.
+        let tokens = fold_repeated(tokens);
         let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
         let ids = shortest_unique_ids(&keys, MIN_ID_LEN);
         Ok(Listed { tokens, ids })
@@ -111,6 +163,28 @@ impl Listed {
     }
 }
 
+/// The first of tokens listed more than once under one key (a registry that repeats a
+/// page), in the registry's order. Tokens without a key are all kept.
+fn fold_repeated(tokens: Vec<Token>) -> Vec<Token> {
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::HashSet::with_capacity(tokens.len());
+        tokens
+            .iter()
+            .map(|t| t.key().is_empty() || seen.insert(t.key()))
+            .collect()
+    };
+    let repeated = keep.iter().filter(|&&keep| !keep).count();
+    if repeated == 0 {
+        return tokens;
+    }
+    log::warn!("the registry listed {repeated} tokens more than once; each is counted once");
+    tokens
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(token, keep)| keep.then_some(token))
+        .collect()
+}
+
 /// npm's `otplease`: runs `request`; if the registry answers with a one-time-password
 /// challenge and a person is at the terminal, gets a one-time password (the web login when
 /// the registry offers one, else the prompt) and runs `request` once more with it. Without a
@@ -126,14 +200,44 @@ where
     Fut: Future<Output = Result<T, RegistryError>>,
 {
     let fail = |e| explain(e, op, &ctx.auth);
+    let otps = ctx.otps.get();
     let challenge = match request().await {
         Err(RegistryError::Http(http)) if http.otp_required && ctx.interactive => http,
         other => return other.map_err(fail),
     };
-    let otp = match &challenge.web_auth {
+    // A request sent beside this one met the same challenge: wait for the one-time
+    // password it is getting (a web login is awaited, not blocking), and send again with
+    // it rather than ask twice.
+    while ctx.asking_otp.get() {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    if ctx.otps.get() != otps {
+        return request().await.map_err(fail);
+    }
+    ctx.asking_otp.set(true);
+    let otp = get_otp(client, op, ctx, &challenge).await;
+    ctx.asking_otp.set(false);
+    let otp = otp?;
+    ctx.redactor.register(&otp);
+    client.set_otp(otp);
+    ctx.otps.set(otps.wrapping_add(1));
+    request().await.map_err(fail)
+}
+
+/// A one-time password for `challenge`: the web login when the registry offers one, else
+/// the prompt.
+async fn get_otp(
+    client: &RegistryClient,
+    op: Operation,
+    ctx: &Context,
+    challenge: &HttpError,
+) -> Result<Secret, AppError> {
+    match &challenge.web_auth {
         Some(web) => {
             // The registry's URL: masked and escaped like anything else it sends.
             let url = ctx.redactor.redact(&display_url(&web.auth_url));
+            // The request's status line is hidden while the person is in the browser.
+            let _paused = ctx.progress.pause();
             eprintln!(
                 "Authenticate your account at:\n{}\nWaiting for you to finish (Ctrl-C to stop)...",
                 crate::text::for_terminal_line(&url)
@@ -141,16 +245,37 @@ where
             client
                 .wait_for_web_login(&web.done_url)
                 .await
-                .map_err(fail)?
+                .map_err(|e| explain(e, op, &ctx.auth))
         }
-        None => prompt::otp().map_err(|e| match e {
+        None => ctx.progress.suspend(prompt::otp).map_err(|e| match e {
             PromptError::Eof => AppError::failed("no one-time password given; pass --otp=<code>"),
             PromptError::Io(e) => {
                 AppError::failed(format!("could not read the one-time password: {e}"))
             }
-        })?,
+        }),
+    }
+}
+
+/// Who the credential belongs to, and the token list (unless `list` is false), asked for
+/// at once: on a registry 100 ms away, one round trip instead of two.
+pub async fn whoami_and_list(
+    client: &RegistryClient,
+    printer: &Printer,
+    ctx: &Context,
+    list: bool,
+) -> (Result<String, AppError>, Option<Result<Listed, AppError>>) {
+    log::info!(
+        "asking the registry who this is{}",
+        if list { ", and for the token list" } else { "" }
+    );
+    // Under the list's own line while the list is out, and alone once it is in.
+    let _status = ctx.progress.asking_who();
+    let whoami = otplease(client, Operation::List, ctx, || client.whoami());
+    let listed = async {
+        match list {
+            true => Some(Listed::fetch(client, printer, ctx, Operation::List).await),
+            false => None,
+        }
     };
-    ctx.redactor.register(&otp);
-    client.set_otp(otp);
-    request().await.map_err(fail)
+    tokio::join!(whoami, listed)
 }

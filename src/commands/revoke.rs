@@ -1,11 +1,11 @@
 use std::io::Write;
 
 use super::delete::delete_all;
-use super::{Context, Listed};
+use super::{AfterFailedRevoke, Context, Listed};
 use crate::cli::RevokeJob;
 use crate::error::{AppError, Operation};
-use crate::hygiene::{is_in_use, Filters, Target};
-use crate::output::{OutputFormat, Printer};
+use crate::hygiene::{Filters, InUse, Target};
+use crate::output::{OutputFormat, Printer, RevokeReport};
 use crate::prompt::{self, PromptError};
 use crate::registry::{RegistryClient, Token};
 use crate::token_info::TokenInfo;
@@ -46,153 +46,315 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
     let listed = Listed::fetch(client, printer, ctx, Operation::Revoke).await?;
-    let targets = if job.filters.is_empty() {
-        let infos = listed.infos();
-        resolve_revocation_targets(&listed.tokens, &infos, &job.ids)?
-            .into_iter()
-            .map(|key| {
-                let n = listed.tokens.iter().position(|t| t.key() == key);
-                Target {
-                    id: n.map_or_else(|| key.clone(), |n| listed.ids[n].clone()),
-                    name: n.and_then(|n| infos[n].name().map(str::to_owned)),
-                    why: String::new(),
-                    key,
-                }
-            })
-            .collect()
+    let infos = listed.infos();
+    let in_use = InUse::find(&infos, ctx.token_in_use.as_ref().map(|t| t.expose()));
+    if job.filters.is_empty() {
+        by_ids(client, job, &listed, &infos, &in_use, printer, ctx, out).await
     } else {
-        let targets = select(&listed, &job.filters, printer, ctx);
-        if targets.is_empty() {
-            if printer.format == OutputFormat::Table || printer.format == OutputFormat::Lines {
-                out.write_all(b"No tokens match.\n")?;
-            } else {
-                out.write_all(printer.revoked(&[]).as_bytes())?;
+        by_filters(client, job, &listed, &infos, &in_use, printer, ctx, out).await
+    }
+}
+
+/// `revoke <ids>`: npm's command, npm's outputs. The token in use, when named, is asked
+/// about on a terminal (warned about without one), and revoked after the others, so that
+/// their DELETEs still authenticate.
+#[allow(clippy::too_many_arguments)]
+async fn by_ids(
+    client: &RegistryClient,
+    job: &RevokeJob,
+    listed: &Listed,
+    infos: &[TokenInfo],
+    in_use: &InUse,
+    printer: &Printer,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<(), AppError> {
+    let targets: Vec<Target> = resolve_revocation_targets(&listed.tokens, infos, &job.ids)?
+        .into_iter()
+        .map(|key| {
+            let n = listed.tokens.iter().position(|t| t.key() == key);
+            Target {
+                id: n.map_or_else(|| key.clone(), |n| listed.ids[n].clone()),
+                name: n.and_then(|n| infos[n].name().map(str::to_owned)),
+                why: String::new(),
+                in_use: n.is_some_and(|n| in_use.covers(n)),
+                key,
             }
-            return Ok(());
-        }
-        if !job.dry_run {
-            eprint!(
-                "{}",
-                ctx.redactor
-                    .redact(&printer.revocation_plan(&targets, false))
-            );
-            confirm(targets.len(), job.yes, ctx)?;
-        }
-        targets
-    };
+        })
+        .collect();
     if job.dry_run {
-        out.write_all(printer.revocation_plan(&targets, true).as_bytes())?;
+        // npm's shape, as the real run prints it; for people, the plan.
+        let shown = match printer.format {
+            OutputFormat::Table | OutputFormat::Lines => printer.revocation_plan(&targets, true),
+            _ => printer.revoked(&targets.iter().map(|t| t.key.clone()).collect::<Vec<_>>()),
+        };
+        out.write_all(shown.as_bytes())?;
         return Ok(());
     }
-    let results = delete_all(client, &targets, ctx).await;
-    let mut removed = Vec::new();
-    let mut failed: Vec<(&Target, AppError)> = Vec::new();
-    for (target, result) in targets.iter().zip(results) {
-        match result {
-            Ok(()) => removed.push(target.key.clone()),
-            Err(e) => failed.push((target, e)),
+    if let (InUse::One(n), Some(target)) = (in_use, targets.iter().find(|t| t.in_use)) {
+        debug_assert_eq!(listed.tokens[*n].key(), target.key);
+        let warning = format!(
+            "{} is the token this configuration uses: once it is revoked, commands that use \
+             this configuration fail until another token is configured",
+            target.shown()
+        );
+        if ctx.interactive && !job.yes {
+            eprintln!("{}", crate::text::for_terminal_line(&warning));
+            ask("Revoke it? [y/N] ")?;
+        } else {
+            log::warn!("{warning}");
         }
     }
+    let results = revoke_all(client, &targets, ctx).await;
+    let (revoked, mut failed) = split(&targets, results);
     if failed.is_empty() {
-        out.write_all(printer.revoked(&removed).as_bytes())?;
+        out.write_all(printer.revoked(&keys(&revoked)).as_bytes())?;
         return Ok(());
     }
     // The one token asked for failed: that is the whole story, one line with its code.
     if targets.len() == 1 {
         if let Some((target, error)) = failed.pop() {
-            return Err(error.prefixed(&format!("could not revoke {}", target.shown())));
+            return Err(failure(target, error));
         }
     }
-    if !removed.is_empty() {
-        out.write_all(printer.revoked(&removed).as_bytes())?;
-        out.flush()?;
-    }
     for (target, error) in &failed {
-        log::error!("could not revoke {}: {}", target.shown(), error.message());
+        log::error!("{}", failure(target, clone(error)).message());
     }
-    let error = AppError::Failed {
-        code: failed.iter().find_map(|(_, e)| e.code()).map(str::to_owned),
-        message: format!(
-            "revoked {} of {} tokens; {} could not be revoked (see above)",
-            removed.len(),
-            targets.len(),
-            failed.len()
-        ),
-    };
-    // What was revoked is the output already: stdout stays that one document.
-    Err(if removed.is_empty() {
-        error
-    } else {
-        error.after_output()
-    })
+    let error = partial_failure(&targets, &revoked, &failed);
+    if revoked.is_empty() {
+        return Err(error);
+    }
+    // What was revoked is the output; the failure stands whether or not it could be written.
+    let _ = out
+        .write_all(printer.revoked(&keys(&revoked)).as_bytes())
+        .and_then(|()| out.flush());
+    Err(error.after_output())
 }
 
-/// The tokens every filter matches, except the one this configuration authenticates with,
-/// which is named as skipped: a filter never revokes it (only naming it does).
-fn select(listed: &Listed, filters: &Filters, printer: &Printer, ctx: &Context) -> Vec<Target> {
-    let infos = listed.infos();
-    for note in filters.blind_spots(&infos) {
+/// `revoke` with filters: ours. The tokens every filter matches, shown first, confirmed
+/// (or `--yes`), then revoked; the report says what was revoked, what failed and what was
+/// skipped, in every format.
+#[allow(clippy::too_many_arguments)]
+async fn by_filters(
+    client: &RegistryClient,
+    job: &RevokeJob,
+    listed: &Listed,
+    infos: &[TokenInfo],
+    in_use: &InUse,
+    printer: &Printer,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<(), AppError> {
+    for note in job.filters.blind_spots(infos) {
         log::warn!("{note}");
     }
-    let credential = ctx.token_in_use.as_ref().map(|t| t.expose());
+    let (targets, skipped) = select(listed, infos, in_use, &job.filters, printer);
+    for target in &skipped {
+        log::warn!("skipping {}: {}", target.shown(), target.why);
+    }
+    let mut report = RevokeReport {
+        dry_run: job.dry_run,
+        planned: &targets,
+        failed: Vec::new(),
+        skipped: &skipped,
+    };
+    let human = matches!(printer.format, OutputFormat::Table | OutputFormat::Lines);
+    if targets.is_empty() {
+        if human {
+            out.write_all(b"No tokens match.\n")?;
+        } else {
+            out.write_all(printer.revoke_report(&report).as_bytes())?;
+        }
+        return Ok(());
+    }
+    if job.dry_run {
+        let shown = if human {
+            printer.revocation_plan(&targets, true)
+        } else {
+            printer.revoke_report(&report)
+        };
+        out.write_all(shown.as_bytes())?;
+        return Ok(());
+    }
+    eprint!(
+        "{}",
+        ctx.redactor
+            .redact(&printer.revocation_plan(&targets, false))
+    );
+    confirm(targets.len(), job.yes, ctx)?;
+    let results = revoke_all(client, &targets, ctx).await;
+    let (revoked, failed) = split(&targets, results);
+    for (target, error) in &failed {
+        log::error!("{}", failure(target, clone(error)).message());
+    }
+    let error = (!failed.is_empty()).then(|| partial_failure(&targets, &revoked, &failed));
+    report.failed = failed;
+    let shown = if human {
+        printer.revoked(&keys(&revoked))
+    } else {
+        printer.revoke_report(&report)
+    };
+    let written = out.write_all(shown.as_bytes()).and_then(|()| out.flush());
+    match error {
+        // The failure stands whether or not the report could be written.
+        Some(error) => Err(error.after_output()),
+        None => Ok(written?),
+    }
+}
+
+/// The tokens every filter matches, and those it matches but spares, each with why: the
+/// token in use, or any that may be it (a filter never revokes it; only naming it does),
+/// a token listed without a key, and one whose key would change the DELETE's path.
+fn select(
+    listed: &Listed,
+    infos: &[TokenInfo],
+    in_use: &InUse,
+    filters: &Filters,
+    printer: &Printer,
+) -> (Vec<Target>, Vec<Target>) {
     let mut targets = Vec::new();
+    let mut skipped = Vec::new();
     for (n, info) in infos.iter().enumerate() {
         let Some(reasons) = filters.reasons(info, printer.now) else {
             continue;
         };
-        let target = Target {
+        let mut target = Target {
             key: listed.tokens[n].key().to_owned(),
             id: listed.ids[n].clone(),
             name: info.name().map(str::to_owned),
             why: reasons.join(", "),
+            in_use: in_use.covers(n),
         };
-        // Every token that could be the one in use is spared (when several share its
-        // mask, which one it is cannot be told): only naming it revokes it.
-        if credential.is_some_and(|credential| is_in_use(info, credential)) {
-            log::warn!(
-                "skipping {}: it is the token this configuration uses (name it to revoke it)",
-                target.shown()
-            );
-            continue;
+        let skip = match in_use {
+            InUse::One(one) if *one == n => {
+                Some("it is the token this configuration uses (name it to revoke it)".to_owned())
+            }
+            InUse::Maybe(_, why) if target.in_use => Some(format!("{why} (name it to revoke it)")),
+            _ if target.key.is_empty() => Some("the registry lists it without a key".to_owned()),
+            // One hostile key does not stop the clean-up of the others.
+            _ => check_key(&target.key).err().map(|e| e.message().to_owned()),
+        };
+        match skip {
+            Some(why) => {
+                target.why = why;
+                skipped.push(target);
+            }
+            None => targets.push(target),
         }
-        if target.key.is_empty() {
-            log::warn!(
-                "skipping {}: the registry lists it without a key",
-                target.shown()
-            );
-            continue;
-        }
-        // One hostile key does not stop the clean-up of the others.
-        if let Err(refused) = check_key(&target.key) {
-            log::warn!("skipping {}: {}", target.shown(), refused.message());
-            continue;
-        }
-        targets.push(target);
     }
-    targets
+    (targets, skipped)
 }
 
-/// Asks before a filter revokes anything: on a terminal, `Revoke N tokens? [y/N]`; without
+/// Asks before a filter revokes anything: on a terminal, `Revoke them? [y/N]`; without
 /// one, `--yes` says so, and anything else deletes nothing.
 fn confirm(count: usize, yes: bool, ctx: &Context) -> Result<(), AppError> {
-    let tokens = if count == 1 { "token" } else { "tokens" };
     if yes {
         return Ok(());
     }
     if !ctx.interactive {
+        let tokens = if count == 1 { "token" } else { "tokens" };
         return Err(AppError::failed(format!(
             "not revoking {count} {tokens} without confirmation, and there is no terminal to ask: \
              pass --yes (-y) to revoke them, or --dry-run to only list them"
         )));
     }
-    match prompt::confirm(&format!("Revoke {count} {tokens}? [y/N] ")) {
+    ask(if count == 1 {
+        "Revoke it? [y/N] "
+    } else {
+        "Revoke them? [y/N] "
+    })
+}
+
+/// A yes-or-no question on the terminal: anything but yes cancels, and nothing is revoked.
+fn ask(question: &str) -> Result<(), AppError> {
+    match prompt::confirm(question) {
         Ok(true) => Ok(()),
-        Ok(false) | Err(PromptError::Eof) => {
-            Err(AppError::failed("nothing was revoked: not confirmed"))
-        }
+        Ok(false) | Err(PromptError::Eof) => Err(AppError::Cancelled(
+            "Cancelled; nothing was revoked.".to_owned(),
+        )),
         Err(PromptError::Io(e)) => Err(AppError::failed(format!(
             "could not read the answer: {e}; nothing was revoked"
         ))),
+    }
+}
+
+/// Revokes `targets`, each result in their order: first every token that is not (and may
+/// not be) the one in use, then those that are, so that the others' DELETEs still sign in
+/// with it.
+async fn revoke_all(
+    client: &RegistryClient,
+    targets: &[Target],
+    ctx: &Context,
+) -> Vec<Result<(), AppError>> {
+    let (last, first): (Vec<usize>, Vec<usize>) =
+        (0..targets.len()).partition(|&n| targets[n].in_use);
+    let pick = |ns: &[usize]| ns.iter().map(|&n| targets[n].clone()).collect::<Vec<_>>();
+    let mut results: Vec<Option<Result<(), AppError>>> = (0..targets.len()).map(|_| None).collect();
+    let _status = ctx.progress.revoking(targets.len());
+    for group in [first, last] {
+        let done = delete_all(client, &pick(&group), ctx).await;
+        for (n, result) in group.into_iter().zip(done) {
+            results[n] = Some(result);
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(AppError::failed("not attempted"))))
+        .collect()
+}
+
+type Failed<'a> = Vec<(&'a Target, AppError)>;
+
+/// The targets revoked, and those that failed with why.
+fn split(targets: &[Target], results: Vec<Result<(), AppError>>) -> (Vec<&Target>, Failed<'_>) {
+    let mut revoked = Vec::new();
+    let mut failed = Vec::new();
+    for (target, result) in targets.iter().zip(results) {
+        match result {
+            Ok(()) => revoked.push(target),
+            Err(e) => failed.push((target, e)),
+        }
+    }
+    (revoked, failed)
+}
+
+/// `could not revoke 3f2a9c (ci): <why>; it may already be revoked: …`: the error, and
+/// what it leaves behind.
+fn failure(target: &Target, error: AppError) -> AppError {
+    let state = AfterFailedRevoke::of(&error).state("it", &target.id);
+    let code = error.code().map(str::to_owned);
+    AppError::Failed {
+        code,
+        message: format!(
+            "could not revoke {}: {}; {state}",
+            target.shown(),
+            error.message()
+        ),
+    }
+}
+
+/// An error as a new value, for a log line (errors are not `Clone`: they may hold I/O errors).
+fn clone(error: &AppError) -> AppError {
+    AppError::Failed {
+        code: error.code().map(str::to_owned),
+        message: error.message().to_owned(),
+    }
+}
+
+fn keys(targets: &[&Target]) -> Vec<String> {
+    targets.iter().map(|t| t.key.clone()).collect()
+}
+
+/// `revoked 7 of 9 tokens; 2 could not be revoked (see above)`, with the first code.
+fn partial_failure(targets: &[Target], revoked: &[&Target], failed: &Failed) -> AppError {
+    AppError::Failed {
+        code: failed.iter().find_map(|(_, e)| e.code()).map(str::to_owned),
+        message: format!(
+            "revoked {} of {} tokens; {} could not be revoked (see above)",
+            revoked.len(),
+            targets.len(),
+            failed.len()
+        ),
     }
 }
 

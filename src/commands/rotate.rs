@@ -1,16 +1,35 @@
-//! `rotate`: a new token like an old one, then the old one revoked. Creating comes first, so
-//! that a failure leaves the old token working; every step after it says what exists.
+//! `rotate`: a new token like an old one, then the old one revoked, as a protocol in the four
+//! steps AWS Secrets Manager rotates a secret in (create, set, test, finish):
+//!
+//! 1. **create** the new token, and go on only with an answer that holds one;
+//! 2. **hand it over**: print it, and with `--save` write it where the old one is configured;
+//! 3. **test** it: `GET /-/whoami` with the new token must answer as the same user;
+//! 4. **finish**: revoke the old token, and confirm the registry did.
+//!
+//! Everything that can be checked is checked before anything is created (`prepare`), and
+//! the old token is never revoked before the new one is handed over and tested. Each step
+//! says where things stand once it is done (on stderr, and as a JSON line with `--json`), so
+//! that the last line read is the true state; a step that fails says that state and the
+//! command to run next, and nothing after it happens.
 
 use std::io::Write;
 
-use super::{create, otplease, revoke, Context, Listed};
+use futures_util::future::join;
+use serde_json::{json, Value};
+
+use super::create::{self, Created};
+use super::{otplease, revoke, AfterFailedRevoke, Context, Listed, MIN_ID_LEN};
 use crate::cli::RotateJob;
 use crate::error::{AppError, Operation};
 use crate::hygiene::shown;
+use crate::ids::shortest_unique_ids;
 use crate::npmrc;
-use crate::output::Printer;
-use crate::registry::{js_string, RegistryClient};
+use crate::output::{OutputFormat, Printer};
+use crate::registry::{RegistryClient, TokenSpec};
+use crate::secret::Secret;
 use crate::settings::{CreateSettings, SavedAt};
+use crate::text;
+use crate::token_info::{Grant, Resource, TokenInfo, When};
 
 pub async fn run(
     client: &RegistryClient,
@@ -21,121 +40,414 @@ pub async fn run(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
-    let listed = Listed::fetch(client, printer, ctx, Operation::List).await?;
+    let plan = prepare(client, job, given, saved_at, printer, ctx).await?;
+    let mut steps = Steps {
+        plan: &plan,
+        printer,
+        ctx,
+        out,
+    };
+    let (new, token) = steps.create(client, given).await?;
+    steps.hand_over(&new, &token)?;
+    if job.verify {
+        steps.test(client, &new, &token).await?;
+    }
+    steps.finish(client, job, &new).await
+}
+
+/// What `rotate` knows before it creates anything.
+struct Plan<'a> {
+    old: Old,
+    /// Who the configured credential signs in as, when the registry said.
+    user: Option<String>,
+    /// What the new token is asked for: the old one's, with what was given laid over.
+    spec: TokenSpec,
+    save: Option<&'a SavedAt>,
+    /// Every listed key, for the new token's short id.
+    keys: Vec<String>,
+}
+
+/// The token being replaced.
+struct Old {
+    key: String,
+    id: String,
+    /// `3f2a9c (ci-publish)`, escaped.
+    shown: String,
+    /// It is the token this configuration authenticates with.
+    in_use: bool,
+}
+
+/// Step 0: the token list and who this is (side by side: one round trip), the old token,
+/// and what the new one will be; `--save` refused if it could not write. Nothing exists yet.
+async fn prepare<'a>(
+    client: &RegistryClient,
+    job: &RotateJob,
+    given: &CreateSettings,
+    saved_at: Option<&'a Result<SavedAt, String>>,
+    printer: &Printer,
+    ctx: &Context,
+) -> Result<Plan<'a>, AppError> {
+    let (listed, user) = join(
+        Listed::fetch(client, printer, ctx, Operation::List),
+        client.whoami(),
+    )
+    .await;
+    let listed = listed?;
+    // Without a name to compare, the test still asks that the new token sign in.
+    let user = user
+        .map_err(|e| {
+            log::info!("could not ask who this is ({e}); the new token's user will not be compared")
+        })
+        .ok();
     let infos = listed.infos();
-    let key = match revoke::resolve_revocation_targets(
+    let targets = revoke::resolve_revocation_targets(
         &listed.tokens,
         &infos,
         std::slice::from_ref(&job.target),
-    )?
-    .pop()
-    {
-        Some(key) => key,
-        None => return Err(AppError::failed("no token to rotate")),
-    };
-    let n = listed
-        .tokens
-        .iter()
-        .position(|t| t.key() == key)
+    )?;
+    let n = targets
+        .first()
+        .and_then(|key| listed.tokens.iter().position(|t| t.key() == key))
         .ok_or_else(|| AppError::failed("no token to rotate"))?;
-    let old = &infos[n];
-    let shown = shown(&listed.ids[n], old.name());
-    // `--save` is refused before anything is created.
+    let info = &infos[n];
+    let old = Old {
+        key: listed.tokens[n].key().to_owned(),
+        id: listed.ids[n].clone(),
+        shown: shown(&listed.ids[n], info.name()),
+        in_use: listed.in_use(&infos, ctx) == Some(n),
+    };
     let save = match saved_at {
-        None => None,
+        // Printed into nothing and saved nowhere, the new token would be lost.
+        None => {
+            ctx.check_output_kept()?;
+            None
+        }
         Some(Err(why)) => {
             return Err(AppError::failed(format!(
                 "--save cannot write the new token: {why}; nothing was created"
             )))
         }
-        Some(Ok(saved)) if listed.in_use(&infos, ctx) == Some(n) => Some(saved),
-        Some(Ok(_)) => {
+        Some(Ok(_)) if !old.in_use => {
             return Err(AppError::failed(format!(
-                "--save writes the new token where the token in use is configured, and {shown} \
-                 is not the token in use; run without --save, and store the new token yourself; \
-                 nothing was created"
+                "--save writes the new token where the token in use is configured, and {} is \
+                 not the token in use; run without --save, and store the new token yourself; \
+                 nothing was created",
+                old.shown
             )))
         }
+        Some(Ok(saved)) => {
+            npmrc::check_replaceable(&saved.file).map_err(|e| {
+                AppError::failed(format!(
+                    "--save cannot write the new token: {e}; nothing was created"
+                ))
+            })?;
+            Some(saved)
+        }
     };
+    let (base, unnamed) = info.successor_spec();
+    refuse_unnamed(&old.shown, &unnamed, given)?;
+    let spec = given.given.apply(base);
+    create::warn_if_direct_publish(&spec);
+    Ok(Plan {
+        spec,
+        old,
+        user,
+        save,
+        keys: listed.tokens.iter().map(|t| t.key().to_owned()).collect(),
+    })
+}
 
-    let spec = given.given.apply(old.successor_spec());
-    let password = create::password(given, ctx)?;
-    let result = create::create(client, password, spec, ctx).await?;
-    create::write_created(printer, &result, out)?;
-
-    // From here on, the new token is the output: failures go to stderr only.
-    if let Some(saved) = save {
-        let token = result.get("token").map(js_string).unwrap_or_default();
-        if !looks_like_a_token(&token) {
-            return Err(AppError::failed(format!(
-                "the registry's answer holds no token that can be written into an npmrc (it is \
-                 empty, or holds spaces, quotes or other characters no token has), so it was \
-                 not saved; {shown} still works and was not revoked"
-            ))
-            .after_output());
-        }
-        npmrc::replace_value(&saved.file, &saved.key, &token).map_err(|e| {
-            AppError::failed(format!(
-                "the new token was created (above) but not saved: {e}; {shown} still works and was \
-                 not revoked"
-            ))
-            .after_output()
-        })?;
-        eprintln!(
-            "Saved the new token in {} ({}).",
-            saved.file.display(),
-            saved.key
-        );
-    }
-    if job.keep_old {
+/// Refuses, before anything is created, to rotate a token with a right this version
+/// cannot name (an action or `publish_policy` it does not know: a successor without it
+/// could be weaker, one guessed could be stronger), unless the permission of its resource
+/// was given. A right on a resource no create flag names cannot be given at all.
+fn refuse_unnamed(old: &str, unnamed: &[&Grant], given: &CreateSettings) -> Result<(), AppError> {
+    let given = &given.given;
+    let not_named = |grant: &&&Grant| match grant.resource {
+        Resource::Packages => given.packages_and_scopes_permission.is_none(),
+        Resource::Orgs => given.orgs_permission.is_none(),
+        Resource::Other(_) => true,
+    };
+    let Some(grant) = unnamed.iter().find(not_named) else {
         return Ok(());
-    }
-    log::info!("revoking {key}");
-    otplease(client, Operation::Revoke, ctx, || client.delete_token(&key))
-        .await
-        .map_err(|e| {
-            e.prefixed(&format!(
-                "the new token was created (above), but {shown} still works: it could not be \
-                 revoked (`npm-token revoke {}` tries again)",
-                listed.ids[n]
-            ))
-            .after_output()
-        })
-}
-/// Whether a registry's new token may go into an npmrc line as it is: printable ASCII with
-/// nothing an npmrc would read as more than one value (a line break would add settings of
-/// the registry's choosing; `${…}` would fetch an environment variable; quotes, `;` and `#`
-/// would change what npm reads).
-fn looks_like_a_token(token: &str) -> bool {
-    !token.is_empty()
-        && !token.contains("${")
-        && token
-            .chars()
-            .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | ';' | '#' | '\\'))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_like_a_token;
-
-    #[test]
-    fn only_a_plain_token_is_written_into_an_npmrc() {
-        assert!(looks_like_a_token("npm_AbCdEfGh0123456789012345678901wxyz"));
-        assert!(looks_like_a_token(
-            "NGVhNjc5NjRjNjY4ZWE2MWIxM2E5OTljMmNm+/=="
-        ));
-        for bad in [
-            "",
-            "npm_NEW\nregistry=http://evil.example/",
-            "npm_${GITHUB_TOKEN}",
-            "npm NEW",
-            "npm_\"x",
-            "npm_x;comment",
-            "npm_x#comment",
-            "npm_é",
-            "npm_\u{1b}[2J",
-        ] {
-            assert!(!looks_like_a_token(bad), "{bad:?}");
+    };
+    let right = text::for_terminal_line(&grant.to_string()).into_owned();
+    let what = match grant.resource {
+        Resource::Packages => {
+            "name the permission the new token gets (--packages-and-scopes-permission \
+             read-write-stage-only, for one)"
         }
+        Resource::Orgs => {
+            "name the permission the new token gets (--orgs-permission read-only, for one)"
+        }
+        Resource::Other(_) => {
+            "no create flag gives that right: create the token you need (`npm-token create`), \
+             then revoke the old one"
+        }
+    };
+    Err(AppError::failed(format!(
+        "{old} has a right this version cannot name ({right}), so a token like it cannot be \
+         asked for, and one without it or with a guess could have fewer rights or more; \
+         nothing was created: {what}"
+    )))
+}
+
+/// The steps after `prepare`, each saying where things stand when it is done.
+struct Steps<'a, 'o> {
+    plan: &'a Plan<'a>,
+    printer: &'a Printer,
+    ctx: &'a Context,
+    out: &'o mut dyn Write,
+}
+
+/// Which step failed, for `--json`'s `{"step": "failed", "at": …}`.
+#[derive(Clone, Copy)]
+enum Step {
+    HandOver,
+    Test,
+    Finish,
+}
+
+impl Step {
+    fn name(self) -> &'static str {
+        match self {
+            Step::HandOver => "hand-over",
+            Step::Test => "test",
+            Step::Finish => "revoke",
+        }
+    }
+}
+
+impl Steps<'_, '_> {
+    fn json(&self) -> bool {
+        self.printer.format == OutputFormat::Json
+    }
+
+    /// One step's JSON line, with `--json`: a line each, so that what was handed over is a
+    /// whole document before anything else happens.
+    fn event(&mut self, event: Value) -> std::io::Result<()> {
+        if self.json() {
+            let mut line = serde_json::to_string(&event).expect("a JSON value always serializes");
+            line.push('\n');
+            self.out.write_all(line.as_bytes())?;
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    /// A step failed after the new token was handed over: its `failed` line with `--json`
+    /// (best effort: the error is on stderr either way), and the error, after the output.
+    fn failed(&mut self, at: Step, error: AppError, old_state: &str) -> AppError {
+        let plan = self.plan;
+        let _ = self.event(json!({
+            "step": "failed",
+            "at": at.name(),
+            "error": {"code": error.code(), "summary": self.ctx.redactor.redact(error.message())},
+            "old": {"key": plan.old.key, "id": plan.old.id, "state": old_state},
+        }));
+        error.after_output()
+    }
+
+    /// The new token's id, as `list` will show it (unique among the listed keys and it).
+    fn new_id(&self, new: &Created) -> Option<String> {
+        let key = new.key.as_deref().filter(|key| !key.is_empty())?;
+        let mut keys: Vec<&str> = self.plan.keys.iter().map(String::as_str).collect();
+        keys.push(key);
+        shortest_unique_ids(&keys, MIN_ID_LEN).pop()
+    }
+
+    /// How messages name the new token: `4f2a1c (ci-publish)`, or `the new token`.
+    fn new_shown(&self, new: &Created) -> String {
+        match self.new_id(new) {
+            Some(id) => shown(&id, new.shown.get("name").and_then(Value::as_str)),
+            None => "the new token".to_owned(),
+        }
+    }
+
+    /// How to get rid of the new token, when it cannot be used.
+    fn revoke_new(&self, new: &Created) -> String {
+        match self.new_id(new) {
+            Some(id) => format!("`npm-token revoke {id}`"),
+            None => "`npm-token list` shows it, to revoke".to_owned(),
+        }
+    }
+
+    /// Step 1: create. An answer without a token that can be one stops here.
+    async fn create(
+        &mut self,
+        client: &RegistryClient,
+        given: &CreateSettings,
+    ) -> Result<(Created, Secret), AppError> {
+        let old = &self.plan.old.shown;
+        let password = create::password(given, self.ctx)?;
+        let new = create::create(client, password, self.plan.spec.clone(), self.ctx)
+            .await
+            .map_err(|e| {
+                e.prefixed(&format!(
+                    "the new token could not be created, and {old} was not revoked"
+                ))
+            })?;
+        let token = new.token().ok_or_else(|| {
+            create::no_token_in_answer().prefixed(&format!("{old} was not revoked"))
+        })?;
+        Ok((new, token))
+    }
+
+    /// Step 2: hand over. The new token is printed (a failed write stops everything: nobody
+    /// has it), then with `--save` written into the npmrc, under every key that held the old.
+    fn hand_over(&mut self, new: &Created, token: &Secret) -> Result<(), AppError> {
+        let old = self.plan.old.shown.clone();
+        let new_shown = self.new_shown(new);
+        let printed = if self.json() {
+            let id = self.new_id(new);
+            self.event(json!({"step": "created", "id": id, "created": new.with_key()}))
+        } else {
+            self.out
+                .write_all(self.printer.created_token(&new.shown).as_bytes())
+                .and_then(|()| self.out.flush())
+        };
+        printed.map_err(|e| {
+            AppError::failed(format!(
+                "{new_shown} was created but could not be printed ({e}): nobody has seen it; \
+                 {old} was not revoked. Revoke the new one ({}) and run rotate again",
+                self.revoke_new(new)
+            ))
+        })?;
+        self.ctx.say(&format!("Created {new_shown}."));
+        let Some(saved) = self.plan.save else {
+            return Ok(());
+        };
+        if let Err(e) = npmrc::replace_values(&saved.file, &saved.keys, token.expose()) {
+            let error = AppError::failed(format!(
+                "{new_shown} (above) was not saved: {e}; {old} was not revoked: store the new \
+                 token yourself, then `npm-token revoke {}`",
+                self.plan.old.id
+            ));
+            return Err(self.failed(Step::HandOver, error, "not revoked"));
+        }
+        let file = saved.file.display().to_string();
+        let _ = self.event(json!({"step": "saved", "file": file, "keys": saved.keys}));
+        self.ctx
+            .say(&format!("Saved it in {file} ({}).", saved.keys.join(", ")));
+        for place in &saved.elsewhere {
+            log::warn!(
+                "the old token is also configured as {place}: it stops working when {old} is \
+                 revoked; put the new token there too"
+            );
+        }
+        Ok(())
+    }
+
+    /// Step 3: test. The new token must sign in, as the same user as the credential in use.
+    async fn test(
+        &mut self,
+        client: &RegistryClient,
+        new: &Created,
+        token: &Secret,
+    ) -> Result<(), AppError> {
+        let plan = self.plan;
+        let (old, old_id) = (&plan.old.shown, &plan.old.id);
+        let new_shown = self.new_shown(new);
+        let user = match client.whoami_as(token).await {
+            Ok(user) => user,
+            Err(e) => {
+                let e = crate::error::explain(e, Operation::List, &self.ctx.auth);
+                let error = e.prefixed(&format!(
+                    "{new_shown} (above) could not sign in from here, so {old} was not revoked. \
+                     If the new token is limited to networks this machine is outside (its CIDR \
+                     list), put it in place and finish with `npm-token revoke {old_id}` (or rotate \
+                     with --no-verify); else revoke it ({})",
+                    self.revoke_new(new)
+                ));
+                return Err(self.failed(Step::Test, error, "not revoked"));
+            }
+        };
+        if let Some(expected) = plan.user.as_ref().filter(|expected| **expected != user) {
+            let error = AppError::failed(format!(
+                "{new_shown} (above) signs in as {user}, not as {expected}, so {old} was not \
+                 revoked: check the new token (`npm-token list`) before you `npm-token revoke {old_id}`"
+            ));
+            return Err(self.failed(Step::Test, error, "not revoked"));
+        }
+        let _ = self.event(json!({"step": "tested", "user": user}));
+        self.ctx.say(&format!("Tested it: it signs in as {user}."));
+        Ok(())
+    }
+
+    /// Step 4: finish. The old token is revoked (unless `--keep-old`), and only an answer
+    /// that is a registry's revoke counts.
+    async fn finish(
+        &mut self,
+        client: &RegistryClient,
+        job: &RotateJob,
+        new: &Created,
+    ) -> Result<(), AppError> {
+        let plan = self.plan;
+        let old = &plan.old;
+        if job.keep_old {
+            let _ = self
+                .event(json!({"step": "kept", "key": old.key, "id": old.id, "why": "--keep-old"}));
+            self.ctx.say(&format!(
+                "Kept {} (--keep-old): revoke it with `npm-token revoke {}` once its replacement \
+                 is in place; {}",
+                old.shown,
+                old.id,
+                self.summary(new)
+            ));
+            return Ok(());
+        }
+        log::info!("revoking {}", old.key);
+        let revoked = otplease(client, Operation::Revoke, self.ctx, || {
+            client.delete_token(&old.key)
+        })
+        .await;
+        if let Err(e) = revoked {
+            let after = AfterFailedRevoke::of(&e);
+            let error = AppError::Failed {
+                code: e.code().map(str::to_owned),
+                message: format!(
+                    "the new token is in place (above), but revoking {} failed: {}; {}",
+                    old.shown,
+                    e.message(),
+                    after.state("it", &old.id)
+                ),
+            };
+            return Err(self.failed(Step::Finish, error, after.label()));
+        }
+        self.event(json!({"step": "revoked", "key": old.key, "id": old.id}))
+            .map_err(AppError::from)?;
+        self.ctx
+            .say(&format!("Revoked {}; {}", old.shown, self.summary(new)));
+        if old.in_use && plan.save.is_none() {
+            log::warn!(
+                "{} was the token this configuration uses: put the new token in its place \
+                 (`rotate --save` writes it into the npmrc)",
+                old.shown
+            );
+        }
+        Ok(())
+    }
+
+    /// The new token in the table's terms: `its replacement is 4f2a1c (ci): packages:
+    /// write, expires 2027-03-01 (in 90 days).`
+    fn summary(&self, new: &Created) -> String {
+        let info = TokenInfo::from_fields(&new.with_key());
+        let mut line = format!(
+            "its replacement is {}: {}",
+            self.new_shown(new),
+            info.access()
+        );
+        if let Some(expires) = info.expiry_phrase(self.printer.now) {
+            // The date as the table prints it, in the zone its day count is in.
+            let date = match info.expiry() {
+                When::At(date) if date.timestamp().is_some() => {
+                    format!("{} ", date.day(self.printer.now))
+                }
+                _ => String::new(),
+            };
+            line.push_str(&format!(", expires {date}({expires})"));
+        }
+        line.push('.');
+        line
     }
 }

@@ -1,7 +1,9 @@
-//! Writing one value back into an npmrc file, as `rotate --save` does with a new token:
-//! only that value's bytes change, the file is replaced atomically (a temporary file beside
-//! it, then a rename), and it is left readable by its owner only, as npm writes credentials.
+//! Writing a new token into an npmrc file, as `rotate --save` does: only the values' bytes
+//! change, and the file is replaced atomically (a temporary file beside it, then a rename)
+//! keeping its owner, group and mode. Whether that can be done is checked before anything
+//! is created ([`check_replaceable`]), and a failure leaves no temporary file behind.
 
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -23,35 +25,56 @@ pub enum SaveError {
     Io { path: PathBuf, reason: String },
 }
 
-/// Replaces the value of the last top-level `key` line in the npmrc at `path` (the one npm
-/// reads: later lines win) with `value`, keeping every other byte. A value that refers to
-/// something else (`${NPM_TOKEN}`) is refused: writing a literal token there would replace
-/// a CI secret's reference with the secret.
-pub fn replace_value(path: &Path, key: &str, value: &str) -> Result<(), SaveError> {
-    let io = |path: &Path, e: std::io::Error| SaveError::Io {
-        path: path.to_owned(),
-        reason: e.to_string(),
+fn io_error(path: &Path, e: std::io::Error) -> SaveError {
+    let reason = match e.raw_os_error() {
+        // A file size limit (`ulimit -f`): SIGXFSZ is ignored, so the write says so.
+        #[cfg(unix)]
+        Some(libc::EFBIG) => "the file size limit (ulimit -f) stops it".to_owned(),
+        _ => e.to_string(),
     };
-    // A linked npmrc (dotfile managers) is rewritten where it really is, keeping the link.
-    let real = std::fs::canonicalize(path).map_err(|e| io(path, e))?;
-    let text = std::fs::read_to_string(&real).map_err(|e| io(path, e))?;
-    let span = value_span(&text, key).ok_or_else(|| SaveError::NotFound {
+    SaveError::Io {
         path: path.to_owned(),
-        key: key.to_owned(),
-    })?;
-    let raw = &text[span.clone()];
-    if raw.contains("${") {
-        return Err(SaveError::Indirect {
+        reason,
+    }
+}
+
+/// Whether `path` can be replaced keeping its owner, group and mode: a trial temporary file
+/// is made beside it, given them, and removed. Run before a token is created, so that a
+/// save that cannot happen stops everything while nothing exists yet.
+pub fn check_replaceable(path: &Path) -> Result<(), SaveError> {
+    let real = std::fs::canonicalize(path).map_err(|e| io_error(path, e))?;
+    std::fs::read(&real).map_err(|e| io_error(path, e))?;
+    let temp = Temp::create(&real).map_err(|e| io_error(path, e))?;
+    temp.keep_attributes_of(&real)
+        .map_err(|e| io_error(path, e))?;
+    Ok(())
+}
+
+/// Replaces the value of the last top-level line of each of `keys` in the npmrc at `path`
+/// (the one npm reads: later lines win) with `value`, keeping every other byte, the file's
+/// owner, group and mode, and a link to it. A value that refers to something else
+/// (`${NPM_TOKEN}`) is refused: writing a literal token there would replace a CI secret's
+/// reference with the secret.
+pub fn replace_values(path: &Path, keys: &[String], value: &str) -> Result<(), SaveError> {
+    // A linked npmrc (dotfile managers) is rewritten where it really is, keeping the link.
+    let real = std::fs::canonicalize(path).map_err(|e| io_error(path, e))?;
+    let mut text = std::fs::read_to_string(&real).map_err(|e| io_error(path, e))?;
+    for key in keys {
+        let span = value_span(&text, key).ok_or_else(|| SaveError::NotFound {
             path: path.to_owned(),
             key: key.to_owned(),
-            raw: raw.to_owned(),
-        });
+        })?;
+        let raw = &text[span.clone()];
+        if raw.contains("${") {
+            return Err(SaveError::Indirect {
+                path: path.to_owned(),
+                key: key.to_owned(),
+                raw: raw.to_owned(),
+            });
+        }
+        text.replace_range(span, value);
     }
-    let mut new = String::with_capacity(text.len() + value.len());
-    new.push_str(&text[..span.start]);
-    new.push_str(value);
-    new.push_str(&text[span.end..]);
-    write_atomically(&real, new.as_bytes()).map_err(|e| io(path, e))
+    write_atomically(&real, text.as_bytes()).map_err(|e| io_error(path, e))
 }
 
 /// The byte range of `key`'s value on its last top-level line, as npm's ini decoder reads
@@ -111,26 +134,80 @@ fn value_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     found
 }
 
-/// Writes `bytes` to a new file beside `path`, mode 0600, flushed to disk, then renames it
-/// over `path`: a reader sees the old file or the new one, never half of one.
+/// Writes `bytes` to a new file beside `path` (private while it is written, flushed to
+/// disk, then given `path`'s owner, group and mode), and renames it over `path`: a reader
+/// sees the old file or the new one, never half of one. On failure the new file is removed.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temp = dir.join(format!(".{name}.npm-token-{}", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let result = (|| {
-        let mut file = options.open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+    let mut temp = Temp::create(path)?;
+    temp.file.write_all(bytes)?;
+    temp.file.sync_all()?;
+    temp.keep_attributes_of(path)?;
+    temp.rename_over(path)
+}
+
+/// A temporary file beside a file it will replace, removed when dropped unless renamed.
+struct Temp {
+    path: PathBuf,
+    file: File,
+    renamed: bool,
+}
+
+impl Temp {
+    fn create(beside: &Path) -> std::io::Result<Temp> {
+        let dir = beside.parent().unwrap_or(Path::new("."));
+        let name = beside.file_name().unwrap_or_default().to_string_lossy();
+        let path = dir.join(format!(".{name}.npm-token-{}", std::process::id()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path)?;
+        Ok(Temp {
+            path,
+            file,
+            renamed: false,
+        })
     }
-    result
+
+    /// Gives the file `original`'s owner and group (when they differ from the creator's:
+    /// root saving a user's npmrc keeps it the user's), then its mode.
+    fn keep_attributes_of(&self, original: &Path) -> std::io::Result<()> {
+        let metadata = std::fs::metadata(original)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let own = self.file.metadata()?;
+            if (own.uid(), own.gid()) != (metadata.uid(), metadata.gid()) {
+                std::os::unix::fs::fchown(&self.file, Some(metadata.uid()), Some(metadata.gid()))
+                    .map_err(|e| {
+                        std::io::Error::new(
+                            e.kind(),
+                            format!(
+                                "it belongs to user {} and group {}, and a file written here could not \
+                                 be given them ({e}); run as its owner",
+                                metadata.uid(),
+                                metadata.gid()
+                            ),
+                        )
+                    })?;
+            }
+        }
+        self.file.set_permissions(metadata.permissions())
+    }
+
+    fn rename_over(mut self, path: &Path) -> std::io::Result<()> {
+        std::fs::rename(&self.path, path)?;
+        self.renamed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -141,7 +218,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".npmrc");
         std::fs::write(&path, text).unwrap();
-        replace_value(&path, key, value).map_err(|e| e.to_string())?;
+        replace_values(&path, &[key.to_owned()], value).map_err(|e| e.to_string())?;
         Ok(std::fs::read_to_string(&path).unwrap())
     }
 
@@ -178,27 +255,67 @@ mod tests {
         assert!(err.ends_with("does not set //r/:_authToken"), "{err}");
     }
 
+    #[test]
+    fn every_key_given_is_replaced_in_one_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".npmrc");
+        let text =
+            "//127.0.0.1:4873/:_authToken=old\nregistry=x\n//localhost:4873/:_authToken = old\n";
+        std::fs::write(&path, text).unwrap();
+        let keys = [
+            "//127.0.0.1:4873/:_authToken".to_owned(),
+            "//localhost:4873/:_authToken".to_owned(),
+        ];
+        replace_values(&path, &keys, "new-token").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            text.replace("=old", "=new-token")
+                .replace("= old", "= new-token")
+        );
+        // One key that cannot be replaced: nothing is written.
+        let keys = [
+            "//127.0.0.1:4873/:_authToken".to_owned(),
+            "//nope/:_authToken".to_owned(),
+        ];
+        let before = std::fs::read_to_string(&path).unwrap();
+        assert!(replace_values(&path, &keys, "x").is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    }
+
     #[cfg(unix)]
     #[test]
-    fn the_new_file_is_private_and_a_link_stays_a_link() {
-        use std::os::unix::fs::PermissionsExt;
+    fn owner_group_mode_and_links_are_kept() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("dotfiles-npmrc");
         std::fs::write(&real, "//r/:_authToken=old\n").unwrap();
-        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o644)).unwrap();
         let link = dir.path().join(".npmrc");
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        replace_value(&link, "//r/:_authToken", "new").unwrap();
+        for mode in [0o644, 0o400, 0o640] {
+            std::fs::set_permissions(&real, std::fs::Permissions::from_mode(mode)).unwrap();
+            check_replaceable(&link).unwrap();
+            replace_values(&link, &["//r/:_authToken".to_owned()], "new").unwrap();
+            let metadata = std::fs::metadata(&real).unwrap();
+            assert_eq!(metadata.permissions().mode() & 0o777, mode, "{mode:o}");
+            assert_eq!(
+                std::fs::read_to_string(&real).unwrap(),
+                "//r/:_authToken=new\n"
+            );
+            std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+            std::fs::write(&real, "//r/:_authToken=old\n").unwrap();
+        }
         assert!(std::fs::symlink_metadata(&link)
             .unwrap()
             .file_type()
             .is_symlink());
-        assert_eq!(
-            std::fs::read_to_string(&real).unwrap(),
-            "//r/:_authToken=new\n"
-        );
-        let mode = std::fs::metadata(&real).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
+        // Run as root (sudo), a user's npmrc stays the user's.
+        if unsafe { libc::geteuid() } == 0 {
+            std::os::unix::fs::chown(&real, Some(4242), Some(4343)).unwrap();
+            check_replaceable(&link).unwrap();
+            replace_values(&link, &["//r/:_authToken".to_owned()], "new").unwrap();
+            let metadata = std::fs::metadata(&real).unwrap();
+            assert_eq!((metadata.uid(), metadata.gid()), (4242, 4343));
+        }
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 2, "no temporary file left behind");
     }

@@ -142,32 +142,55 @@ impl RegistryClient {
     }
 
     /// Revokes the token with this key (or full token, which npm's registry also accepts).
+    /// Only an answer a registry gives to a revoke counts: a 2xx with no body or a JSON one
+    /// (npmjs.org answers 204, Verdaccio 200 with JSON). A web page, or any other body, is
+    /// not a revoke's answer (a captive portal, a proxy's page), and is an error.
     pub async fn delete_token(&self, key: &str) -> Result<(), RegistryError> {
         let mut url = self.tokens_url();
         url.path_segments_mut()
             .expect("http(s) URLs have a path")
             .extend(["token", key]);
-        self.http.send(Method::DELETE, url, None).await.map(drop)
+        let body = self.http.send(Method::DELETE, url.clone(), None).await?;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        parse_json(&body, "DELETE", &url).map(drop)
     }
 
     /// The user the credential belongs to: `GET /-/whoami`'s `username`.
     pub async fn whoami(&self) -> Result<String, RegistryError> {
-        let url = self
-            .http
+        let url = self.whoami_url();
+        let body = self.http.send(Method::GET, url.clone(), None).await?;
+        self.username(&body, &url)
+    }
+
+    /// The user `token` belongs to, asked with that token instead of the configured
+    /// credential: how `rotate` tests a token it just made.
+    pub async fn whoami_as(&self, token: &Secret) -> Result<String, RegistryError> {
+        let url = self.whoami_url();
+        let body = self.http.get_as(url.clone(), token).await?;
+        self.username(&body, &url)
+    }
+
+    fn whoami_url(&self) -> Url {
+        self.http
             .registry()
             .join("-/whoami")
-            .expect("a fixed relative path joins onto any http(s) base");
-        let body = self.http.send(Method::GET, url.clone(), None).await?;
-        match parse_json(&body, "GET", &url)? {
+            .expect("a fixed relative path joins onto any http(s) base")
+    }
+
+    /// `{"username": …}`'s name, masked like any registry text.
+    fn username(&self, body: &[u8], url: &Url) -> Result<String, RegistryError> {
+        match parse_json(body, "GET", url)? {
             Value::Object(map) => match map.get("username") {
                 Some(Value::String(name)) if !name.is_empty() => {
                     Ok(self.http.redactor().redact(name))
                 }
-                _ => Err(shape_error("GET", &url, "it has no `username`".into())),
+                _ => Err(shape_error("GET", url, "it has no `username`".into())),
             },
             other => Err(shape_error(
                 "GET",
-                &url,
+                url,
                 format!("expected an object, got {}", kind(&other)),
             )),
         }

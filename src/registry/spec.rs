@@ -10,24 +10,37 @@ use crate::secret::Secret;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Permission {
     ReadOnly,
+    /// Publishes directly: npmjs.org stops that for tokens in January 2027.
     ReadWrite,
+    /// `read-write-stage-only` (npm 12.2.2): publishes go to a staging queue that a
+    /// maintainer approves with 2FA. For packages and scopes only, not organizations.
+    ReadWriteStageOnly,
     NoAccess,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 3] = [
+    /// What `--packages-and-scopes-permission` takes, in the order help lists them.
+    pub const ALL: [Permission; 4] = [
         Permission::ReadOnly,
         Permission::ReadWrite,
+        Permission::ReadWriteStageOnly,
         Permission::NoAccess,
     ];
 
-    /// The name npm and the registry use.
+    /// The name npm and the registry use, sent verbatim.
     pub fn as_str(self) -> &'static str {
         match self {
             Permission::ReadOnly => "read-only",
             Permission::ReadWrite => "read-write",
+            Permission::ReadWriteStageOnly => "read-write-stage-only",
             Permission::NoAccess => "no-access",
         }
+    }
+
+    /// Whether `--orgs-permission` takes it: npm 12.2.2's config gives organizations no
+    /// stage-only level.
+    pub fn applies_to_orgs(self) -> bool {
+        self != Permission::ReadWriteStageOnly
     }
 }
 
@@ -38,7 +51,9 @@ impl std::str::FromStr for Permission {
         Permission::ALL
             .into_iter()
             .find(|p| p.as_str() == s)
-            .ok_or_else(|| "expected read-only, read-write or no-access".to_owned())
+            .ok_or_else(|| {
+                "expected read-only, read-write, read-write-stage-only or no-access".to_owned()
+            })
     }
 }
 
@@ -163,6 +178,26 @@ mod tests {
             r#"{"name":"ci","password":"pw","description":"for CI","packages":["a"],"packages_all":true,"scopes":["@s"],"orgs":["o"],"packages_and_scopes_permission":"read-only","orgs_permission":"no-access","expires":30,"cidr_whitelist":["10.0.0.0/8"],"bypass_2fa":true,"readonly":true}"#
         );
         assert!(!format!("{req:?}").contains("pw\""));
+    }
+
+    #[test]
+    fn stage_only_is_sent_verbatim() {
+        let req = CreateTokenRequest {
+            password: Secret::new("pw"),
+            spec: TokenSpec {
+                packages_and_scopes_permission: Some(Permission::ReadWriteStageOnly),
+                ..TokenSpec::default()
+            },
+        };
+        assert_eq!(
+            String::from_utf8(req.to_json()).unwrap(),
+            r#"{"name":null,"password":"pw","packages_and_scopes_permission":"read-write-stage-only"}"#
+        );
+        for p in Permission::ALL {
+            assert_eq!(p.as_str().parse::<Permission>(), Ok(p));
+        }
+        assert!(!Permission::ReadWriteStageOnly.applies_to_orgs());
+        assert!(Permission::ReadWrite.applies_to_orgs());
     }
 
     #[test]

@@ -217,6 +217,8 @@ impl Sandbox {
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home())
+            // Dates are printed, and days counted, in the local time zone: one for all.
+            .env("TZ", "UTC")
             .env("NPM_CONFIG_USERCONFIG", self.npmrc())
             .env(
                 "NPM_CONFIG_GLOBALCONFIG",

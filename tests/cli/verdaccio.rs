@@ -338,12 +338,32 @@ fn status_and_rotate_the_token_in_use() {
         "--json",
     ]);
     assert_eq!(run.code, 0, "{run:?}");
-    let rotated: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    // One JSON line a step: created (handed over first), saved, tested, revoked.
+    let events: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let steps: Vec<&str> = events.iter().map(|e| e["step"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["created", "saved", "tested", "revoked"], "{run:?}");
+    let rotated = &events[0]["created"];
     let new_token = rotated["token"].as_str().unwrap();
     assert_ne!(new_token, token);
     assert_eq!(
         rotated["readonly"], false,
         "the old token's rights: {rotated}"
+    );
+    assert_eq!(
+        events[2]["user"],
+        user.name.as_str(),
+        "tested as the same user"
+    );
+    let last = run.stderr.trim_end().rsplit('\n').next().unwrap();
+    assert!(
+        last.starts_with("Revoked ")
+            && last.contains("; its replacement is ")
+            && last.ends_with(": read-write."),
+        "{run:?}"
     );
     let npmrc = std::fs::read_to_string(user.npmrc()).unwrap();
     assert!(

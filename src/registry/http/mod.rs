@@ -180,7 +180,7 @@ impl Http {
     /// One GET that is neither retried nor redirected, for polling: any status comes back
     /// as it is, with a body read within the usual limit.
     pub async fn poll(&self, url: &Url) -> Result<Polled, RegistryError> {
-        let (headers, _) = self.headers_for(&Method::GET, url, true)?;
+        let (headers, _) = self.headers_for(&Method::GET, url, true, None)?;
         let shown = display_url(url);
         let mut response = self
             .http_for(url)?
@@ -243,15 +243,42 @@ impl Http {
         limit: usize,
         budget: Option<&Budget>,
     ) -> Result<Vec<u8>, RegistryError> {
+        self.send_retried(method, url, body, limit, budget, None)
+            .await
+    }
+
+    /// A GET of `url` that authenticates with `token` in place of the configured credential
+    /// (on the registry's origin only, as any credential): for testing a token just created.
+    pub async fn get_as(&self, url: Url, token: &Secret) -> Result<Vec<u8>, RegistryError> {
+        let limit = self.options.max_body_bytes;
+        self.send_retried(Method::GET, url, None, limit, None, Some(token))
+            .await
+    }
+
+    /// As [`Http::send_within`], authenticating with `as_token` when given.
+    async fn send_retried(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        limit: usize,
+        budget: Option<&Budget>,
+        as_token: Option<&Secret>,
+    ) -> Result<Vec<u8>, RegistryError> {
         let policy = self.options.retry;
         let retries = policy.retries;
         let mut retry = 0;
         loop {
             self.wait_while_paused().await;
-            let error = match self
-                .send_once(method.clone(), url.clone(), body.clone(), limit, budget)
-                .await
-            {
+            let sent = self.send_once(
+                method.clone(),
+                url.clone(),
+                body.clone(),
+                limit,
+                budget,
+                as_token,
+            );
+            let error = match sent.await {
                 Ok(body) => return Ok(body),
                 Err(error) => error,
             };
@@ -289,13 +316,17 @@ impl Http {
         method: &Method,
         url: &Url,
         credentials: bool,
+        as_token: Option<&Secret>,
     ) -> Result<(HeaderMap, SentAuth), RegistryError> {
         let on_registry = url.origin() == self.options.registry.origin();
+        let given = as_token.map(|token| Credential::Bearer(token.clone()));
         let credential = (credentials && on_registry)
-            .then(|| {
-                self.options
+            .then(|| match &given {
+                Some(credential) => Some(("the token being tested", credential)),
+                None => self
+                    .options
                     .credentials
-                    .for_url(url, &self.options.registry)
+                    .for_url(url, &self.options.registry),
             })
             .flatten();
         let mut headers = HeaderMap::new();
@@ -341,18 +372,19 @@ impl Http {
     /// on at all. A redirect from https to http is refused outright.
     async fn send_once(
         &self,
-        mut method: Method,
+        method: Method,
         mut url: Url,
-        mut body: Option<Vec<u8>>,
+        body: Option<Vec<u8>>,
         success_limit: usize,
         budget: Option<&Budget>,
+        as_token: Option<&Secret>,
     ) -> Result<Vec<u8>, RegistryError> {
         let started = Instant::now();
         let origin = url.origin();
         let mut left_origin = false;
         let mut hops = 0;
         let (mut response, sent) = loop {
-            let (headers, sent) = self.headers_for(&method, &url, !left_origin)?;
+            let (headers, sent) = self.headers_for(&method, &url, !left_origin, as_token)?;
             let mut request = self
                 .http_for(&url)?
                 .request(method.clone(), url.clone())
@@ -409,11 +441,18 @@ impl Http {
                 display_url(&url),
                 display_url(&next)
             );
-            // As browsers and fetch do: 303, and 301/302 after a POST, continue as a GET.
+            // Browsers continue a 303 (and a 301/302 after a POST) as a GET. A create or a
+            // revoke never is: the GET's answer (the token list, a web page) would be taken
+            // for the result, and a token that was not made or not revoked reported as if
+            // it were. Only 307 and 308 keep the method, and are followed.
             let status = response.status().as_u16();
-            if status == 303 || (matches!(status, 301 | 302) && method == Method::POST) {
-                method = Method::GET;
-                body = None;
+            if method != Method::GET
+                && (status == 303 || (matches!(status, 301 | 302) && method == Method::POST))
+            {
+                return Err(refused(
+                    "the registry answered with a redirect instead of the result",
+                    display_url(&next),
+                ));
             }
             if next.origin() != origin {
                 if method != Method::GET {

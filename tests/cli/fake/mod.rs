@@ -2,18 +2,26 @@
 //! that Verdaccio cannot be made to produce. One file per topic; the fake and its canned
 //! answers are here.
 
+mod audit;
 mod errors;
 mod far;
+mod feedback;
 mod hostile;
 mod hygiene;
+mod lockout;
+mod migration;
 mod narrow;
 mod npmjs;
 mod otp;
 mod pages;
 mod redirects;
 mod retries;
+mod rotation;
 mod secrets;
+mod stage_only;
+mod status;
 mod terminal;
+mod words;
 
 use std::process::Command;
 

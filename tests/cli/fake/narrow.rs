@@ -1,73 +1,222 @@
-//! The table in a narrow terminal: a real pseudo-terminal, its width set with `stty cols`
-//! (comfy-table, which the width is read through, asks the terminal, not `COLUMNS`).
+//! The table in a real pseudo-terminal at the widths terminals have (40, 60, 80, 120 and
+//! 200 columns), against an npmjs-like registry listing 25 granular tokens with long
+//! names, many packages and CIDR lists. The width is set with `stty cols` (comfy-table,
+//! which the width is read through, asks the terminal, not `COLUMNS`).
 
-use super::npmjs::npmjs;
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp};
+use serde_json::{json, Value};
+
+use super::{page, Fake};
 use crate::support::BIN;
 
-/// Dates (`2026-03-15`) as `YYYY-MM-DD`: the fake's expiries are days from the real now.
-fn without_dates(text: &str) -> String {
-    let shape = b"dddd-dd-dd";
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut n = 0;
-    while n < bytes.len() {
-        let date = bytes.get(n..n + shape.len()).is_some_and(|window| {
-            window.iter().zip(shape).all(|(&b, &s)| match s {
-                b'd' => b.is_ascii_digit(),
-                _ => b == s,
-            })
-        });
-        if date {
-            out.push_str("YYYY-MM-DD");
-            n += shape.len();
-        } else {
-            let c = text[n..].chars().next().unwrap();
-            out.push(c);
-            n += c.len_utf8();
+/// Noon (UTC, the sandbox's time zone) on the day `days` days from today: the day counts
+/// the table prints hold whatever the time of day the test runs.
+fn days_from_today(days: i64) -> String {
+    let today = Timestamp::now().to_zoned(TimeZone::UTC).date();
+    let day = today.checked_add(Span::new().days(days)).unwrap();
+    format!("{day}T12:00:00.000Z")
+}
+
+/// 25 granular tokens: the one in use (the fake's token, by its mask) first, with a long
+/// name, 14 packages, scopes and orgs, and five CIDR ranges, expiring in 3 days; then an
+/// expired one and a revoked one; then 22 more, some with CIDR lists and packages.
+fn busy_tokens() -> Vec<Value> {
+    let packages: Vec<Value> = (1..=12)
+        .map(|n| json!({"name": format!("@acme/package-number-{n}"), "type": "package"}))
+        .chain([
+            json!({"name": "@tools", "type": "scope"}),
+            json!({"name": "acme", "type": "org"}),
+        ])
+        .collect();
+    let gat = |n: usize, name: String, expiry: Value, extra: Value| {
+        let mut token = json!({
+            "name": name, "key": format!("{n:02}c0ffee-1111-4222-8333-944455556666"),
+            "token": format!("npm_{n:02}AB...CD{n:02}"), "expiry": expiry,
+            "cidr": [], "bypass_2fa": false, "revoked": null,
+            "created": "2026-01-14T12:22:18.350Z", "accessed": days_from_today(-(n as i64)),
+            "permissions": [{"name": "package", "action": "read"}], "scopes": []});
+        for (k, v) in extra.as_object().unwrap() {
+            token[k] = v.clone();
         }
+        token
+    };
+    let mut tokens = vec![
+        gat(
+            0,
+            "release pipeline for the acme monorepo (GitHub Actions, main branch)".into(),
+            json!(days_from_today(3)),
+            json!({"token": "fake-sec...6789", "bypass_2fa": true,
+                   "permissions": [{"name": "package", "action": "write"},
+                                   {"name": "org", "action": "read"}],
+                   "scopes": packages,
+                   "cidr": ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
+                            "10.0.0.0/8", "172.16.0.0/12"]}),
+        ),
+        gat(
+            1,
+            "nightly-canary-publisher-for-the-design-system-packages".into(),
+            json!(days_from_today(-12)),
+            json!({}),
+        ),
+        gat(
+            2,
+            "gone".into(),
+            json!(days_from_today(30)),
+            json!({"revoked": days_from_today(-2), "permissions": []}),
+        ),
+    ];
+    for n in 3..25 {
+        let extra = if n % 3 == 0 {
+            json!({"cidr": ["192.0.2.0/24", "2001:db8:1234:5678:9abc:def0:1234:5678/128"],
+                   "scopes": [{"name": format!("@team-{n}/web"), "type": "package"},
+                              {"name": format!("@team-{n}/api"), "type": "package"}]})
+        } else {
+            json!({})
+        };
+        let name = format!("service {n}: deploy token for staging and production");
+        tokens.push(gat(n, name, json!(days_from_today(10 * n as i64)), extra));
     }
-    out
+    tokens
+}
+
+async fn busy() -> Fake {
+    let fake = Fake::start().await;
+    fake.list_answers(page(json!(busy_tokens()), "")).await;
+    fake
+}
+
+/// The table's parts: the header's cells, each row's cells, and the line under it.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    note: Option<String>,
+}
+
+fn read(text: &str) -> Table {
+    let cells = |line: &str| -> Vec<String> {
+        line.trim_matches(['│', '|'])
+            .split(['┆', '|'])
+            .map(|c| c.trim().to_owned())
+            .collect()
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with(['┌', '+']), "{text}");
+    assert!(lines[2].starts_with(['╞', '+']), "one header line:\n{text}");
+    let end = lines
+        .iter()
+        .rposition(|l| l.starts_with(['└', '+']))
+        .unwrap();
+    Table {
+        header: cells(lines[1]),
+        rows: lines[3..end].iter().map(|line| cells(line)).collect(),
+        note: lines.get(end + 1).map(|line| line.to_string()),
+    }
+}
+
+impl Table {
+    fn cell(&self, row: usize, column: &str) -> &str {
+        let n = self.header.iter().position(|h| h == column).unwrap();
+        &self.rows[row][n]
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_fifty_column_terminal_gets_a_table_that_fits() {
-    let fake = npmjs().await;
-    // stderr (page-by-page progress) shares the terminal: only the table is wanted here.
-    let run = fake
-        .run_in_terminal(
-            format!("stty cols 50 && {BIN} --color never 2>/dev/null"),
-            None,
-            String::new(),
-        )
-        .await;
-    assert_eq!(run.code, 0, "{run:?}");
-    for line in run.stdout.lines() {
-        assert!(line.chars().count() <= 50, "{line}\n{}", run.stdout);
+async fn at_40_60_80_120_and_200_columns_a_token_is_a_line() {
+    let fake = busy().await;
+    let widths: [(usize, &[&str]); 5] = [
+        (40, &["id", "name", "expires"]),
+        (60, &["id", "name", "access", "expires"]),
+        (80, &["id", "name", "access", "expires", "last used"]),
+        (120, &["id", "name", "access", "expires", "last used"]),
+        // The in-use token's access (`packages: write, orgs: read; bypasses 2FA`) keeps the
+        // main columns from all being comfortable beside the mask: the first detail to go.
+        (
+            200,
+            &[
+                "id",
+                "name",
+                "access",
+                "covers",
+                "CIDR",
+                "created",
+                "expires",
+                "last used",
+            ],
+        ),
+    ];
+    for (columns, shown) in widths {
+        // stderr (page-by-page progress) shares the terminal: only the table is wanted here.
+        let run = fake
+            .run_in_terminal(
+                format!("stty cols {columns} && {BIN} --color never 2>/dev/null"),
+                None,
+                String::new(),
+            )
+            .await;
+        assert_eq!(run.code, 0, "{run:?}");
+        let table = read(&run.stdout);
+        assert_eq!(table.header, shown, "{columns}:\n{}", run.stdout);
+        assert_eq!(table.rows.len(), 25, "one line a token:\n{}", run.stdout);
+        for line in run.stdout.lines().take(25 + 4) {
+            assert!(line.chars().count() <= columns, "{columns}: {line}");
+        }
+        // Marks in words, whatever is cut.
+        assert!(
+            table.cell(0, "name").ends_with(" (in use)"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            table.cell(0, "expires").contains("in 3 days"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            table.cell(1, "expires").contains("expired"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            table.cell(2, "expires").starts_with("revoked"),
+            "{}",
+            run.stdout
+        );
+        // Names are cut at the end, never wrapped onto another line.
+        assert!(
+            table.cell(1, "name").starts_with("nightly-can"),
+            "{}",
+            run.stdout
+        );
+        // What was left out is said under the table, with how to see it.
+        let left_out = ["token", "access", "covers", "CIDR", "created", "last used"]
+            .into_iter()
+            .filter(|c| !shown.contains(c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let note = table.note.clone().unwrap_or_default();
+        let said = if left_out.is_empty() {
+            format!("Cut to fit {columns} columns: cells ending in … or +N.")
+        } else {
+            format!("Left out at {columns} columns: {left_out}")
+        };
+        assert!(note.starts_with(&said), "{columns}: {note}");
+        assert!(note.contains("--json"), "{note}");
+        if shown.contains(&"CIDR") {
+            // Lists: what fits, then a count.
+            let cidr = table.cell(0, "CIDR");
+            assert!(
+                cidr.starts_with("192.0.2.0/24") && cidr.contains(" +"),
+                "{cidr}"
+            );
+        }
     }
-    // The covers, token, created, CIDR and last-used columns are given up, in that order;
-    // cells wrap between words only.
-    assert_eq!(
-        without_dates(&run.stdout),
-        "\
-┌────────┬───────────┬────────────┬─────────────┐
-│ id     ┆ name      ┆ access     ┆ expires     │
-╞════════╪═══════════╪════════════╪═════════════╡
-│ d83cf1 ┆ publish   ┆ packages:  ┆ YYYY-MM-DD  │
-│        ┆           ┆ write,     ┆ (in 400     │
-│        ┆           ┆ orgs: read ┆ days)       │
-│ 0b3f2c ┆ reader    ┆ packages:  ┆ never       │
-│        ┆           ┆ read       ┆             │
-│ 7c0ffe ┆ old       ┆ packages:  ┆ YYYY-MM-DD  │
-│        ┆           ┆ read       ┆ (expired 12 │
-│        ┆           ┆            ┆ days ago)   │
-│ 9e9e9e ┆ gone      ┆ no access  ┆ revoked     │
-│        ┆           ┆            ┆ YYYY-MM-DD  │
-│ ab12cd ┆ (unnamed) ┆ read-only  ┆             │
-└────────┴───────────┴────────────┴─────────────┘
-"
-    );
+}
 
-    // Too narrow for the id, name and expiry: npm's lines, exactly as when piped.
+#[tokio::test(flavor = "multi_thread")]
+async fn npm_lines_only_when_piped_or_asked_for() {
+    let fake = busy().await;
+    // However narrow the terminal, a table: the id, name and expiry cut to fit.
     let narrow = fake
         .run_in_terminal(
             format!("stty cols 30 && {BIN} --color never 2>/dev/null"),
@@ -75,10 +224,66 @@ async fn a_fifty_column_terminal_gets_a_table_that_fits() {
             String::new(),
         )
         .await;
+    assert_eq!(narrow.code, 0, "{narrow:?}");
+    let table = read(&narrow.stdout);
+    assert_eq!(table.header, ["id", "name", "expires"], "{}", narrow.stdout);
+    assert_eq!(table.rows.len(), 25);
     let piped = fake.run(&["list"]).await;
-    assert_eq!((narrow.code, piped.code), (0, 0), "{narrow:?} {piped:?}");
-    assert!(narrow
+    assert_eq!(piped.code, 0, "{piped:?}");
+    assert!(piped
         .stdout
-        .starts_with("Token npm_NYn6...jCq0… with id d83cf1"));
-    assert_eq!(narrow.stdout, piped.stdout);
+        .starts_with("Token fake-sec...6789… with id 00c0ff"));
+    let asked = fake
+        .run_in_terminal(
+            format!("stty cols 30 && {BIN} --lines --color never 2>/dev/null"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(asked.stdout, piped.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn colour_and_dumb_terminals() {
+    let fake = busy().await;
+    let run = fake
+        .run_in_terminal(
+            format!("stty cols 80 && {BIN} 2>/dev/null"),
+            None,
+            String::new(),
+        )
+        .await;
+    let line = |id: &str| run.stdout.lines().find(|l| l.contains(id)).unwrap();
+    assert!(line("01c0ff").contains("\x1b[38;5;9m 01c0ff "), "{run:?}");
+    assert!(line("00c0ff").contains("\x1b[38;5;10m "), "in use: {run:?}");
+    assert!(
+        line("00c0ff").contains("\x1b[38;5;11m "),
+        "expiring soon: {run:?}"
+    );
+    // The escapes take no room: every line still fits.
+    let plain = fake
+        .run_in_terminal(
+            format!("stty cols 80 && {BIN} --color never 2>/dev/null"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(
+        plain.stdout.lines().count(),
+        run.stdout.lines().count(),
+        "{run:?}"
+    );
+
+    let dumb = fake
+        .run_in_terminal(
+            format!("stty cols 60 && env TERM=dumb {BIN} 2>/dev/null"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert!(!dumb.stdout.contains('\x1b'), "{dumb:?}");
+    let lines: Vec<&str> = dumb.stdout.lines().collect();
+    assert!(lines[0].starts_with("+--------+"), "{dumb:?}");
+    assert!(lines[2].starts_with("+========+"), "{dumb:?}");
+    assert_eq!(lines[2].matches('+').count(), lines[3].matches('|').count());
 }

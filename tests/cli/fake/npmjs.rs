@@ -3,7 +3,8 @@
 //! `?page=N&perPage=M` URLs, 201 on create, 204 on revoke, one-time-password challenges and
 //! `npm-notice` headers. Beside real npm wherever npm is right.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
@@ -16,11 +17,12 @@ pub(super) const PUBLISH_KEY: &str = "d83cf1a2-4b5c-4d6e-8f90-a1b2c3d4e5f6";
 /// The full token `npm_NYn6...jCq0` masks.
 pub(super) const PUBLISH_TOKEN: &str = "npm_NYn6aBcDeFgHiJkLmNoPqRsTuVwXyZ12jCq0";
 
-/// A moment `days` days (and an hour, so that whole days are stable) from the real now.
+/// Noon (UTC, the sandbox's time zone) on the day `days` days from today: days are
+/// counted to the day printed, so the counts hold whatever the time of day.
 fn days_from_now(days: i64) -> String {
-    let hour = if days < 0 { -3_600 } else { 3_600 };
-    let at = Timestamp::now() + SignedDuration::from_secs(days * 86_400 + hour);
-    at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    let today = Timestamp::now().to_zoned(TimeZone::UTC).date();
+    let day = today.checked_add(Span::new().days(days)).unwrap();
+    format!("{day}T12:00:00.000Z")
 }
 
 /// Page 0: two GATs; page 1: an expired GAT, a revoked one, and a classic token.
@@ -155,7 +157,7 @@ async fn lists_what_npm_lists_with_keys_in_full_and_the_cidr_of_gats() {
     );
 }
 
-/// The table at the real now: the fixtures' dates are whole days (and an hour) from it.
+/// The table at the real now: the fixtures' dates are at noon, whole days from today.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_table_tells_what_each_token_may_do_and_when_it_ends() {
     let fake = npmjs().await;
@@ -183,8 +185,8 @@ async fn the_table_tells_what_each_token_may_do_and_when_it_ends() {
         ]
     );
     let publish = row("d83cf1");
-    assert_eq!(publish[3], "packages: write, orgs: read");
-    assert_eq!(publish[4], "@acme/a, @acme/b, @tools +1 more");
+    assert_eq!(publish[3], "packages: write, orgs: read; bypasses 2FA");
+    assert_eq!(publish[4], "@acme/a, @acme/b, @tools +1");
     assert_eq!(publish[5], "192.0.2.0/24, 198.51.100.0/24");
     assert!(publish[7].ends_with(" (in 400 days)"), "{publish:?}");
     assert_eq!(publish[8], "3 days ago");

@@ -4,6 +4,7 @@ use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
+use super::feedback::without_status_lines;
 use super::{otp_challenge, page, Fake};
 use crate::support::BIN;
 
@@ -68,8 +69,11 @@ async fn otp_prompt_in_a_terminal_retries_once_with_the_code() {
             .contains("This operation requires a one-time password.\nEnter OTP: "),
         "{run:?}"
     );
+    // On a terminal, the token's summary follows (`fake::words`).
     assert!(
-        run.stdout.ends_with("Created token npm_NEWTOKEN\n"),
+        without_status_lines(&run.stdout).ends_with(
+            "Created token npm_NEWTOKEN\nid        k\nname      (unnamed)\naccess    read-write\n"
+        ),
         "{run:?}"
     );
 }
@@ -227,7 +231,7 @@ async fn ctrl_d_at_a_prompt_leaves_the_error_on_its_own_line() {
         .await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stdout
+        without_status_lines(&run.stdout)
             .contains("Enter OTP: \nnpm-token error no one-time password given; pass --otp=<code>"),
         "{run:?}"
     );

@@ -50,7 +50,7 @@ async fn create_sends_npm_11_body_plus_readonly() {
         .and(path("/-/npm/v1/tokens"))
         .and(body_json(json!({
             "name": "ci", "password": "pw-123456", "description": "deploys",
-            "packages": ["a", "b"], "packages_all": true, "scopes": ["@s"], "orgs": ["o"],
+            "packages": ["a", "b"], "scopes": ["@s"], "orgs": ["o"],
             "packages_and_scopes_permission": "read-only", "orgs_permission": "no-access",
             "expires": 30, "cidr_whitelist": ["10.0.0.0/8", "192.0.2.0/24"], "bypass_2fa": true,
             "readonly": true,
@@ -72,7 +72,6 @@ async fn create_sends_npm_11_body_plus_readonly() {
         "a",
         "--packages",
         "b",
-        "--packages-all",
         "--scopes",
         "@s",
         "--orgs",

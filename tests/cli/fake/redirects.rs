@@ -103,7 +103,8 @@ async fn a_create_or_revoke_is_never_sent_on_to_another_origin() {
     run.assert_error(&format!(
         "could not revoke aaaaaa: the registry redirected DELETE {} \
          to {}, not followed: a create or revoke is sent to the registry's own origin only; the \
-         registry is misbehaving: report it to its operators",
+         registry is misbehaving: report it to its operators; it may already be revoked: \
+         `npm-token list` shows whether it is",
         fake.url("/-/npm/v1/tokens/token/aaaaaaaa01"),
         other.uri(),
     ));

@@ -113,11 +113,13 @@ async fn no_secret_ever_reaches_the_output() {
             ResponseTemplate::new(500).set_body_string(everything.clone()),
         ),
     ];
-    let commands: [&[&str]; 4] = [
+    let commands: [&[&str]; 6] = [
         &["list"],
         &["list", "--json"],
         &["create", "--password", PASSWORD, "--parseable"],
         &["revoke", "aaaaaaaa01", "--json"],
+        &["status", "--json"],
+        &["audit"],
     ];
     for (verb, response) in responses {
         let fake = Fake::start().await;

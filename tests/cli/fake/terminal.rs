@@ -44,7 +44,10 @@ async fn colour_only_where_it_belongs() {
             .run_in_terminal(opt_out.clone(), None, String::new())
             .await;
         assert!(plain.stdout.contains(border), "{opt_out}: {plain:?}");
-        assert!(!plain.stdout.contains('\x1b'), "{opt_out}: {plain:?}");
+        // The status line on stderr is cleared with an escape, and is no colour.
+        let output = plain.stdout.rsplit("\r\x1b[2K").next().unwrap();
+        assert!(!output.contains('\x1b'), "{opt_out}: {plain:?}");
+        assert!(!plain.stdout.contains("\x1b[3"), "{opt_out}: {plain:?}");
     }
 }
 
@@ -66,10 +69,9 @@ async fn multi_page_lists_show_progress_only_on_a_terminal() {
     let terminal = fake
         .run_in_terminal(format!("{BIN} list --json"), None, String::new())
         .await;
+    let (status, output) = terminal.stdout.rsplit_once("\r\x1b[2K").unwrap();
     assert!(
-        terminal
-            .stdout
-            .starts_with("\r\x1b[2KFetching tokens: page 2 (1 so far)…\r\x1b[2K[\n"),
+        status.contains("Fetching tokens: page 2 (1 so far)…") && output.starts_with("[\n"),
         "{terminal:?}"
     );
 }
@@ -90,8 +92,10 @@ async fn ctrl_c_at_the_password_prompt_restores_the_terminal_and_exits_130() {
     assert!(fake.server.received_requests().await.unwrap().is_empty());
 }
 
+/// A reader that stops early (`| head`) did not get the output: the command says so on
+/// stderr and fails, so that a script cannot take a cut list for the whole one.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_closed_pipe_ends_quietly() {
+async fn a_closed_pipe_is_an_error() {
     let fake = Fake::start().await;
     let many: Vec<serde_json::Value> = (0..5000)
         .map(|i| json!({"key": format!("{i:032x}"), "token": "npm_abcd", "created": "2026-01-01T00:00:00.000Z"}))
@@ -103,9 +107,35 @@ async fn a_closed_pipe_ends_quietly() {
     let run = Run::of_async(sh).await;
     assert_eq!(
         (run.stdout.as_str(), run.stderr.as_str()),
-        ("exit=0\n", ""),
+        (
+            "exit=1\n",
+            "npm-token error the output was closed before all of it was written (broken pipe): \
+             what the command did is not all shown\n"
+        ),
         "{run:?}"
     );
+}
+
+/// A stdout that is not open at all (`>&-`) takes every write without an error: nothing is
+/// done, not even the request.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_stdout_does_nothing() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(json!([]), "")).await;
+    for command in ["list", "create --password pw-123456", "revoke aaaaaa"] {
+        let sh = fake
+            .sandbox
+            .shell(&format!("\"$0\" {command} >&-; echo \"exit=$?\" >&2"));
+        let run = Run::of_async(sh).await;
+        assert_eq!(
+            run.stderr,
+            "npm-token error the output (stdout) is closed, so nothing could be shown: nothing \
+             was done; run the command with its output open (a file, a pipe or a terminal)\n\
+             exit=1\n",
+            "{command}: {run:?}"
+        );
+    }
+    assert_eq!(fake.server.received_requests().await.unwrap().len(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
