@@ -27,6 +27,7 @@ use crate::text;
 pub use body::Budget;
 use body::{read_body, BodyError, MAX_ERROR_BODY};
 pub(in crate::registry) use retry::retry_after;
+use retry::Pause;
 pub use retry::RetryPolicy;
 pub use transport::Transport;
 use transport::{build_http_client, describe_transport_error};
@@ -84,8 +85,8 @@ pub struct Http {
     /// Whether the registry has answered over HTTP/2 (offered by ALPN over TLS): its
     /// requests then share one connection, as streams.
     multiplexed: AtomicBool,
-    /// Until when no request is sent: a 429 asks every request to wait, not only its own.
-    paused_until: Mutex<Option<tokio::time::Instant>>,
+    /// Held by a 429: every request waits, not only the one it answered.
+    pause: Pause,
 }
 
 impl Http {
@@ -104,7 +105,7 @@ impl Http {
             tls: OnceLock::new(),
             otp: Mutex::new(options.otp.clone()),
             multiplexed: AtomicBool::new(false),
-            paused_until: Mutex::new(None),
+            pause: Pause::default(),
             options,
         })
     }
@@ -149,32 +150,6 @@ impl Http {
     /// one connection rather than connections of their own.
     pub fn multiplexed(&self) -> bool {
         self.multiplexed.load(Ordering::Relaxed)
-    }
-
-    /// Holds every request back for `wait` from now (or longer, if another 429 asked so).
-    fn pause(&self, wait: Duration) {
-        let now = tokio::time::Instant::now();
-        // Beyond what an `Instant` holds: a century is for ever enough.
-        let until = now
-            .checked_add(wait)
-            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400));
-        let mut paused = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
-        if paused.is_none_or(|at| at < until) {
-            *paused = Some(until);
-        }
-    }
-
-    /// Waits while a 429 holds requests back.
-    async fn wait_while_paused(&self) {
-        loop {
-            let until = *self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
-            match until {
-                Some(until) if until > tokio::time::Instant::now() => {
-                    tokio::time::sleep_until(until).await
-                }
-                _ => return,
-            }
-        }
     }
 
     /// One GET that is neither retried nor redirected, for polling: any status comes back
@@ -269,7 +244,7 @@ impl Http {
         let retries = policy.retries;
         let mut retry = 0;
         loop {
-            self.wait_while_paused().await;
+            self.pause.wait().await;
             let sent = self.send_once(
                 method.clone(),
                 url.clone(),
@@ -285,7 +260,7 @@ impl Http {
             let delay = policy.delay(retry, &error);
             let rate_limited = error.status() == Some(429);
             if rate_limited {
-                self.pause(delay);
+                self.pause.extend(delay);
             }
             if retry >= retries || !(rate_limited || method == Method::GET && error.is_transient())
             {

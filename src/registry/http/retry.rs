@@ -1,5 +1,7 @@
-//! npm's retry policy (`fetch-retries` and friends), and the registry's `Retry-After`.
+//! npm's retry policy (`fetch-retries` and friends), the registry's `Retry-After`, and the
+//! pause one 429 puts every request in.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -25,6 +27,39 @@ impl RetryPolicy {
             .min_timeout
             .saturating_mul(self.factor.saturating_pow(retry));
         error.retry_after().unwrap_or(backoff).min(self.max_timeout)
+    }
+}
+
+/// Until when no request is sent: one 429 holds back every request a client sends (a batch
+/// side by side among them), not only the one it answered.
+#[derive(Debug, Default)]
+pub(super) struct Pause(Mutex<Option<tokio::time::Instant>>);
+
+impl Pause {
+    /// Holds every request back for `wait` from now (or longer, if another 429 asked so).
+    pub(super) fn extend(&self, wait: Duration) {
+        let now = tokio::time::Instant::now();
+        // Beyond what an `Instant` holds: a century is for ever enough.
+        let until = now
+            .checked_add(wait)
+            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400));
+        let mut paused = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if paused.is_none_or(|at| at < until) {
+            *paused = Some(until);
+        }
+    }
+
+    /// Waits while a 429 holds requests back.
+    pub(super) async fn wait(&self) {
+        loop {
+            let until = *self.0.lock().unwrap_or_else(|e| e.into_inner());
+            match until {
+                Some(until) if until > tokio::time::Instant::now() => {
+                    tokio::time::sleep_until(until).await
+                }
+                _ => return,
+            }
+        }
     }
 }
 
@@ -100,6 +135,18 @@ mod tests {
         };
         assert_eq!(zero.delay(0, &plain), Duration::ZERO);
         assert_eq!(zero.delay(u32::MAX, &plain), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_pause_keeps_the_latest_end_and_takes_any_wait() {
+        let pause = Pause::default();
+        let until = || pause.0.lock().unwrap().unwrap();
+        pause.extend(Duration::from_secs(5));
+        let five = until();
+        pause.extend(Duration::from_secs(1));
+        assert_eq!(until(), five, "a shorter wait does not cut a longer one");
+        pause.extend(Duration::MAX);
+        assert!(until() > five);
     }
 
     #[test]
