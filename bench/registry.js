@@ -138,14 +138,17 @@ function far(delayMs, certFile, keyFile) {
     const token = secret();
     const tokens = Array.from({ length: user.count }, (_, n) => gat(`${user.name}-${n}`, secret(), n));
     if (user.listsItself) tokens[0] = gat(`${user.name}-publish`, token, 0);
-    return { name: user.name, token, tokens };
+    return { name: user.name, token, tokens, self: user.listsItself ? tokens[0].key : null };
   });
   let users; // by bearer token: { name, tokens }
+  let bearers; // the bearer token of each listed key known in full (a user's own, those created)
   const reset = () => {
     users = new Map();
+    bearers = new Map();
     for (const user of initial) {
       const state = { name: user.name, tokens: user.tokens.map((t) => ({ ...t })) };
       users.set(user.token, state);
+      if (user.self) bearers.set(user.self, user.token);
     }
   };
   reset();
@@ -176,13 +179,16 @@ function far(delayMs, certFile, keyFile) {
       const listed = gat(asked.name || null, full, user.tokens.length);
       user.tokens.push(listed);
       users.set(full, user);
+      bearers.set(listed.key, full);
       return send(res, 201, { ...listed, token: full });
     }
     const deleting = url.pathname.match(/^\/-\/npm\/v1\/tokens\/token\/([^/]+)$/);
     if (req.method === 'DELETE' && deleting) {
       const at = user.tokens.findIndex((t) => t.key === decodeURIComponent(deleting[1]));
       if (at < 0) return send(res, 404, { error: 'not found' });
-      user.tokens.splice(at, 1);
+      const [revoked] = user.tokens.splice(at, 1);
+      // A revoked token signs in no more (after this answer, which it authenticated).
+      if (bearers.has(revoked.key)) users.delete(bearers.get(revoked.key));
       res.writeHead(204);
       return res.end();
     }

@@ -91,6 +91,11 @@ checks.push(`- far registry, revoking 50 tokens by id over HTTP/2: npm-token is 
 const farPages = farMedian('far-list-pages-https.ours.json').median / delay;
 checks.push(`- far registry, \`list\` of 10 pages: ${farPages.toFixed(1)} round trips (following \`next\` one by one takes at least 10; the floor is 2) ${mark(farPages < 3)}`);
 
+const startups = JSON.parse(read('startup.json')).results;
+const startup = startups.find((r) => r.command === 'npm-token').median;
+const anyProcess = startups.find((r) => r.command === 'true').median;
+checks.push(`- start-up: \`npm-token --version\` takes ${ms(startup).toFixed(1)} ms, of which ${ms(anyProcess).toFixed(1)} ms is starting any process (\`/bin/true\`): ${ms(startup - anyProcess).toFixed(1)} ms its own (target about 1 ms) ${mark(startup - anyProcess <= 0.0015)}`);
+
 const size = fs.statSync(bin).size;
 checks.push(`- release binary: ${(size / 1e6).toFixed(2)} MB (target ≤ 8 MB) ${mark(size <= 8e6)}`);
 const ids = read('ids.txt');
