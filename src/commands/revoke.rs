@@ -47,7 +47,7 @@ pub async fn run(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
-    let listed = Listed::fetch(client, printer, ctx, Operation::Revoke).await?;
+    let listed = Listed::fetch(client, ctx, Operation::Revoke).await?;
     let infos = listed.infos();
     let in_use = InUse::find(&infos, ctx.token_in_use.as_ref().map(|t| t.expose()));
     if job.filters.is_empty() {
