@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 if [ ! -x tests/registry/node_modules/.bin/verdaccio ]; then
   npm ci --prefix tests/registry --no-audit --no-fund --loglevel=error
 fi
-# The completion and man page tests drive real shells and groff (tests/cli/completion.rs):
-# install what is missing.
+# The completion and man page tests drive real shells and groff (tests/cli/completion.rs),
+# and the help pages' examples run through jq (tests/cli/fake/words.rs): install what is
+# missing.
 packages=()
 for shell in zsh fish; do command -v "$shell" > /dev/null || packages+=("$shell"); done
 [ -f /usr/share/bash-completion/bash_completion ] || packages+=(bash-completion)
 command -v groff > /dev/null || packages+=(groff-base)
+command -v jq > /dev/null || packages+=(jq)
 if [ ${#packages[@]} -gt 0 ] && command -v apt-get > /dev/null; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
   { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive \

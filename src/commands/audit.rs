@@ -31,7 +31,7 @@ pub async fn run(
             message: why.clone(),
         });
     } else {
-        let (who, list) = whoami_and_list(client, printer, ctx, true).await;
+        let (who, list) = whoami_and_list(client, ctx, true).await;
         match who {
             Ok(who) => user = Some(who),
             Err(e) => errors.push(part_error("user", &e, ctx)),

@@ -15,7 +15,7 @@ pub async fn run(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
-    let listed = Listed::fetch(client, printer, ctx, Operation::List).await?;
+    let listed = Listed::fetch(client, ctx, Operation::List).await?;
     let mut out = BufWriter::with_capacity(64 * 1024, out);
     // The typed view costs a decode per token: only for filters and the table.
     if filters.is_empty() && printer.format != OutputFormat::Table {

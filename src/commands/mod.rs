@@ -14,7 +14,7 @@ use std::io::Write;
 use crate::error::{explain, AppError, Operation};
 use crate::hygiene::token_in_use;
 use crate::ids::shortest_unique_ids;
-use crate::output::{Printer, Progress};
+use crate::output::Progress;
 use crate::prompt::{self, PromptError};
 use crate::registry::{display_url, HttpError, RegistryClient, RegistryError, Token};
 use crate::secret::{Redactor, Secret};
@@ -126,11 +126,8 @@ pub struct Listed {
 }
 
 impl Listed {
-    /// (`_printer`: the status line it took its switch from is `ctx.progress` now; the
-    /// parameter goes when its callers are next edited.)
     pub async fn fetch(
         client: &RegistryClient,
-        _printer: &Printer,
         ctx: &Context,
         op: Operation,
     ) -> Result<Listed, AppError> {
@@ -260,7 +257,6 @@ async fn get_otp(
 /// at once: on a registry 100 ms away, one round trip instead of two.
 pub async fn whoami_and_list(
     client: &RegistryClient,
-    printer: &Printer,
     ctx: &Context,
     list: bool,
 ) -> (Result<String, AppError>, Option<Result<Listed, AppError>>) {
@@ -273,7 +269,7 @@ pub async fn whoami_and_list(
     let whoami = otplease(client, Operation::List, ctx, || client.whoami());
     let listed = async {
         match list {
-            true => Some(Listed::fetch(client, printer, ctx, Operation::List).await),
+            true => Some(Listed::fetch(client, ctx, Operation::List).await),
             false => None,
         }
     };

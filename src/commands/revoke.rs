@@ -45,160 +45,183 @@ pub async fn run(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
-    let listed = Listed::fetch(client, printer, ctx, Operation::Revoke).await?;
+    let listed = Listed::fetch(client, ctx, Operation::Revoke).await?;
     let infos = listed.infos();
     let in_use = InUse::find(&infos, ctx.token_in_use.as_ref().map(|t| t.expose()));
-    if job.filters.is_empty() {
-        by_ids(client, job, &listed, &infos, &in_use, printer, ctx, out).await
-    } else {
-        by_filters(client, job, &listed, &infos, &in_use, printer, ctx, out).await
-    }
-}
-
-/// `revoke <ids>`: npm's command, npm's outputs. The token in use, when named, is asked
-/// about on a terminal (warned about without one), and revoked after the others, so that
-/// their DELETEs still authenticate.
-#[allow(clippy::too_many_arguments)]
-async fn by_ids(
-    client: &RegistryClient,
-    job: &RevokeJob,
-    listed: &Listed,
-    infos: &[TokenInfo],
-    in_use: &InUse,
-    printer: &Printer,
-    ctx: &Context,
-    out: &mut dyn Write,
-) -> Result<(), AppError> {
-    let targets: Vec<Target> = resolve_revocation_targets(&listed.tokens, infos, &job.ids)?
-        .into_iter()
-        .map(|key| {
-            let n = listed.tokens.iter().position(|t| t.key() == key);
-            Target {
-                id: n.map_or_else(|| key.clone(), |n| listed.ids[n].clone()),
-                name: n.and_then(|n| infos[n].name().map(str::to_owned)),
-                why: String::new(),
-                in_use: n.is_some_and(|n| in_use.covers(n)),
-                key,
-            }
-        })
-        .collect();
-    if job.dry_run {
-        // npm's shape, as the real run prints it; for people, the plan.
-        let shown = match printer.format {
-            OutputFormat::Table | OutputFormat::Lines => printer.revocation_plan(&targets, true),
-            _ => printer.revoked(&targets.iter().map(|t| t.key.clone()).collect::<Vec<_>>()),
-        };
-        out.write_all(shown.as_bytes())?;
-        return Ok(());
-    }
-    if let (InUse::One(n), Some(target)) = (in_use, targets.iter().find(|t| t.in_use)) {
-        debug_assert_eq!(listed.tokens[*n].key(), target.key);
-        let warning = format!(
-            "{} is the token this configuration uses: once it is revoked, commands that use \
-             this configuration fail until another token is configured",
-            target.shown()
-        );
-        if ctx.interactive && !job.yes {
-            eprintln!("{}", crate::text::for_terminal_line(&warning));
-            ask("Revoke it? [y/N] ")?;
-        } else {
-            log::warn!("{warning}");
-        }
-    }
-    let results = revoke_all(client, &targets, ctx).await;
-    let (revoked, mut failed) = split(&targets, results);
-    if failed.is_empty() {
-        out.write_all(printer.revoked(&keys(&revoked)).as_bytes())?;
-        return Ok(());
-    }
-    // The one token asked for failed: that is the whole story, one line with its code.
-    if targets.len() == 1 {
-        if let Some((target, error)) = failed.pop() {
-            return Err(failure(target, error));
-        }
-    }
-    for (target, error) in &failed {
-        log::error!("{}", failure(target, clone(error)).message());
-    }
-    let error = partial_failure(&targets, &revoked, &failed);
-    if revoked.is_empty() {
-        return Err(error);
-    }
-    // What was revoked is the output; the failure stands whether or not it could be written.
-    let _ = out
-        .write_all(printer.revoked(&keys(&revoked)).as_bytes())
-        .and_then(|()| out.flush());
-    Err(error.after_output())
-}
-
-/// `revoke` with filters: ours. The tokens every filter matches, shown first, confirmed
-/// (or `--yes`), then revoked; the report says what was revoked, what failed and what was
-/// skipped, in every format.
-#[allow(clippy::too_many_arguments)]
-async fn by_filters(
-    client: &RegistryClient,
-    job: &RevokeJob,
-    listed: &Listed,
-    infos: &[TokenInfo],
-    in_use: &InUse,
-    printer: &Printer,
-    ctx: &Context,
-    out: &mut dyn Write,
-) -> Result<(), AppError> {
-    for note in job.filters.blind_spots(infos) {
-        log::warn!("{note}");
-    }
-    let (targets, skipped) = select(listed, infos, in_use, &job.filters, printer);
-    for target in &skipped {
-        log::warn!("skipping {}: {}", target.shown(), target.why);
-    }
-    let mut report = RevokeReport {
-        dry_run: job.dry_run,
-        planned: &targets,
-        failed: Vec::new(),
-        skipped: &skipped,
+    let revocation = Revocation {
+        client,
+        job,
+        listed: &listed,
+        infos: &infos,
+        in_use: &in_use,
+        printer,
+        ctx,
     };
-    let human = matches!(printer.format, OutputFormat::Table | OutputFormat::Lines);
-    if targets.is_empty() {
-        if human {
-            out.write_all(b"No tokens match.\n")?;
-        } else {
-            out.write_all(printer.revoke_report(&report).as_bytes())?;
-        }
-        return Ok(());
+    if job.filters.is_empty() {
+        revocation.by_ids(out).await
+    } else {
+        revocation.by_filters(out).await
     }
-    if job.dry_run {
+}
+
+/// A revoke, once the list is in: what was asked, what is listed, and which token is (or
+/// may be) the one in use.
+struct Revocation<'a> {
+    client: &'a RegistryClient,
+    job: &'a RevokeJob,
+    listed: &'a Listed,
+    infos: &'a [TokenInfo],
+    in_use: &'a InUse,
+    printer: &'a Printer,
+    ctx: &'a Context,
+}
+
+impl Revocation<'_> {
+    /// `revoke <ids>`: npm's command, npm's outputs. The token in use, when named, is asked
+    /// about on a terminal (warned about without one), and revoked after the others, so that
+    /// their DELETEs still authenticate.
+    async fn by_ids(&self, out: &mut dyn Write) -> Result<(), AppError> {
+        let Revocation {
+            client,
+            job,
+            listed,
+            infos,
+            in_use,
+            printer,
+            ctx,
+        } = *self;
+        let targets: Vec<Target> = resolve_revocation_targets(&listed.tokens, infos, &job.ids)?
+            .into_iter()
+            .map(|key| {
+                let n = listed.tokens.iter().position(|t| t.key() == key);
+                Target {
+                    id: n.map_or_else(|| key.clone(), |n| listed.ids[n].clone()),
+                    name: n.and_then(|n| infos[n].name().map(str::to_owned)),
+                    why: String::new(),
+                    in_use: n.is_some_and(|n| in_use.covers(n)),
+                    key,
+                }
+            })
+            .collect();
+        if job.dry_run {
+            // npm's shape, as the real run prints it; for people, the plan.
+            let shown = match printer.format {
+                OutputFormat::Table | OutputFormat::Lines => {
+                    printer.revocation_plan(&targets, true)
+                }
+                _ => printer.revoked(&targets.iter().map(|t| t.key.clone()).collect::<Vec<_>>()),
+            };
+            out.write_all(shown.as_bytes())?;
+            return Ok(());
+        }
+        if let (InUse::One(n), Some(target)) = (in_use, targets.iter().find(|t| t.in_use)) {
+            debug_assert_eq!(listed.tokens[*n].key(), target.key);
+            let warning = format!(
+                "{} is the token this configuration uses: once it is revoked, commands that use \
+             this configuration fail until another token is configured",
+                target.shown()
+            );
+            if ctx.interactive && !job.yes {
+                eprintln!("{}", crate::text::for_terminal_line(&warning));
+                ask("Revoke it? [y/N] ")?;
+            } else {
+                log::warn!("{warning}");
+            }
+        }
+        let results = revoke_all(client, &targets, ctx).await;
+        let (revoked, mut failed) = split(&targets, results);
+        if failed.is_empty() {
+            out.write_all(printer.revoked(&keys(&revoked)).as_bytes())?;
+            return Ok(());
+        }
+        // The one token asked for failed: that is the whole story, one line with its code.
+        if targets.len() == 1 {
+            if let Some((target, error)) = failed.pop() {
+                return Err(failure(target, error));
+            }
+        }
+        for (target, error) in &failed {
+            log::error!("{}", failure(target, clone(error)).message());
+        }
+        let error = partial_failure(&targets, &revoked, &failed);
+        if revoked.is_empty() {
+            return Err(error);
+        }
+        // What was revoked is the output; the failure stands whether or not it could be written.
+        let _ = out
+            .write_all(printer.revoked(&keys(&revoked)).as_bytes())
+            .and_then(|()| out.flush());
+        Err(error.after_output())
+    }
+
+    /// `revoke` with filters: ours. The tokens every filter matches, shown first, confirmed
+    /// (or `--yes`), then revoked; the report says what was revoked, what failed and what
+    /// was skipped, in every format.
+    async fn by_filters(&self, out: &mut dyn Write) -> Result<(), AppError> {
+        let Revocation {
+            client,
+            job,
+            listed,
+            infos,
+            in_use,
+            printer,
+            ctx,
+        } = *self;
+        for note in job.filters.blind_spots(infos) {
+            log::warn!("{note}");
+        }
+        let (targets, skipped) = select(listed, infos, in_use, &job.filters, printer);
+        for target in &skipped {
+            log::warn!("skipping {}: {}", target.shown(), target.why);
+        }
+        let mut report = RevokeReport {
+            dry_run: job.dry_run,
+            planned: &targets,
+            failed: Vec::new(),
+            skipped: &skipped,
+        };
+        let human = matches!(printer.format, OutputFormat::Table | OutputFormat::Lines);
+        if targets.is_empty() {
+            if human {
+                out.write_all(b"No tokens match.\n")?;
+            } else {
+                out.write_all(printer.revoke_report(&report).as_bytes())?;
+            }
+            return Ok(());
+        }
+        if job.dry_run {
+            let shown = if human {
+                printer.revocation_plan(&targets, true)
+            } else {
+                printer.revoke_report(&report)
+            };
+            out.write_all(shown.as_bytes())?;
+            return Ok(());
+        }
+        eprint!(
+            "{}",
+            ctx.redactor
+                .redact(&printer.revocation_plan(&targets, false))
+        );
+        confirm(targets.len(), job.yes, ctx)?;
+        let results = revoke_all(client, &targets, ctx).await;
+        let (revoked, failed) = split(&targets, results);
+        for (target, error) in &failed {
+            log::error!("{}", failure(target, clone(error)).message());
+        }
+        let error = (!failed.is_empty()).then(|| partial_failure(&targets, &revoked, &failed));
+        report.failed = failed;
         let shown = if human {
-            printer.revocation_plan(&targets, true)
+            printer.revoked(&keys(&revoked))
         } else {
             printer.revoke_report(&report)
         };
-        out.write_all(shown.as_bytes())?;
-        return Ok(());
-    }
-    eprint!(
-        "{}",
-        ctx.redactor
-            .redact(&printer.revocation_plan(&targets, false))
-    );
-    confirm(targets.len(), job.yes, ctx)?;
-    let results = revoke_all(client, &targets, ctx).await;
-    let (revoked, failed) = split(&targets, results);
-    for (target, error) in &failed {
-        log::error!("{}", failure(target, clone(error)).message());
-    }
-    let error = (!failed.is_empty()).then(|| partial_failure(&targets, &revoked, &failed));
-    report.failed = failed;
-    let shown = if human {
-        printer.revoked(&keys(&revoked))
-    } else {
-        printer.revoke_report(&report)
-    };
-    let written = out.write_all(shown.as_bytes()).and_then(|()| out.flush());
-    match error {
-        // The failure stands whether or not the report could be written.
-        Some(error) => Err(error.after_output()),
-        None => Ok(written?),
+        let written = out.write_all(shown.as_bytes()).and_then(|()| out.flush());
+        match error {
+            // The failure stands whether or not the report could be written.
+            Some(error) => Err(error.after_output()),
+            None => Ok(written?),
+        }
     }
 }
 

@@ -14,11 +14,10 @@
 
 use std::io::Write;
 
-use futures_util::future::join;
 use serde_json::{json, Value};
 
 use super::create::{self, Created};
-use super::{otplease, revoke, AfterFailedRevoke, Context, Listed, MIN_ID_LEN};
+use super::{otplease, revoke, whoami_and_list, AfterFailedRevoke, Context, MIN_ID_LEN};
 use crate::cli::RotateJob;
 use crate::error::{AppError, Operation};
 use crate::hygiene::shown;
@@ -40,7 +39,7 @@ pub async fn run(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {
-    let plan = prepare(client, job, given, saved_at, printer, ctx).await?;
+    let plan = prepare(client, job, given, saved_at, ctx).await?;
     let mut steps = Steps {
         plan: &plan,
         printer,
@@ -84,19 +83,17 @@ async fn prepare<'a>(
     job: &RotateJob,
     given: &CreateSettings,
     saved_at: Option<&'a Result<SavedAt, String>>,
-    printer: &Printer,
     ctx: &Context,
 ) -> Result<Plan<'a>, AppError> {
-    let (listed, user) = join(
-        Listed::fetch(client, printer, ctx, Operation::List),
-        client.whoami(),
-    )
-    .await;
-    let listed = listed?;
+    let (user, listed) = whoami_and_list(client, ctx, true).await;
+    let listed = listed.expect("the list was asked for")?;
     // Without a name to compare, the test still asks that the new token sign in.
     let user = user
         .map_err(|e| {
-            log::info!("could not ask who this is ({e}); the new token's user will not be compared")
+            log::info!(
+                "could not ask who this is ({}); the new token's user will not be compared",
+                e.message()
+            )
         })
         .ok();
     let infos = listed.infos();
@@ -348,7 +345,10 @@ impl Steps<'_, '_> {
         let plan = self.plan;
         let (old, old_id) = (&plan.old.shown, &plan.old.id);
         let new_shown = self.new_shown(new);
-        let user = match client.whoami_as(token).await {
+        let status = self.ctx.progress.show("Testing the new token…");
+        let signed_in = client.whoami_as(token).await;
+        drop(status);
+        let user = match signed_in {
             Ok(user) => user,
             Err(e) => {
                 let e = crate::error::explain(e, Operation::List, &self.ctx.auth);
@@ -397,10 +397,12 @@ impl Steps<'_, '_> {
             return Ok(());
         }
         log::info!("revoking {}", old.key);
+        let status = self.ctx.progress.revoking(1);
         let revoked = otplease(client, Operation::Revoke, self.ctx, || {
             client.delete_token(&old.key)
         })
         .await;
+        drop(status);
         if let Err(e) = revoked {
             let after = AfterFailedRevoke::of(&e);
             let error = AppError::Failed {

@@ -22,7 +22,7 @@ pub async fn run(
 ) -> Result<(), AppError> {
     // Only a token is looked for in the list; for any other credential, whoami is enough.
     let is_token = ctx.token_in_use.is_some();
-    let (user, listed) = whoami_and_list(client, printer, ctx, is_token).await;
+    let (user, listed) = whoami_and_list(client, ctx, is_token).await;
     let mut errors = Vec::new();
     // An error that makes the exit status 1 once the report is out.
     let mut failed = None;

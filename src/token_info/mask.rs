@@ -15,25 +15,25 @@ use super::TokenInfo;
 ///   candidate as long as a token (`MIN_TOKEN_LEN`): a registry's mask `npm_` or `3f2a`
 ///   would otherwise claim every token, or an id the user typed, and revoke the wrong one.
 pub fn mask_matches(mask: &str, candidate: &str) -> bool {
-    let split = ["...", "…"]
-        .into_iter()
-        .filter_map(|ellipsis| mask.split_once(ellipsis))
-        .min_by_key(|(head, _)| head.len());
-    match split {
+    if !mask_is_comparable(mask) {
+        return false;
+    }
+    match split(mask) {
         Some((head, tail)) => {
-            !head.is_empty()
-                && !tail.is_empty()
-                && head.chars().count() + tail.chars().count() >= MIN_SHOWN
-                && candidate.len() > head.len() + tail.len()
+            candidate.len() > head.len() + tail.len()
                 && candidate.starts_with(head)
                 && candidate.ends_with(tail)
         }
-        None => {
-            mask.chars().count() >= MIN_SHOWN
-                && candidate.chars().count() >= MIN_TOKEN_LEN
-                && candidate.starts_with(mask)
-        }
+        None => candidate.chars().count() >= MIN_TOKEN_LEN && candidate.starts_with(mask),
     }
+}
+
+/// A mask's head and tail around its first ellipsis (`...` or `…`), if it has one.
+fn split(mask: &str) -> Option<(&str, &str)> {
+    ["...", "…"]
+        .into_iter()
+        .filter_map(|ellipsis| mask.split_once(ellipsis))
+        .min_by_key(|(head, _)| head.len())
 }
 
 /// The fewest characters of a token a mask must show to stand for it (npm's classic masks
@@ -47,11 +47,7 @@ const MIN_TOKEN_LEN: usize = 16;
 /// Whether `mask` shows enough for [`mask_matches`] ever to say yes: missing, empty,
 /// tail-only (`...wxyz`) or too short masks cannot be told apart from any token.
 pub fn mask_is_comparable(mask: &str) -> bool {
-    let split = ["...", "…"]
-        .into_iter()
-        .filter_map(|ellipsis| mask.split_once(ellipsis))
-        .min_by_key(|(head, _)| head.len());
-    match split {
+    match split(mask) {
         Some((head, tail)) => {
             !head.is_empty()
                 && !tail.is_empty()

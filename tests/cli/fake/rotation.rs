@@ -62,6 +62,25 @@ async fn healthy() -> Fake {
     fake
 }
 
+/// The fake npmjs authenticating with the publish token itself (the token in use, which
+/// `--save` may write), with these npmrc lines too; its new token signs in as alice.
+async fn saving(lines: &str) -> Fake {
+    let fake = npmjs().await;
+    let port = fake.server.address().port();
+    fake.configure(&format!(
+        "//127.0.0.1:{port}/:_authToken={PUBLISH_TOKEN}\n{}",
+        lines.replace("{port}", &port.to_string())
+    ));
+    whoami_as(&fake, PUBLISH_TOKEN, user("alice")).await;
+    whoami_as(&fake, NEW_TOKEN, user("alice")).await;
+    Mock::given(method("POST"))
+        .respond_with(created_gat())
+        .mount(&fake.server)
+        .await;
+    fake.accepts_deletes().await;
+    fake
+}
+
 /// Each `--json` line, parsed.
 fn events(run: &Run) -> Vec<Value> {
     run.stdout
@@ -385,25 +404,18 @@ async fn ctrl_c_during_the_revoke_leaves_the_new_token_handed_over() {
 /// leaves no file behind and revokes nothing.
 #[tokio::test(flavor = "multi_thread")]
 async fn save_keeps_what_it_did_not_mean_to_change() {
-    let fake = npmjs().await;
-    let port = fake.server.address().port();
     // The token in use, under two keys for the same registry, and once more elsewhere.
-    fake.configure(&format!(
-        "//127.0.0.1:{port}/:_authToken={PUBLISH_TOKEN}\n//localhost:{port}/:_authToken={PUBLISH_TOKEN}\n"
-    ));
+    let fake = saving(&format!(
+        "//localhost:{{port}}/:_authToken={PUBLISH_TOKEN}\n"
+    ))
+    .await;
+    let port = fake.server.address().port();
     let project = fake.sandbox.home().join(".npmrc");
     std::fs::write(
         &project,
         format!("//other.example/:_authToken={PUBLISH_TOKEN}\n"),
     )
     .unwrap();
-    whoami_as(&fake, PUBLISH_TOKEN, user("alice")).await;
-    whoami_as(&fake, NEW_TOKEN, user("alice")).await;
-    Mock::given(method("POST"))
-        .respond_with(created_gat())
-        .mount(&fake.server)
-        .await;
-    fake.accepts_deletes().await;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -446,16 +458,7 @@ async fn save_keeps_what_it_did_not_mean_to_change() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn a_save_cut_short_by_a_file_size_limit_leaves_nothing_behind() {
-    let fake = npmjs().await;
-    let port = fake.server.address().port();
-    fake.configure(&format!("//127.0.0.1:{port}/:_authToken={PUBLISH_TOKEN}\n"));
-    whoami_as(&fake, PUBLISH_TOKEN, user("alice")).await;
-    whoami_as(&fake, NEW_TOKEN, user("alice")).await;
-    Mock::given(method("POST"))
-        .respond_with(created_gat())
-        .mount(&fake.server)
-        .await;
-    fake.accepts_deletes().await;
+    let fake = saving("").await;
     let before = std::fs::read_to_string(fake.sandbox.npmrc()).unwrap();
     let files = || std::fs::read_dir(fake.sandbox.home()).unwrap().count();
     let count = files();
@@ -493,16 +496,7 @@ async fn save_as_root_keeps_the_owner() {
         // Only root can give a file away; the unit tests cover keeping one's own.
         return;
     }
-    let fake = npmjs().await;
-    let port = fake.server.address().port();
-    fake.configure(&format!("//127.0.0.1:{port}/:_authToken={PUBLISH_TOKEN}\n"));
-    whoami_as(&fake, PUBLISH_TOKEN, user("alice")).await;
-    whoami_as(&fake, NEW_TOKEN, user("alice")).await;
-    Mock::given(method("POST"))
-        .respond_with(created_gat())
-        .mount(&fake.server)
-        .await;
-    fake.accepts_deletes().await;
+    let fake = saving("").await;
     std::os::unix::fs::chown(fake.sandbox.npmrc(), Some(4242), Some(4343)).unwrap();
     let run = rotate(&fake, &["--save"]).await;
     assert_eq!(run.code, 0, "{run:?}");
