@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use reqwest::{Method, Url};
+use reqwest::Url;
 
 use super::client::RegistryClient;
 use super::display_url;
@@ -223,11 +223,7 @@ impl RegistryClient {
         number: usize,
     ) -> Result<FetchedPage<'b>, RegistryError> {
         let (max_page, max_list) = self.http.body_limits();
-        let body = match self
-            .http
-            .send_within(Method::GET, url.clone(), None, max_page, Some(budget))
-            .await
-        {
+        let body = match self.http.get_within(url.clone(), budget).await {
             Err(RegistryError::TooLarge { .. }) if budget.left() < max_page => {
                 return Err(RegistryError::ListTooLarge {
                     limit: max_list,

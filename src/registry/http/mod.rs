@@ -5,7 +5,7 @@
 //! - this file: what is sent where (headers, credentials per origin, redirects, retries);
 //! - `transport`: the HTTP clients, proxies and TLS from npm's settings, and failures below
 //!   HTTP;
-//! - `retry`: npm's retry policy and the registry's `Retry-After`;
+//! - `retry`: npm's retry policy, the registry's `Retry-After`, and the pause a 429 asks for;
 //! - `body`: response bodies read within limits.
 
 mod body;
@@ -204,39 +204,29 @@ impl Http {
         url: Url,
         body: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, RegistryError> {
-        self.send_within(method, url, body, self.options.max_body_bytes, None)
-            .await
+        self.send_retried(method, url, body, None, None).await
     }
 
-    /// As [`Http::send`], with a successful answer's body refused past `limit` bytes or
-    /// past what `budget` has left (from which it then takes its length).
-    pub async fn send_within(
-        &self,
-        method: Method,
-        url: Url,
-        body: Option<Vec<u8>>,
-        limit: usize,
-        budget: Option<&Budget>,
-    ) -> Result<Vec<u8>, RegistryError> {
-        self.send_retried(method, url, body, limit, budget, None)
+    /// As [`Http::send`], for a GET whose answer must also fit in what `budget` has left
+    /// (from which it then takes its length): a page of a token list.
+    pub async fn get_within(&self, url: Url, budget: &Budget) -> Result<Vec<u8>, RegistryError> {
+        self.send_retried(Method::GET, url, None, Some(budget), None)
             .await
     }
 
     /// A GET of `url` that authenticates with `token` in place of the configured credential
     /// (on the registry's origin only, as any credential): for testing a token just created.
     pub async fn get_as(&self, url: Url, token: &Secret) -> Result<Vec<u8>, RegistryError> {
-        let limit = self.options.max_body_bytes;
-        self.send_retried(Method::GET, url, None, limit, None, Some(token))
+        self.send_retried(Method::GET, url, None, None, Some(token))
             .await
     }
 
-    /// As [`Http::send_within`], authenticating with `as_token` when given.
+    /// As [`Http::send`], within `budget` and authenticating with `as_token` when given.
     async fn send_retried(
         &self,
         method: Method,
         url: Url,
         body: Option<Vec<u8>>,
-        limit: usize,
         budget: Option<&Budget>,
         as_token: Option<&Secret>,
     ) -> Result<Vec<u8>, RegistryError> {
@@ -245,14 +235,7 @@ impl Http {
         let mut retry = 0;
         loop {
             self.pause.wait().await;
-            let sent = self.send_once(
-                method.clone(),
-                url.clone(),
-                body.clone(),
-                limit,
-                budget,
-                as_token,
-            );
+            let sent = self.send_once(method.clone(), url.clone(), body.clone(), budget, as_token);
             let error = match sent.await {
                 Ok(body) => return Ok(body),
                 Err(error) => error,
@@ -350,7 +333,6 @@ impl Http {
         method: Method,
         mut url: Url,
         body: Option<Vec<u8>>,
-        success_limit: usize,
         budget: Option<&Budget>,
         as_token: Option<&Secret>,
     ) -> Result<Vec<u8>, RegistryError> {
@@ -458,7 +440,7 @@ impl Http {
         let shown = display_url(&url);
         let status = response.status();
         let limit = if status.is_success() {
-            success_limit
+            self.options.max_body_bytes
         } else {
             MAX_ERROR_BODY
         };
