@@ -228,7 +228,7 @@ pub struct NetworkArgs {
     #[arg(long, global = true, hide_short_help = true, value_name = "MS", value_parser = usage::milliseconds)]
     pub fetch_timeout: Option<u64>,
 
-    /// How many times to retry a failed GET [default: 2]
+    /// How many times to retry a failed GET, or a 429 [default: 2]
     #[arg(long, global = true, hide_short_help = true, value_name = "N", value_parser = usage::count)]
     pub fetch_retries: Option<u64>,
 

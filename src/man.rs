@@ -314,6 +314,15 @@ fn write_prose(page: &mut Roff) {
         "The network settings are npm's too: proxy, https-proxy, noproxy, strict-ssl, ca, \
          cafile, cert and key, fetch-timeout and the fetch-retry settings.",
     )]);
+    page.control("PP", []);
+    page.text([roman(
+        "GET requests are retried on transient failures, as npm retries them; a create or a \
+         revoke only after a 429, which says the registry did not act on it. A 429 also holds \
+         back every other request for its Retry-After, within fetch-retry-maxtimeout. Over \
+         https, HTTP/2 is used where the registry offers it: a bulk revoke's DELETEs, and the \
+         pages of a token list whose first page says how many there are, go out together as \
+         streams of one connection (else at most 16 connections).",
+    )]);
 
     page.control("SH", ["ENVIRONMENT"]);
     terms(

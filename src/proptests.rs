@@ -159,7 +159,13 @@ proptest! {
 
     #[test]
     fn token_pages_take_any_json(value in json(), objects in prop::collection::vec(json(), 0..4)) {
-        for value in [value, serde_json::json!({"objects": objects, "urls": {"next": "?p=2"}})] {
+        let total = value.clone();
+        for value in [
+            value,
+            serde_json::json!({"objects": objects, "urls": {"next": "?p=2"}}),
+            serde_json::json!({"objects": [], "total": 7, "urls": {"next": "?page=1&perPage=5"}}),
+            serde_json::json!({"objects": [], "total": total}),
+        ] {
             let [fast, slow] = crate::registry::decode_page_for_fuzzing(&serde_json::to_vec(&value).unwrap());
             prop_assert_eq!(fast, slow);
         }
@@ -177,6 +183,8 @@ proptest! {
             format!("{{{objects}, \"other\": {other}, \"urls\": {{}}}}"),
             format!("{{\"objects\": [{other}], {objects}}}"),
             format!("{{{objects}, \"objects\": []}}"),
+            format!("{{\"total\": {other}, {objects}, \"total\": 3}}"),
+            format!("{{{objects}, \"total\": {other}}}"),
         ] {
             let [fast, slow] = crate::registry::decode_page_for_fuzzing(body.as_bytes());
             prop_assert_eq!(fast, slow, "{}", body);

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod create;
+pub mod delete;
 pub mod list;
 pub mod revoke;
 pub mod rotate;
@@ -132,8 +133,9 @@ impl Listed {
     ) -> Result<Listed, AppError> {
         log::info!("getting the token list");
         let status = ctx.progress.fetching();
-        // After each page that has a next one: the next page's number, and the tokens so far.
-        let on_page = |pages: usize, n| status.page(pages + 1, None, n);
+        // After each page that has a next one: the next page's number, how many pages there
+        // are when the registry said so, and the tokens so far.
+        let on_page = |pages: usize, n, of| status.page(pages + 1, of, n);
         let tokens = otplease(client, op, ctx, || client.list_tokens(&on_page)).await?;
         drop(status);
         // A registry that repeats a page lists a token twice: it is one token, shown,

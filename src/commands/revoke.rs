@@ -1,6 +1,7 @@
 use std::io::Write;
 
-use super::{otplease, AfterFailedRevoke, Context, Listed};
+use super::delete::delete_all;
+use super::{AfterFailedRevoke, Context, Listed};
 use crate::cli::RevokeJob;
 use crate::error::{AppError, Operation};
 use crate::hygiene::{Filters, InUse, Target};
@@ -36,9 +37,6 @@ pub fn check_args(args: &[String], filters: &Filters) -> Result<(), AppError> {
     }
     Ok(())
 }
-
-/// How many DELETEs are in flight at once.
-const CONCURRENT_DELETES: usize = 8;
 
 pub async fn run(
     client: &RegistryClient,
@@ -381,42 +379,6 @@ fn partial_failure(targets: &[Target], revoked: &[&Target], failed: &Failed) -> 
             failed.len()
         ),
     }
-}
-
-/// Revokes every target, each result in the targets' order. The first DELETE goes alone,
-/// so that a one-time-password challenge is answered once; the rest run concurrently, at
-/// most `CONCURRENT_DELETES` at a time, with the password it got.
-async fn delete_all(
-    client: &RegistryClient,
-    targets: &[Target],
-    ctx: &Context,
-) -> Vec<Result<(), AppError>> {
-    use futures_util::stream::{self, StreamExt};
-    let delete = |target: &Target| {
-        let key = target.key.clone();
-        async move {
-            log::info!("revoking {key}");
-            let revoked = otplease(client, Operation::Revoke, ctx, || client.delete_token(&key));
-            let revoked = revoked.await;
-            ctx.progress.revoked_one();
-            revoked
-        }
-    };
-    let Some((first, rest)) = targets.split_first() else {
-        return Vec::new();
-    };
-    let mut results = vec![delete(first).await];
-    let mut rest: Vec<(usize, Result<(), AppError>)> = stream::iter(rest.iter().enumerate())
-        .map(|(n, target)| {
-            let deleted = delete(target);
-            async move { (n, deleted.await) }
-        })
-        .buffer_unordered(CONCURRENT_DELETES)
-        .collect()
-        .await;
-    rest.sort_by_key(|(n, _)| *n);
-    results.extend(rest.into_iter().map(|(_, result)| result));
-    results
 }
 
 /// Resolves every argument to a key before anything is revoked, as npm does: a unique

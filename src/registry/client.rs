@@ -1,24 +1,26 @@
-//! The token endpoints: list (page by page), create, revoke, and the web login that a
-//! one-time-password challenge may offer.
+//! The token endpoints: create, revoke, whoami, and the web login that a one-time-password
+//! challenge may offer; how many requests a batch may have in flight. (Listing, page by
+//! page, is `list`.)
 
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, Url};
 use serde_json::{Map, Value};
 
-use super::display_url;
 use reqwest::header::HeaderMap;
 
 use super::error::{http_error, kind, parse_json, shape_error, RegistryError, SentAuth};
 use super::http::{ClientOptions, Http};
-use super::page::{decode_page, redact_value, Token};
+use super::page::redact_value;
 use super::spec::CreateTokenRequest;
 use crate::secret::Secret;
-use crate::text;
 
-/// A token list longer than this many pages is treated as a registry fault.
-const MAX_PAGES: usize = 10_000;
+/// Requests in flight at once over HTTP/1.1, where each takes a connection of its own.
+const MAX_CONNECTIONS: usize = 16;
+
+/// Requests in flight at once over HTTP/2, as streams of one connection (servers commonly
+/// allow 100 or more; a server that allows fewer makes the rest wait for a stream).
+const MAX_STREAMS: usize = 64;
 
 /// How long to wait for a web login when `fetch-timeout` is 0 (no limit on requests).
 const DEFAULT_WEB_LOGIN_LIMIT: Duration = Duration::from_secs(5 * 60);
@@ -37,7 +39,7 @@ fn next_poll(
 }
 
 pub struct RegistryClient {
-    http: Http,
+    pub(super) http: Http,
 }
 
 impl RegistryClient {
@@ -47,67 +49,22 @@ impl RegistryClient {
         })
     }
 
+    /// How many requests a batch may have in flight at once: [`MAX_STREAMS`] once the
+    /// registry has answered over HTTP/2, else [`MAX_CONNECTIONS`].
+    pub fn max_in_flight(&self) -> usize {
+        if self.http.multiplexed() {
+            MAX_STREAMS
+        } else {
+            MAX_CONNECTIONS
+        }
+    }
+
     /// `<registry>/-/npm/v1/tokens`, keeping the registry's path prefix.
     pub fn tokens_url(&self) -> Url {
         self.http
             .registry()
             .join("-/npm/v1/tokens")
             .expect("a fixed relative path joins onto any http(s) base")
-    }
-
-    /// Every token, following `urls.next` from page to page. A link back to a page already
-    /// read, an endless list, or pages that together go past the list's byte limit are an
-    /// error rather than a hang or a machine out of memory. `on_page(pages, tokens)` is
-    /// called after each page that has a next one.
-    pub async fn list_tokens(
-        &self,
-        on_page: &dyn Fn(usize, usize),
-    ) -> Result<Vec<Token>, RegistryError> {
-        let (max_page, max_list) = self.http.body_limits();
-        let mut read = 0usize;
-        let mut tokens = Vec::new();
-        let mut seen = HashSet::new();
-        let mut next = Some(self.tokens_url());
-        while let Some(url) = next.take() {
-            if !seen.insert(url.clone()) {
-                return Err(RegistryError::PageLoop {
-                    url: display_url(&url),
-                });
-            }
-            if seen.len() > MAX_PAGES {
-                return Err(RegistryError::TooManyPages { limit: MAX_PAGES });
-            }
-            // Each page may fill what the list has left, and no more.
-            let room = max_list.saturating_sub(read);
-            let body = match self
-                .http
-                .send_within(Method::GET, url.clone(), None, room.min(max_page))
-                .await
-            {
-                Err(RegistryError::TooLarge { .. }) if room < max_page => {
-                    return Err(RegistryError::ListTooLarge {
-                        limit: max_list,
-                        page: seen.len(),
-                    })
-                }
-                body => body?,
-            };
-            read = read.saturating_add(body.len());
-            let page = decode_page(&body, &url)?;
-            // A registry that echoes a credential it was sent into what it lists gets it
-            // masked before any output sees it (one fast check per page; rare work after).
-            let redactor = self.http.redactor();
-            if redactor.appears_in(&body) {
-                tokens.extend(page.objects.iter().map(|t| t.redacted(redactor)));
-            } else {
-                tokens.extend(page.objects);
-            }
-            next = page.next.map(|link| self.resolve_link(&link)).transpose()?;
-            if next.is_some() {
-                on_page(seen.len(), tokens.len());
-            }
-        }
-        Ok(tokens)
     }
 
     /// Sends this one-time password with every credentialed request from now on.
@@ -237,31 +194,6 @@ impl RegistryClient {
                 format!("expected an object, got {}", kind(&other)),
             )),
         }
-    }
-
-    /// A `next` link: an absolute http(s) URL, or a path joined onto the registry as npm does.
-    fn resolve_link(&self, link: &str) -> Result<Url, RegistryError> {
-        let bad = || RegistryError::BadNextLink {
-            link: text::quoted(link, self.http.redactor()),
-        };
-        let url = match Url::parse(link) {
-            Ok(url) => url,
-            Err(_) => self
-                .http
-                .registry()
-                .join(link.trim().trim_start_matches('/'))
-                .map_err(|_| bad())?,
-        };
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(bad());
-        }
-        // As for redirects: a list read over https is never continued over plain http.
-        if self.http.registry().scheme() == "https" && url.scheme() == "http" {
-            return Err(RegistryError::InsecureNextLink {
-                link: text::quoted(link, self.http.redactor()),
-            });
-        }
-        Ok(url)
     }
 }
 

@@ -151,6 +151,14 @@ impl RegistryError {
         }
     }
 
+    /// The HTTP status of an answer that was not a success.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            RegistryError::Http(h) => Some(h.status),
+            _ => None,
+        }
+    }
+
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             RegistryError::Http(h) => h.retry_after,

@@ -2,8 +2,11 @@
 //! configuration files or output formats, and depends on nothing of the app but `secret`
 //! (secrets, and the shared redactor) and `text` (registry text made one safe line).
 //!
-//! - `client`: the token endpoints (list page by page, create, revoke, web login);
-//! - `http`: sending (credentials per origin, redirects, retries, proxies, TLS, body limits);
+//! - `client`: the token endpoints (create, revoke, whoami, web login), and how many
+//!   requests a batch may have in flight;
+//! - `list`: the token list, page by page, or side by side when npmjs.org's pages allow;
+//! - `http`: sending (credentials per origin, redirects, retries; proxies and TLS in
+//!   `http/transport`, retry policy in `http/retry`, body limits in `http/body`);
 //! - `page`: the token type, page decoding and its fast path, npm's `--json` re-printing;
 //! - `error`: what can go wrong, npm's summary lines, scraping error bodies, OTP challenges;
 //! - `auth`: which credential goes with which URL (npm's nerf-dart walk);
@@ -13,6 +16,7 @@ mod auth;
 mod client;
 mod error;
 mod http;
+mod list;
 mod page;
 mod spec;
 

@@ -136,9 +136,9 @@ pub(crate) struct Pki {
 }
 
 pub(crate) struct Leaf {
-    der: CertificateDer<'static>,
+    pub(crate) der: CertificateDer<'static>,
     pem: String,
-    key_der: PrivateKeyDer<'static>,
+    pub(crate) key_der: PrivateKeyDer<'static>,
     key_pem: String,
 }
 

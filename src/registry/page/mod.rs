@@ -302,6 +302,8 @@ pub fn js_truthy(value: &Value) -> bool {
 pub struct Page {
     pub objects: Vec<Token>,
     pub next: Option<String>,
+    /// `total`, when it is a whole number: how many tokens the whole list holds.
+    pub total: Option<u64>,
 }
 
 /// Decodes one page of the token list. The usual page is decoded in one pass that keeps each
@@ -332,6 +334,7 @@ impl<'de> serde::Deserialize<'de> for FastPage {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastPage, A::Error> {
                 let mut objects = None;
                 let mut urls = None;
+                let mut total = None;
                 while let Some(name) = map.next_key::<String>()? {
                     match name.as_str() {
                         // Capturing text checks less than decoding it: an `objects` that
@@ -341,6 +344,7 @@ impl<'de> serde::Deserialize<'de> for FastPage {
                         }
                         "objects" => objects = Some(map.next_value::<Vec<Box<RawValue>>>()?),
                         "urls" => urls = Some(map.next_value::<Value>()?),
+                        "total" => total = Some(map.next_value::<Value>()?),
                         _ => {
                             map.next_value::<Value>()?;
                         }
@@ -354,6 +358,7 @@ impl<'de> serde::Deserialize<'de> for FastPage {
                 Ok(FastPage(Page {
                     objects,
                     next: next_link(urls.as_ref()),
+                    total: total.as_ref().and_then(Value::as_u64),
                 }))
             }
         }
@@ -396,6 +401,7 @@ fn decode_page_slowly(body: &[u8], url: &Url) -> Result<Page, RegistryError> {
     Ok(Page {
         objects,
         next: next_link(map.get("urls")),
+        total: map.get("total").and_then(Value::as_u64),
     })
 }
 
@@ -408,13 +414,13 @@ fn next_link(urls: Option<&Value>) -> Option<String> {
 }
 
 /// Page decoding, exposed to the property tests: the tokens' keys and decoded fields (as
-/// JSON text, so that field order and the sign of zero count) and the next link, by the
-/// usual path and by the slow one.
+/// JSON text, so that field order and the sign of zero count), the next link and the
+/// total, by the usual path and by the slow one.
 #[cfg(test)]
 #[allow(clippy::type_complexity)]
 pub fn decode_page_for_fuzzing(
     body: &[u8],
-) -> [Result<(Vec<(String, String)>, Option<String>), String>; 2] {
+) -> [Result<(Vec<(String, String)>, Option<String>, Option<u64>), String>; 2] {
     let url = Url::parse("http://fuzz/-/npm/v1/tokens").expect("a valid URL");
     [decode_page(body, &url), decode_page_slowly(body, &url)].map(|page| {
         page.map(|page| {
@@ -423,7 +429,7 @@ pub fn decode_page_for_fuzzing(
                 let fields = serde_json::to_string(&t.fields().0).expect("a map serializes");
                 (t.key().to_owned(), fields)
             });
-            (tokens.collect(), page.next)
+            (tokens.collect(), page.next, page.total)
         })
         .map_err(|e| e.to_string())
     })

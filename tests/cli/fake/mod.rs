@@ -4,6 +4,7 @@
 
 mod audit;
 mod errors;
+mod far;
 mod feedback;
 mod hostile;
 mod hygiene;

@@ -1,13 +1,22 @@
 //! Sending requests: credentials and the one-time password on the right origin only,
-//! redirects followed by hand, GETs retried as npm retries them, proxies and TLS from npm's
-//! settings, and response bodies read within limits.
+//! redirects followed by hand, GETs retried as npm retries them, and one 429 pausing every
+//! request. Split by concern:
+//!
+//! - this file: what is sent where (headers, credentials per origin, redirects, retries);
+//! - `transport`: the HTTP clients, proxies and TLS from npm's settings, and failures below
+//!   HTTP;
+//! - `retry`: npm's retry policy, the registry's `Retry-After`, and the pause a 429 asks for;
+//! - `body`: response bodies read within limits.
 
+mod body;
+mod retry;
+mod transport;
+
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER,
-};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION};
 use reqwest::{Method, Url};
 
 use super::auth::{Credential, Credentials};
@@ -15,6 +24,13 @@ use super::display_url;
 use super::error::{http_error, RegistryError, SentAuth};
 use crate::secret::{Redactor, Secret};
 use crate::text;
+pub use body::Budget;
+use body::{read_body, BodyError, MAX_ERROR_BODY};
+pub(in crate::registry) use retry::retry_after;
+use retry::Pause;
+pub use retry::RetryPolicy;
+pub use transport::Transport;
+use transport::{build_http_client, describe_transport_error};
 
 /// The `log` target of one line per request, shown at npm's `http` level.
 pub const HTTP_LOG_TARGET: &str = "http";
@@ -24,32 +40,6 @@ pub const NOTICE_LOG_TARGET: &str = "npm-notice";
 
 /// Redirects followed for one request.
 const MAX_REDIRECTS: usize = 10;
-
-/// Error bodies are only read this far: they are for a one-line message.
-const MAX_ERROR_BODY: usize = 64 * 1024;
-
-/// The most reserved for a body before it arrives: a registry that claims 32 MiB and sends
-/// a few bytes must not cost 32 MiB a page.
-const MAX_INITIAL_CAPACITY: usize = 1024 * 1024;
-
-/// How to reach the registry: proxies and TLS, from npm's settings.
-#[derive(Clone, Debug, Default)]
-pub struct Transport {
-    /// `https-proxy` or `proxy`: every request goes through it.
-    pub proxy: Option<Secret>,
-    /// Without one: `HTTPS_PROXY`/`HTTP_PROXY` from the environment, by the request's scheme.
-    pub env_https_proxy: Option<Secret>,
-    pub env_http_proxy: Option<Secret>,
-    /// `noproxy` or `NO_PROXY`: hosts reached directly.
-    pub no_proxy: Option<String>,
-    /// `strict-ssl=false` accepts any certificate.
-    pub strict_ssl: bool,
-    /// `ca` / `cafile`: PEM certificates to trust instead of the built-in roots.
-    pub ca: Vec<String>,
-    /// `cert` + `key`, or the registry's `:certfile` + `:keyfile`: a PEM client
-    /// certificate followed by its key, for mutual TLS.
-    pub client_identity: Option<Secret>,
-}
 
 #[derive(Debug)]
 pub struct ClientOptions {
@@ -73,28 +63,6 @@ pub struct ClientOptions {
     pub redactor: Redactor,
 }
 
-/// npm's `fetch-retries`, `fetch-retry-factor`, `fetch-retry-mintimeout` and
-/// `fetch-retry-maxtimeout`: the wait before retry n (from 0) is min × factorⁿ, at most max.
-/// A `Retry-After` from the registry is honoured, also capped at max. GETs only.
-#[derive(Clone, Copy, Debug)]
-pub struct RetryPolicy {
-    pub retries: u32,
-    pub factor: u32,
-    pub min_timeout: Duration,
-    pub max_timeout: Duration,
-}
-
-impl RetryPolicy {
-    /// Saturating throughout: the factor, the retry count and the registry's `Retry-After`
-    /// can be any size, and the wait is then `max_timeout`.
-    fn delay(&self, retry: u32, error: &RegistryError) -> Duration {
-        let backoff = self
-            .min_timeout
-            .saturating_mul(self.factor.saturating_pow(retry));
-        error.retry_after().unwrap_or(backoff).min(self.max_timeout)
-    }
-}
-
 /// An answer to a poll: its status, its `Retry-After`, and its body (within the limit).
 pub struct Polled {
     pub status: u16,
@@ -114,6 +82,11 @@ pub struct Http {
     options: ClientOptions,
     /// `--otp`, or one obtained after a challenge; sent with every credentialed request.
     otp: Mutex<Option<Secret>>,
+    /// Whether the registry has answered over HTTP/2 (offered by ALPN over TLS): its
+    /// requests then share one connection, as streams.
+    multiplexed: AtomicBool,
+    /// Held by a 429: every request waits, not only the one it answered.
+    pause: Pause,
 }
 
 impl Http {
@@ -131,6 +104,8 @@ impl Http {
             },
             tls: OnceLock::new(),
             otp: Mutex::new(options.otp.clone()),
+            multiplexed: AtomicBool::new(false),
+            pause: Pause::default(),
             options,
         })
     }
@@ -171,6 +146,12 @@ impl Http {
         *self.otp.lock().unwrap_or_else(|e| e.into_inner()) = Some(otp);
     }
 
+    /// Whether the registry answered over HTTP/2: concurrent requests are then streams of
+    /// one connection rather than connections of their own.
+    pub fn multiplexed(&self) -> bool {
+        self.multiplexed.load(Ordering::Relaxed)
+    }
+
     /// One GET that is neither retried nor redirected, for polling: any status comes back
     /// as it is, with a body read within the usual limit.
     pub async fn poll(&self, url: &Url) -> Result<Polled, RegistryError> {
@@ -186,7 +167,7 @@ impl Http {
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
         let limit = self.options.max_body_bytes;
-        let body = read_body(&mut response, limit, false)
+        let body = read_body(&mut response, limit, false, None)
             .await
             .map_err(|e| match e {
                 BodyError::TooLarge => RegistryError::TooLarge {
@@ -209,70 +190,77 @@ impl Http {
     }
 
     /// Sends a request; GETs are retried on transient failures as npm retries them. POST and
-    /// DELETE never are: repeating them could create or revoke twice.
+    /// DELETE are retried only after a 429: a registry that answers "too many requests" did
+    /// not act on it, whereas after a 5xx, a timeout or a dropped connection it may have,
+    /// and repeating it could create or revoke twice.
+    ///
+    /// A 429 holds back every request this client sends (those of a batch side by side
+    /// among them), not only the one it answered, for its `Retry-After` within
+    /// `fetch-retry-maxtimeout` (npm's backoff without one). Requests already sent are not
+    /// called back.
     pub async fn send(
         &self,
         method: Method,
         url: Url,
         body: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, RegistryError> {
-        self.send_within(method, url, body, self.options.max_body_bytes)
-            .await
+        self.send_retried(method, url, body, None, None).await
     }
 
-    /// As [`Http::send`], with a successful answer's body refused past `limit` bytes.
-    pub async fn send_within(
-        &self,
-        method: Method,
-        url: Url,
-        body: Option<Vec<u8>>,
-        limit: usize,
-    ) -> Result<Vec<u8>, RegistryError> {
-        self.send_retried(method, url, body, limit, None).await
+    /// As [`Http::send`], for a GET whose answer must also fit in what `budget` has left
+    /// (from which it then takes its length): a page of a token list.
+    pub async fn get_within(&self, url: Url, budget: &Budget) -> Result<Vec<u8>, RegistryError> {
+        self.send_retried(Method::GET, url, None, Some(budget), None)
+            .await
     }
 
     /// A GET of `url` that authenticates with `token` in place of the configured credential
     /// (on the registry's origin only, as any credential): for testing a token just created.
     pub async fn get_as(&self, url: Url, token: &Secret) -> Result<Vec<u8>, RegistryError> {
-        let limit = self.options.max_body_bytes;
-        self.send_retried(Method::GET, url, None, limit, Some(token))
+        self.send_retried(Method::GET, url, None, None, Some(token))
             .await
     }
 
+    /// As [`Http::send`], within `budget` and authenticating with `as_token` when given.
     async fn send_retried(
         &self,
         method: Method,
         url: Url,
         body: Option<Vec<u8>>,
-        limit: usize,
+        budget: Option<&Budget>,
         as_token: Option<&Secret>,
     ) -> Result<Vec<u8>, RegistryError> {
         let policy = self.options.retry;
-        let retries = if method == Method::GET {
-            policy.retries
-        } else {
-            0
-        };
+        let retries = policy.retries;
         let mut retry = 0;
         loop {
-            match self
-                .send_once(method.clone(), url.clone(), body.clone(), limit, as_token)
-                .await
-            {
-                Err(e) if retry < retries && e.is_transient() => {
-                    let delay = policy.delay(retry, &e);
-                    // Shown by default: a wait of up to a minute must not look like a hang.
-                    log::warn!(
-                        "retrying {method} {} in {:.1}s ({}/{retries}): {e}",
-                        display_url(&url),
-                        delay.as_secs_f64(),
-                        retry + 1
-                    );
-                    tokio::time::sleep(delay).await;
-                    retry += 1;
-                }
-                result => return result,
+            self.pause.wait().await;
+            let sent = self.send_once(method.clone(), url.clone(), body.clone(), budget, as_token);
+            let error = match sent.await {
+                Ok(body) => return Ok(body),
+                Err(error) => error,
+            };
+            let delay = policy.delay(retry, &error);
+            let rate_limited = error.status() == Some(429);
+            if rate_limited {
+                self.pause.extend(delay);
             }
+            if retry >= retries || !(rate_limited || method == Method::GET && error.is_transient())
+            {
+                return Err(error);
+            }
+            // Shown by default: a wait of up to a minute must not look like a hang.
+            log::warn!(
+                "retrying {method} {} in {:.1}s ({}/{retries}): {error}",
+                display_url(&url),
+                delay.as_secs_f64(),
+                retry + 1
+            );
+            // A 429's wait is the pause, which every request waits out before it is sent.
+            if !rate_limited {
+                tokio::time::sleep(delay).await;
+            }
+            retry += 1;
         }
     }
 
@@ -345,7 +333,7 @@ impl Http {
         method: Method,
         mut url: Url,
         body: Option<Vec<u8>>,
-        success_limit: usize,
+        budget: Option<&Budget>,
         as_token: Option<&Secret>,
     ) -> Result<Vec<u8>, RegistryError> {
         let started = Instant::now();
@@ -444,14 +432,19 @@ impl Http {
         };
 
         log_notice(response.headers());
+        if response.version() == reqwest::Version::HTTP_2
+            && url.origin() == self.options.registry.origin()
+        {
+            self.multiplexed.store(true, Ordering::Relaxed);
+        }
         let shown = display_url(&url);
         let status = response.status();
         let limit = if status.is_success() {
-            success_limit
+            self.options.max_body_bytes
         } else {
             MAX_ERROR_BODY
         };
-        let body = read_body(&mut response, limit, !status.is_success())
+        let body = read_body(&mut response, limit, !status.is_success(), budget)
             .await
             .map_err(|e| match e {
                 BodyError::TooLarge => RegistryError::TooLarge {
@@ -506,97 +499,6 @@ impl Http {
     }
 }
 
-/// An HTTP client as npm's settings describe it; with `tls`, also its certificates.
-fn build_http_client(options: &ClientOptions, tls: bool) -> Result<reqwest::Client, RegistryError> {
-    let mut builder = reqwest::Client::builder()
-        .user_agent(options.user_agent.clone())
-        .redirect(reqwest::redirect::Policy::none());
-    if let Some(timeout) = options.timeout {
-        builder = builder.timeout(timeout);
-    }
-    builder = configure_proxies(builder, &options.transport)?;
-    if tls {
-        builder = configure_tls(builder, &options.transport)?;
-    } else {
-        builder = builder.tls_built_in_root_certs(false).https_only(false);
-    }
-    builder
-        .build()
-        .map_err(|e| RegistryError::Client(e.without_url().to_string()))
-}
-
-fn configure_proxies(
-    mut builder: reqwest::ClientBuilder,
-    transport: &Transport,
-) -> Result<reqwest::ClientBuilder, RegistryError> {
-    use reqwest::{NoProxy, Proxy};
-    let no_proxy = || transport.no_proxy.as_deref().and_then(NoProxy::from_string);
-    let proxy_error = |e: reqwest::Error| {
-        RegistryError::Client(format!("invalid proxy URL: {}", e.without_url()))
-    };
-    // Proxies come only from npm's settings as resolved, not from reqwest's own reading of
-    // the environment, so that `noproxy` applies to both.
-    builder = builder.no_proxy();
-    if let Some(proxy) = &transport.proxy {
-        builder = builder.proxy(
-            Proxy::all(proxy.expose())
-                .map_err(proxy_error)?
-                .no_proxy(no_proxy()),
-        );
-    } else {
-        if let Some(proxy) = &transport.env_https_proxy {
-            builder = builder.proxy(
-                Proxy::https(proxy.expose())
-                    .map_err(proxy_error)?
-                    .no_proxy(no_proxy()),
-            );
-        }
-        if let Some(proxy) = &transport.env_http_proxy {
-            builder = builder.proxy(
-                Proxy::http(proxy.expose())
-                    .map_err(proxy_error)?
-                    .no_proxy(no_proxy()),
-            );
-        }
-    }
-    Ok(builder)
-}
-
-fn configure_tls(
-    mut builder: reqwest::ClientBuilder,
-    transport: &Transport,
-) -> Result<reqwest::ClientBuilder, RegistryError> {
-    use reqwest::{Certificate, Identity};
-    if !transport.ca.is_empty() {
-        builder = builder.tls_built_in_root_certs(false);
-        for pem in &transport.ca {
-            let certs = Certificate::from_pem_bundle(pem.as_bytes())
-                .ok()
-                .filter(|certs| !certs.is_empty())
-                .ok_or_else(|| {
-                    RegistryError::Client(
-                        "the `ca` / `cafile` setting holds no readable PEM certificate".into(),
-                    )
-                })?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-    }
-    if !transport.strict_ssl {
-        builder = builder.danger_accept_invalid_certs(true);
-    }
-    if let Some(identity) = &transport.client_identity {
-        let identity = Identity::from_pem(identity.expose().as_bytes()).map_err(|_| {
-            RegistryError::Client(
-                "the client certificate (`cert`/`key`, or `certfile`/`keyfile`) is not a readable PEM certificate and key".into(),
-            )
-        })?;
-        builder = builder.identity(identity);
-    }
-    Ok(builder)
-}
-
 /// Logs a registry's `npm-notice` header as npm does (a `notice` line). Registry text is
 /// hostile: control characters (a terminal's escapes among them) are dropped, and the line
 /// is bounded.
@@ -613,17 +515,6 @@ fn log_notice(headers: &HeaderMap) {
     }
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare from registries and ignored). Any
-/// number of seconds a registry sends is a valid `Duration`; more digits than a `u64` holds
-/// are ignored, never an overflow. Whoever waits on it caps it.
-pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-}
-
 fn sensitive(value: &str) -> Result<HeaderValue, RegistryError> {
     let mut v = HeaderValue::from_str(value).map_err(|_| {
         RegistryError::Client(
@@ -632,187 +523,4 @@ fn sensitive(value: &str) -> Result<HeaderValue, RegistryError> {
     })?;
     v.set_sensitive(true);
     Ok(v)
-}
-
-enum BodyError {
-    TooLarge,
-    Transport(reqwest::Error),
-}
-
-/// Reads a body up to `limit` bytes: past it, the body is cut there when `truncate` (an
-/// error body only feeds a one-line message), else it is an error.
-async fn read_body(
-    response: &mut reqwest::Response,
-    limit: usize,
-    truncate: bool,
-) -> Result<Vec<u8>, BodyError> {
-    let declared = response.content_length();
-    if !truncate && declared.is_some_and(|n| n > limit as u64) {
-        return Err(BodyError::TooLarge);
-    }
-    let mut body = Vec::with_capacity(initial_capacity(declared, limit));
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        // `body` never holds more than `limit`, so this cannot underflow.
-        let room = limit - body.len();
-        if chunk.len() > room {
-            if truncate {
-                body.extend_from_slice(&chunk[..room]);
-                break;
-            }
-            return Err(BodyError::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// What to reserve for a body before reading it: its declared length within the limit, but
-/// no more than [`MAX_INITIAL_CAPACITY`], as a `Content-Length` is only a claim.
-fn initial_capacity(declared: Option<u64>, limit: usize) -> usize {
-    let declared = declared.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    declared.min(limit).min(MAX_INITIAL_CAPACITY)
-}
-
-/// npm's code and a short reason for a failure below HTTP, from the innermost cause.
-/// A TLS failure is `ECERT` whatever carried it (rustls errors arrive inside io errors).
-fn describe_transport_error(error: &reqwest::Error) -> (&'static str, String) {
-    let mut reason = String::new();
-    let mut from_io = None;
-    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
-    while let Some(err) = source {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            from_io = match io.kind() {
-                ConnectionRefused => Some("ECONNREFUSED"),
-                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
-                    Some("ECONNRESET")
-                }
-                TimedOut => Some("ETIMEDOUT"),
-                AddrNotAvailable | NotFound => Some("ENOTFOUND"),
-                _ => from_io,
-            };
-        }
-        reason = err.to_string();
-        source = err.source();
-    }
-    let lower = reason.to_ascii_lowercase();
-    let tls = ["certificate", "tls", "handshake", "alert"]
-        .iter()
-        .any(|m| lower.contains(m));
-    let dns = ["dns", "failed to lookup", "name or service not known"]
-        .iter()
-        .any(|m| lower.contains(m));
-    let code = if tls {
-        "ECERT"
-    } else if dns {
-        "ENOTFOUND"
-    } else if let Some(code) = from_io {
-        code
-    } else if error.is_connect() {
-        "ECONNREFUSED"
-    } else {
-        "ECONNRESET"
-    };
-    if reason.is_empty() {
-        reason = "the connection failed".to_owned();
-    }
-    (code, reason)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::error::HttpError;
-    use super::*;
-
-    #[test]
-    fn retry_delays_follow_npm_and_cap_retry_after() {
-        let policy = RetryPolicy {
-            retries: 2,
-            factor: 10,
-            min_timeout: Duration::from_secs(10),
-            max_timeout: Duration::from_secs(60),
-        };
-        let plain = RegistryError::Timeout {
-            method: "GET".into(),
-            url: "u".into(),
-            after: Duration::ZERO,
-        };
-        assert_eq!(policy.delay(0, &plain), Duration::from_secs(10));
-        assert_eq!(policy.delay(1, &plain), Duration::from_secs(60));
-        assert_eq!(policy.delay(40, &plain), Duration::from_secs(60));
-        let limited = |secs| {
-            RegistryError::Http(Box::new(HttpError {
-                status: 429,
-                reason: String::new(),
-                method: "GET".into(),
-                url: "u".into(),
-                message: None,
-                otp_required: false,
-                web_auth: None,
-                sent: SentAuth::Bearer,
-                retry_after: Some(Duration::from_secs(secs)),
-            }))
-        };
-        assert_eq!(policy.delay(0, &limited(3)), Duration::from_secs(3));
-        assert_eq!(policy.delay(0, &limited(86_400)), Duration::from_secs(60));
-        assert_eq!(policy.delay(0, &limited(u64::MAX)), Duration::from_secs(60));
-    }
-
-    #[test]
-    fn retry_delays_saturate_on_any_numbers() {
-        let policy = RetryPolicy {
-            retries: u32::MAX,
-            factor: u32::MAX,
-            min_timeout: Duration::MAX,
-            max_timeout: Duration::MAX,
-        };
-        let plain = RegistryError::Timeout {
-            method: "GET".into(),
-            url: "u".into(),
-            after: Duration::ZERO,
-        };
-        assert_eq!(policy.delay(u32::MAX, &plain), Duration::MAX);
-        let zero = RetryPolicy {
-            factor: 0,
-            min_timeout: Duration::ZERO,
-            ..policy
-        };
-        assert_eq!(zero.delay(0, &plain), Duration::ZERO);
-        assert_eq!(zero.delay(u32::MAX, &plain), Duration::ZERO);
-    }
-
-    #[test]
-    fn retry_after_takes_any_number_of_seconds_and_ignores_the_rest() {
-        let parse = |value: &str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
-            retry_after(&headers)
-        };
-        assert_eq!(parse(" 7 "), Some(Duration::from_secs(7)));
-        assert_eq!(
-            parse("18446744073709551615"),
-            Some(Duration::from_secs(u64::MAX))
-        );
-        for ignored in [
-            "18446744073709551616",
-            "-1",
-            "1.5",
-            "Wed, 21 Oct 2015 07:28:00 GMT",
-            "",
-        ] {
-            assert_eq!(parse(ignored), None, "{ignored:?}");
-        }
-    }
-
-    #[test]
-    fn a_declared_length_reserves_at_most_a_mebibyte() {
-        assert_eq!(initial_capacity(None, 32 << 20), 8 * 1024);
-        assert_eq!(initial_capacity(Some(10), 32 << 20), 10);
-        assert_eq!(
-            initial_capacity(Some(u64::MAX), 32 << 20),
-            MAX_INITIAL_CAPACITY
-        );
-        assert_eq!(initial_capacity(Some(u64::MAX), 100), 100);
-        assert_eq!(initial_capacity(None, 100), 100);
-    }
 }

@@ -1,0 +1,54 @@
+//! The DELETE engine: revokes a batch of tokens, concurrently, each result reported.
+//!
+//! Politely: as many DELETEs in flight as the client allows (64 streams of one HTTP/2
+//! connection where the registry offers HTTP/2, else 16 connections), and a 429 holds back
+//! the whole batch for its `Retry-After` (the client's doing, see `registry::http`). A
+//! DELETE is sent again only after a 429, which means it was not performed: each target
+//! gets exactly one result, and a token is never counted twice.
+
+use super::{otplease, Context};
+use crate::error::{AppError, Operation};
+use crate::hygiene::Target;
+use crate::registry::RegistryClient;
+
+/// Revokes every target, each result in the targets' order. The first DELETE goes alone,
+/// so that a one-time-password challenge is answered once (and the connection, HTTP/2 or
+/// not, is known before the others share it); the rest run concurrently, at most
+/// [`RegistryClient::max_in_flight`] at a time, with the password it got.
+pub async fn delete_all(
+    client: &RegistryClient,
+    targets: &[Target],
+    ctx: &Context,
+) -> Vec<Result<(), AppError>> {
+    use futures_util::stream::{self, StreamExt};
+    let delete = |target: &Target| {
+        let key = target.key.clone();
+        async move {
+            log::info!("revoking {key}");
+            let revoked = otplease(client, Operation::Revoke, ctx, || client.delete_token(&key));
+            let revoked = revoked.await;
+            ctx.progress.revoked_one();
+            revoked
+        }
+    };
+    let Some((first, rest)) = targets.split_first() else {
+        return Vec::new();
+    };
+    let mut results = vec![delete(first).await];
+    let in_flight = client.max_in_flight();
+    log::debug!(
+        "revoking {} more, at most {in_flight} at a time",
+        rest.len()
+    );
+    let mut rest: Vec<(usize, Result<(), AppError>)> = stream::iter(rest.iter().enumerate())
+        .map(|(n, target)| {
+            let deleted = delete(target);
+            async move { (n, deleted.await) }
+        })
+        .buffer_unordered(in_flight)
+        .collect()
+        .await;
+    rest.sort_by_key(|(n, _)| *n);
+    results.extend(rest.into_iter().map(|(_, result)| result));
+    results
+}
