@@ -1,7 +1,7 @@
 //! `rotate`: a new token like an old one, then the old one revoked, as a protocol in the four
 //! steps AWS Secrets Manager rotates a secret in (create, set, test, finish):
 //!
-//! 1. **create** the new token, and go on only with an answer that holds one;
+//! 1. **create** the new token, and go on only with an answer that holds one, and a new one;
 //! 2. **hand it over**: print it, and with `--save` write it where the old one is configured;
 //! 3. **test** it: `GET /-/whoami` with the new token must answer as the same user;
 //! 4. **finish**: revoke the old token, and confirm the registry did.
@@ -62,8 +62,9 @@ struct Plan<'a> {
     /// What the new token is asked for: the old one's, with what was given laid over.
     spec: TokenSpec,
     save: Option<&'a SavedAt>,
-    /// Every listed key, for the new token's short id.
+    /// Every listed key, for the new token's short id, and the ids `list` shows for them.
     keys: Vec<String>,
+    ids: Vec<String>,
 }
 
 /// The token being replaced.
@@ -74,6 +75,8 @@ struct Old {
     shown: String,
     /// It is the token this configuration authenticates with.
     in_use: bool,
+    /// As listed: its mask tells whether a token the registry hands back is this one.
+    info: TokenInfo,
 }
 
 /// Step 0: the token list and who this is (side by side: one round trip), the old token,
@@ -112,6 +115,7 @@ async fn prepare<'a>(
         id: listed.ids[n].clone(),
         shown: shown(&listed.ids[n], info.name()),
         in_use: listed.in_use(&infos, ctx) == Some(n),
+        info: info.clone(),
     };
     let save = match saved_at {
         // Printed into nothing and saved nowhere, the new token would be lost.
@@ -151,6 +155,7 @@ async fn prepare<'a>(
         user,
         save,
         keys: listed.tokens.iter().map(|t| t.key().to_owned()).collect(),
+        ids: listed.ids.clone(),
     })
 }
 
@@ -287,7 +292,44 @@ impl Steps<'_, '_> {
         let token = new.token().ok_or_else(|| {
             create::no_token_in_answer().prefixed(&format!("{old} was not revoked"))
         })?;
+        if let Some(what) = self.not_new(&new, &token) {
+            return Err(AppError::Failed {
+                code: Some("EBADRESPONSE".to_owned()),
+                message: format!(
+                    "the registry answered the create with {what}, not a new token: nothing was \
+                     handed over, and {old} was not revoked (revoking it would revoke what the \
+                     registry handed back); it may still have made a token: `npm-token list` \
+                     shows it"
+                ),
+            });
+        }
         Ok((new, token))
+    }
+
+    /// What the registry handed back instead of a new token, if it did: the token being
+    /// replaced (its value, its mask or its key), the token this configuration signs in
+    /// with, or a token already listed. Revoking the old one would then revoke what was
+    /// handed over, or leave it named by another token's id.
+    fn not_new(&self, new: &Created, token: &Secret) -> Option<String> {
+        let old = &self.plan.old;
+        let token = token.expose();
+        if self
+            .ctx
+            .token_in_use
+            .as_ref()
+            .is_some_and(|t| t.expose() == token)
+        {
+            return Some("the token this configuration uses".to_owned());
+        }
+        if old.info.mask_matches(token) || new.key.as_deref() == Some(old.key.as_str()) {
+            return Some(format!("{} itself", old.shown));
+        }
+        let key = new.key.as_deref().filter(|key| !key.is_empty())?;
+        let listed = self.plan.keys.iter().position(|k| k == key)?;
+        Some(format!(
+            "the key of a token already listed ({})",
+            text::for_terminal_line(&self.plan.ids[listed])
+        ))
     }
 
     /// Step 2: hand over. The new token is printed (a failed write stops everything: nobody

@@ -2,6 +2,7 @@
 //! that Verdaccio cannot be made to produce. One file per topic; the fake and its canned
 //! answers are here.
 
+mod attack;
 mod audit;
 mod errors;
 mod far;

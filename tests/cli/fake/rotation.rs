@@ -14,10 +14,10 @@ use super::{created, Fake, TOKEN};
 use crate::support::{Run, BIN};
 
 /// The new token every create below answers with (a GAT, as npmjs.org makes them).
-const NEW_TOKEN: &str = "npm_NewTokenAbCdEfGhIjKlMnOpQrStUvWx12";
-const NEW_KEY: &str = "4f2a1c00-1111-4222-8333-944455556666";
+pub(super) const NEW_TOKEN: &str = "npm_NewTokenAbCdEfGhIjKlMnOpQrStUvWx12";
+pub(super) const NEW_KEY: &str = "4f2a1c00-1111-4222-8333-944455556666";
 
-fn created_gat() -> ResponseTemplate {
+pub(super) fn created_gat() -> ResponseTemplate {
     ResponseTemplate::new(201).set_body_json(json!({
         "name": "publish", "key": NEW_KEY, "token": NEW_TOKEN,
         "expiry": "2027-03-01T00:00:00.000Z", "created": "2026-12-01T00:00:00.000Z",
@@ -28,7 +28,7 @@ fn created_gat() -> ResponseTemplate {
 }
 
 /// Answers `GET /-/whoami` asked with `token` as `user`.
-async fn whoami_as(fake: &Fake, token: &str, answer: ResponseTemplate) {
+pub(super) async fn whoami_as(fake: &Fake, token: &str, answer: ResponseTemplate) {
     Mock::given(method("GET"))
         .and(path("/-/whoami"))
         .and(header("authorization", format!("Bearer {token}").as_str()))
@@ -37,13 +37,13 @@ async fn whoami_as(fake: &Fake, token: &str, answer: ResponseTemplate) {
         .await;
 }
 
-fn user(name: &str) -> ResponseTemplate {
+pub(super) fn user(name: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"username": name}))
 }
 
 /// The fake npmjs where the configured credential (a login session: not listed) is alice,
 /// and a create answers with [`NEW_TOKEN`].
-async fn registry() -> Fake {
+pub(super) async fn registry() -> Fake {
     let fake = npmjs().await;
     whoami_as(&fake, TOKEN, user("alice")).await;
     Mock::given(method("POST"))
@@ -55,7 +55,7 @@ async fn registry() -> Fake {
 }
 
 /// As [`registry`], with the new token signing in as alice and every DELETE accepted.
-async fn healthy() -> Fake {
+pub(super) async fn healthy() -> Fake {
     let fake = registry().await;
     whoami_as(&fake, NEW_TOKEN, user("alice")).await;
     fake.accepts_deletes().await;
@@ -64,7 +64,7 @@ async fn healthy() -> Fake {
 
 /// The fake npmjs authenticating with the publish token itself (the token in use, which
 /// `--save` may write), with these npmrc lines too; its new token signs in as alice.
-async fn saving(lines: &str) -> Fake {
+pub(super) async fn saving(lines: &str) -> Fake {
     let fake = npmjs().await;
     let port = fake.server.address().port();
     fake.configure(&format!(
@@ -82,14 +82,14 @@ async fn saving(lines: &str) -> Fake {
 }
 
 /// Each `--json` line, parsed.
-fn events(run: &Run) -> Vec<Value> {
+pub(super) fn events(run: &Run) -> Vec<Value> {
     run.stdout
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?} {run:?}")))
         .collect()
 }
 
-fn steps(run: &Run) -> Vec<String> {
+pub(super) fn steps(run: &Run) -> Vec<String> {
     events(run)
         .iter()
         .map(|e| e["step"].as_str().unwrap().to_owned())
@@ -97,7 +97,7 @@ fn steps(run: &Run) -> Vec<String> {
 }
 
 /// What the registry received, as `METHOD path (bearer)`, in order.
-async fn received(fake: &Fake) -> Vec<String> {
+pub(super) async fn received(fake: &Fake) -> Vec<String> {
     let bearer = |r: &Request| {
         let auth = r.headers.get("authorization")?.to_str().ok()?;
         Some(match auth.strip_prefix("Bearer ")? {
@@ -123,7 +123,7 @@ async fn received(fake: &Fake) -> Vec<String> {
         .collect()
 }
 
-async fn rotate(fake: &Fake, extra: &[&str]) -> Run {
+pub(super) async fn rotate(fake: &Fake, extra: &[&str]) -> Run {
     let mut args = vec!["rotate", "d83cf1", "--password", "pw-123456"];
     args.extend_from_slice(extra);
     fake.run(&args).await

@@ -1,0 +1,108 @@
+//! Attacks on `rotate` and bulk `revoke` by whoever controls the registry's answers and the
+//! machine around the binary, each one a way the user could have been left without a
+//! working token they know about, shown a secret, or told of a success that was not.
+
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use super::npmjs::{npmjs, PUBLISH_KEY, PUBLISH_TOKEN, TOKENS};
+use super::rotation::{received, rotate, user, whoami_as, NEW_TOKEN};
+use super::{Fake, TOKEN};
+
+const READER_KEY: &str = "0b3f2c11-9a8b-4c7d-8e6f-5a4b3c2d1e0f";
+
+/// The fake npmjs where the configured credential (a login session) is alice, answering a
+/// create with `answer`; every new token signs in as alice, every DELETE is accepted.
+async fn creating(answer: Value, configured: &str) -> Fake {
+    let fake = npmjs().await;
+    let port = fake.server.address().port();
+    fake.configure(&format!("//127.0.0.1:{port}/:_authToken={configured}\n"));
+    whoami_as(&fake, configured, user("alice")).await;
+    if let Some(token) = answer["token"].as_str() {
+        whoami_as(&fake, token, user("alice")).await;
+    }
+    Mock::given(method("POST"))
+        .and(path(TOKENS))
+        .respond_with(ResponseTemplate::new(201).set_body_json(answer))
+        .mount(&fake.server)
+        .await;
+    fake.accepts_deletes().await;
+    fake
+}
+
+fn answer(token: &str, key: &str) -> Value {
+    json!({"name": "publish", "key": key, "token": token,
+           "expiry": "2027-03-01T00:00:00.000Z", "created": "2026-12-01T00:00:00.000Z",
+           "permissions": [{"name": "package", "action": "write"}],
+           "scopes": [{"name": "@acme/a", "type": "package"}]})
+}
+
+/// A registry that answers the create with the token being replaced (its value, or its
+/// key), the token this configuration signs in with, or a token already listed, has made
+/// nothing new: revoking the old token would revoke what was handed over. Nothing is
+/// printed as a new token, tested or revoked.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_answered_with_a_token_that_is_not_new_revokes_nothing() {
+    let cases = [
+        // The old token itself, while it is the one in use, then while it is not.
+        (
+            answer(PUBLISH_TOKEN, "4f2a1c00-0000-4000-8000-000000000001"),
+            PUBLISH_TOKEN,
+            "the token this configuration uses",
+        ),
+        (
+            answer(PUBLISH_TOKEN, "4f2a1c00-0000-4000-8000-000000000001"),
+            TOKEN,
+            "d83cf1 (publish) itself",
+        ),
+        // A new value, under the old token's key.
+        (
+            answer(NEW_TOKEN, PUBLISH_KEY),
+            TOKEN,
+            "d83cf1 (publish) itself",
+        ),
+        // The login session this configuration signs in with.
+        (
+            answer(TOKEN, "4f2a1c00-0000-4000-8000-000000000001"),
+            TOKEN,
+            "the token this configuration uses",
+        ),
+        // Another listed token's key.
+        (
+            answer(NEW_TOKEN, READER_KEY),
+            TOKEN,
+            "the key of a token already listed (0b3f2c)",
+        ),
+    ];
+    for (answer, configured, what) in cases {
+        let fake = creating(answer.clone(), configured).await;
+        for format in [None, Some("--json")] {
+            let run = rotate(&fake, format.as_slice()).await;
+            assert_eq!(run.code, 1, "{answer} {run:?}");
+            assert!(fake.deletes().await.is_empty(), "{answer} {run:?}");
+            let token = answer["token"].as_str().unwrap();
+            assert!(!run.stdout.contains(token), "{answer} {run:?}");
+            assert!(!run.stderr.contains(token), "{answer} {run:?}");
+            assert!(
+                run.stderr.contains(&format!(
+                    "the registry answered the create with {what}, not a new token: nothing was \
+                     handed over, and d83cf1 (publish) was not revoked"
+                )),
+                "{answer} {run:?}"
+            );
+            if format.is_some() {
+                let error: Value = serde_json::from_str(&run.stdout).unwrap();
+                assert_eq!(error["error"]["code"], "EBADRESPONSE", "{run:?}");
+            } else {
+                assert_eq!(run.stdout, "", "{run:?}");
+            }
+        }
+        // Never tested with what it handed back: the create is the last request.
+        let requests = received(&fake).await;
+        assert!(
+            requests.last().unwrap().starts_with("POST"),
+            "{answer} {requests:?}"
+        );
+    }
+}
