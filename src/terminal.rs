@@ -34,6 +34,50 @@ impl Terminal {
     }
 }
 
+/// stdout is a pipe (or socket, or terminal) whose reader has gone: whatever is written
+/// there now is lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReaderGone {
+    /// Some of what was written was never read (always, but for a pipe that says it is
+    /// empty: its reader took everything before it left).
+    pub left_unread: bool,
+}
+
+/// Whether stdout's reader has gone (see [`ReaderGone`]). Asked at the moment, unlike the
+/// rest of this module: a reader can leave at any time.
+pub fn stdout_reader_gone() -> Option<ReaderGone> {
+    #[cfg(unix)]
+    {
+        let mut poll = libc::pollfd {
+            fd: 1,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one pollfd, for descriptor 1, not waited on.
+        let ready = unsafe { libc::poll(&mut poll, 1, 0) };
+        if ready <= 0 || poll.revents & (libc::POLLERR | libc::POLLHUP) == 0 {
+            return None;
+        }
+        // A pipe says how much of it is still unread (Linux answers FIONREAD on either end).
+        let mut unread: libc::c_int = 0;
+        // SAFETY: fstat and ioctl(FIONREAD) only read descriptor 1's state.
+        let emptied = unsafe {
+            let mut stat = std::mem::zeroed::<libc::stat>();
+            libc::fstat(1, &mut stat) == 0
+                && stat.st_mode & libc::S_IFMT == libc::S_IFIFO
+                && libc::ioctl(1, libc::FIONREAD, &mut unread) == 0
+                && unread == 0
+        };
+        Some(ReaderGone {
+            left_unread: !emptied,
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
 /// How stdout was opened on the null device, when it is the null device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NullMode {

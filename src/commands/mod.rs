@@ -47,12 +47,18 @@ pub struct Context {
 
 impl Context {
     /// Refuses to make a token whose one showing would go nowhere (stdout is the null
-    /// device), before anything is created.
+    /// device, or a pipe whose reader has gone), before anything is created.
     pub fn check_output_kept(&self) -> Result<(), AppError> {
         if self.output_discarded {
             return Err(AppError::failed(
                 "the output goes to /dev/null, where the new token would be lost: nothing was \
                  created; send it somewhere you can read it (a terminal, a file, a pipe)",
+            ));
+        }
+        if crate::terminal::stdout_reader_gone().is_some() {
+            return Err(AppError::failed(
+                "the output's reader is gone (it closed the pipe), so the new token would be \
+                 lost: nothing was created; send it somewhere you can read it",
             ));
         }
         Ok(())

@@ -438,6 +438,18 @@ impl Steps<'_, '_> {
             ));
             return Ok(());
         }
+        // Printed into a pipe whose reader then left without reading it (`| (sleep 1)`, a
+        // step of a pipeline that failed), the new token is lost: the old one must stay.
+        let unread = crate::terminal::stdout_reader_gone().is_some_and(|gone| gone.left_unread);
+        if plan.save.is_none() && unread {
+            let error = AppError::failed(format!(
+                "the output's reader left without reading the new token (above, unread), so {} \
+                 was not revoked: revoke the new one ({}) and run rotate again",
+                old.shown,
+                self.revoke_new(new)
+            ));
+            return Err(self.failed(Step::Finish, error, "not revoked"));
+        }
         log::info!("revoking {}", old.key);
         let status = self.ctx.progress.revoking(1);
         let revoked = otplease(client, Operation::Revoke, self.ctx, || {

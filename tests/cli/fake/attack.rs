@@ -106,3 +106,74 @@ async fn a_create_answered_with_a_token_that_is_not_new_revokes_nothing() {
         );
     }
 }
+
+/// Answers with `template`, after leaving a file at `flag`: a reader in a test's pipeline
+/// can wait for the request to have arrived.
+struct Flagging {
+    flag: std::path::PathBuf,
+    template: ResponseTemplate,
+}
+
+impl wiremock::Respond for Flagging {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        std::fs::write(&self.flag, "").unwrap();
+        self.template.clone()
+    }
+}
+
+/// `rotate | reader` where the reader leaves without reading: before anything is created,
+/// nothing is; after the new token was printed into the pipe, unread, the old one is kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_that_leaves_without_reading_keeps_the_old_token() {
+    let delayed = |ms| user("alice").set_delay(std::time::Duration::from_millis(ms));
+    let fake = npmjs().await;
+    let flag = fake.sandbox.home().join("created");
+    whoami_as(&fake, TOKEN, delayed(300)).await;
+    // The test of the new token waits for the reader to have left.
+    whoami_as(&fake, NEW_TOKEN, delayed(1500)).await;
+    Mock::given(method("POST"))
+        .and(path(TOKENS))
+        .respond_with(Flagging {
+            flag: flag.clone(),
+            template: ResponseTemplate::new(201)
+                .set_body_json(answer(NEW_TOKEN, "4f2a1c00-0000-4000-8000-000000000001")),
+        })
+        .mount(&fake.server)
+        .await;
+    fake.accepts_deletes().await;
+    let rotate = "\"$0\" rotate d83cf1 --password pw-123456";
+    let status = "echo \"exit=${PIPESTATUS[0]}\" >&2";
+
+    // Gone before anything is made: nothing is.
+    let script = format!("{rotate} | (exec 0<&-; sleep 3); {status}");
+    let run = crate::support::Run::of_async(fake.sandbox.shell(&script)).await;
+    assert!(run.stderr.ends_with("exit=1\n"), "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "the output's reader is gone (it closed the pipe), so the new token would be lost: \
+             nothing was created"
+        ),
+        "{run:?}"
+    );
+    assert!(!flag.exists(), "created: {run:?}");
+
+    // Alive when the new token is printed, gone (without reading it) before the revoke.
+    for json in ["", " --json"] {
+        let reader = format!(
+            "while [ ! -e {} ]; do sleep 0.01; done; sleep 0.5",
+            flag.display()
+        );
+        let script = format!("{rotate}{json} | ({reader}); {status}");
+        let run = crate::support::Run::of_async(fake.sandbox.shell(&script)).await;
+        std::fs::remove_file(&flag).unwrap();
+        assert!(run.stderr.ends_with("exit=1\n"), "{run:?}");
+        assert!(
+            run.stderr.contains(
+                "the output's reader left without reading the new token (above, unread), so \
+                 d83cf1 (publish) was not revoked: revoke the new one (`npm-token revoke 4f2a1c`)"
+            ),
+            "{run:?}"
+        );
+        assert!(fake.deletes().await.is_empty(), "{run:?}");
+    }
+}

@@ -343,7 +343,7 @@ async fn a_failed_revoke_says_the_true_state() {
 #[tokio::test(flavor = "multi_thread")]
 async fn output_that_goes_nowhere_revokes_nothing() {
     let fake = healthy().await;
-    // The reader is gone by the time the token is printed.
+    // The reader is gone before anything is made (`| true`): nothing is.
     let run = Run::of_async(fake.sandbox.shell(
         "\"$0\" rotate d83cf1 --password pw-123456 | true; echo \"exit=${PIPESTATUS[0]}\" >&2",
     ))
@@ -351,8 +351,23 @@ async fn output_that_goes_nowhere_revokes_nothing() {
     assert!(run.stderr.ends_with("exit=1\n"), "{run:?}");
     assert!(
         run.stderr.contains(
-            "4f2a1c (publish) was created but could not be printed (Broken pipe (os error 32)): \
-             nobody has seen it; d83cf1 (publish) was not revoked. Revoke the new one \
+            "the output's reader is gone (it closed the pipe), so the new token would be lost: \
+             nothing was created"
+        ),
+        "{run:?}"
+    );
+    assert!(!received(&fake).await.iter().any(|r| r.starts_with("POST")));
+    // The token cannot be printed (a full device): made, and said so; nothing revoked.
+    let run = Run::of_async(
+        fake.sandbox
+            .shell("\"$0\" rotate d83cf1 --password pw-123456 >/dev/full"),
+    )
+    .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "4f2a1c (publish) was created but could not be printed (No space left on device (os \
+             error 28)): nobody has seen it; d83cf1 (publish) was not revoked. Revoke the new one \
              (`npm-token revoke 4f2a1c`) and run rotate again"
         ),
         "{run:?}"
