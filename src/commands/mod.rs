@@ -8,6 +8,8 @@ pub mod revoke;
 pub mod rotate;
 pub mod status;
 
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::io::Write;
 
@@ -129,6 +131,10 @@ impl AfterFailedRevoke {
 pub struct Listed {
     pub tokens: Vec<Token>,
     pub ids: Vec<String>,
+    /// Keys the registry listed more than once, and not the same each time (a list that
+    /// changed while it was read, or a registry that mixes two tokens up): which of its
+    /// copies is the token is unknown, so no filter decides on it.
+    pub conflicting: HashSet<String>,
 }
 
 impl Listed {
@@ -146,10 +152,14 @@ impl Listed {
         drop(status);
         // A registry that repeats a page lists a token twice: it is one token, shown,
         // planned for and counted once.
-        let tokens = fold_repeated(tokens);
+        let (tokens, conflicting) = fold_repeated(tokens);
         let keys: Vec<&str> = tokens.iter().map(|t| t.key()).collect();
         let ids = shortest_unique_ids(&keys, MIN_ID_LEN);
-        Ok(Listed { tokens, ids })
+        Ok(Listed {
+            tokens,
+            ids,
+            conflicting,
+        })
     }
 
     /// Each token's typed view (decodes every token: only for what needs it).
@@ -167,25 +177,48 @@ impl Listed {
 }
 
 /// The first of tokens listed more than once under one key (a registry that repeats a
-/// page), in the registry's order. Tokens without a key are all kept.
-fn fold_repeated(tokens: Vec<Token>) -> Vec<Token> {
+/// page), in the registry's order, and the keys whose copies are not all the same. Tokens
+/// without a key are all kept.
+fn fold_repeated(tokens: Vec<Token>) -> (Vec<Token>, HashSet<String>) {
+    let mut conflicting = HashSet::new();
     let keep: Vec<bool> = {
-        let mut seen = std::collections::HashSet::with_capacity(tokens.len());
+        let mut first: HashMap<&str, &Token> = HashMap::with_capacity(tokens.len());
         tokens
             .iter()
-            .map(|t| t.key().is_empty() || seen.insert(t.key()))
+            .map(|t| match first.entry(t.key()) {
+                _ if t.key().is_empty() => true,
+                Entry::Vacant(entry) => {
+                    entry.insert(t);
+                    true
+                }
+                Entry::Occupied(kept) => {
+                    let kept = *kept.get();
+                    if kept != t && kept.fields() != t.fields() {
+                        conflicting.insert(t.key().to_owned());
+                    }
+                    false
+                }
+            })
             .collect()
     };
     let repeated = keep.iter().filter(|&&keep| !keep).count();
     if repeated == 0 {
-        return tokens;
+        return (tokens, conflicting);
     }
     log::warn!("the registry listed {repeated} tokens more than once; each is counted once");
-    tokens
+    if !conflicting.is_empty() {
+        log::warn!(
+            "{} of them differently each time (the list changed while it was read): no filter \
+             revokes those",
+            conflicting.len()
+        );
+    }
+    let tokens = tokens
         .into_iter()
         .zip(keep)
         .filter_map(|(token, keep)| keep.then_some(token))
-        .collect()
+        .collect();
+    (tokens, conflicting)
 }
 
 /// npm's `otplease`: runs `request`; if the registry answers with a one-time-password

@@ -253,6 +253,12 @@ fn select(
                 Some("it is the token this configuration uses (name it to revoke it)".to_owned())
             }
             InUse::Maybe(_, why) if target.in_use => Some(format!("{why} (name it to revoke it)")),
+            _ if listed.conflicting.contains(&target.key) => Some(
+                "the registry listed it more than once, differently each time (the list changed \
+                 while it was read), so what the filters matched may not be this token: name it \
+                 to revoke it"
+                    .to_owned(),
+            ),
             _ if target.key.is_empty() => Some("the registry lists it without a key".to_owned()),
             // One hostile key does not stop the clean-up of the others.
             _ => check_key(&target.key).err().map(|e| e.message().to_owned()),

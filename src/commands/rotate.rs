@@ -117,6 +117,15 @@ async fn prepare<'a>(
         in_use: listed.in_use(&infos, ctx) == Some(n),
         info: info.clone(),
     };
+    // Which copy is the token (its rights, whether it is the one in use) is unknown.
+    if listed.conflicting.contains(&old.key) {
+        return Err(AppError::failed(format!(
+            "the registry listed {} more than once, differently each time (the list changed \
+             while it was read), so what a token like it is cannot be told; nothing was \
+             created: run rotate again",
+            old.shown
+        )));
+    }
     let save = match saved_at {
         // Printed into nothing and saved nowhere, the new token would be lost.
         None => {

@@ -177,3 +177,64 @@ async fn a_reader_that_leaves_without_reading_keeps_the_old_token() {
         assert!(fake.deletes().await.is_empty(), "{run:?}");
     }
 }
+
+/// A list that changed while it was read (or a registry that mixes two tokens up) lists a
+/// key twice, not the same each time: here the token in use, first under another mask and
+/// expired. Folded to its first copy, a filter took it for an expired token that is not in
+/// use, and revoked it first. Now no filter decides on it, and rotate will not guess what a
+/// token like it is; a key listed twice the same is still revoked once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_listed_twice_differently_is_left_to_be_named() {
+    let fake = Fake::start().await;
+    let port = fake.server.address().port();
+    fake.configure(&format!("//127.0.0.1:{port}/:_authToken={PUBLISH_TOKEN}\n"));
+    let token = |key: &str, mask: &str, expiry: &str| {
+        json!({"key": key, "token": mask, "name": &key[..6], "expiry": expiry,
+               "created": "2019-01-01T00:00:00.000Z", "accessed": null, "revoked": null,
+               "permissions": [{"name": "package", "action": "read"}], "scopes": []})
+    };
+    let expired = "2020-01-01T00:00:00.000Z";
+    let listed = json!([
+        token(PUBLISH_KEY, "npm_Zz99...Yy88", expired),
+        token("aaaaaaaa01", "npm_AAAA...ZZZZ", expired),
+        token(PUBLISH_KEY, "npm_NYn6...jCq0", "2027-01-01T00:00:00.000Z"),
+        token("aaaaaaaa01", "npm_AAAA...ZZZZ", expired),
+    ]);
+    fake.list_answers(super::page(listed, "")).await;
+    fake.accepts_deletes().await;
+    let run = fake.run(&["revoke", "--expired", "--yes"]).await;
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "Removed 1 token\n"),
+        "{run:?}"
+    );
+    assert_eq!(fake.deletes().await, ["aaaaaaaa01"]);
+    assert!(
+        run.stderr.contains(
+            "npm-token warn skipping d83cf1 (d83cf1): the registry listed it more than once, \
+             differently each time (the list changed while it was read), so what the filters \
+             matched may not be this token: name it to revoke it"
+        ),
+        "{run:?}"
+    );
+    let run = fake
+        .run(&["revoke", "--expired", "--dry-run", "--json"])
+        .await;
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["skipped"][0]["key"], PUBLISH_KEY, "{run:?}");
+    assert_eq!(report["planned"].as_array().unwrap().len(), 1, "{run:?}");
+
+    let run = fake
+        .run(&["rotate", "d83cf1", "--password", "pw-123456"])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.ends_with(
+            "npm-token error the registry listed d83cf1 (d83cf1) more than once, differently each \
+             time (the list changed while it was read), so what a token like it is cannot be \
+             told; nothing was created: run rotate again\n"
+        ),
+        "{run:?}"
+    );
+    assert!(!received(&fake).await.iter().any(|r| r.starts_with("POST")));
+}
