@@ -146,7 +146,9 @@ async fn prepare<'a>(
             )))
         }
         Some(Ok(saved)) => {
-            npmrc::check_replaceable(&saved.file).map_err(|e| {
+            // `--save` is for the token in use only, which `old.in_use` says is configured.
+            let token = ctx.token_in_use.as_ref().map_or("", |t| t.expose());
+            npmrc::check_replaceable(&saved.file, &saved.keys, token).map_err(|e| {
                 AppError::failed(format!(
                     "--save cannot write the new token: {e}; nothing was created"
                 ))
@@ -365,7 +367,8 @@ impl Steps<'_, '_> {
         let Some(saved) = self.plan.save else {
             return Ok(());
         };
-        if let Err(e) = npmrc::replace_values(&saved.file, &saved.keys, token.expose()) {
+        let in_use = self.ctx.token_in_use.as_ref().map_or("", |t| t.expose());
+        if let Err(e) = npmrc::replace_values(&saved.file, &saved.keys, in_use, token.expose()) {
             let error = AppError::failed(format!(
                 "{new_shown} (above) was not saved: {e}; {old} was not revoked: store the new \
                  token yourself, then `npm-token revoke {}`",

@@ -21,6 +21,9 @@ pub enum SaveError {
         raw: String,
     },
 
+    #[error("{key} in {} no longer holds the token being replaced (the file changed since it was read); it is left as it is", .path.display())]
+    Changed { path: PathBuf, key: String },
+
     #[error("could not write {}: {reason}", .path.display())]
     Io { path: PathBuf, reason: String },
 }
@@ -38,12 +41,14 @@ fn io_error(path: &Path, e: std::io::Error) -> SaveError {
     }
 }
 
-/// Whether `path` can be replaced keeping its owner, group and mode: a trial temporary file
-/// is made beside it, given them, and removed. Run before a token is created, so that a
-/// save that cannot happen stops everything while nothing exists yet.
-pub fn check_replaceable(path: &Path) -> Result<(), SaveError> {
+/// Whether `path` can be replaced keeping its owner, group and mode, with each of `keys`
+/// holding `old` now: the replacement is made in memory, and a trial temporary file is
+/// made beside it, given them, and removed. Run before a token is created, so that a save
+/// that cannot happen stops everything while nothing exists yet.
+pub fn check_replaceable(path: &Path, keys: &[String], old: &str) -> Result<(), SaveError> {
     let real = std::fs::canonicalize(path).map_err(|e| io_error(path, e))?;
-    std::fs::read(&real).map_err(|e| io_error(path, e))?;
+    let text = std::fs::read_to_string(&real).map_err(|e| io_error(path, e))?;
+    replaced(text, path, keys, old, "")?;
     let temp = Temp::create(&real).map_err(|e| io_error(path, e))?;
     temp.keep_attributes_of(&real)
         .map_err(|e| io_error(path, e))?;
@@ -52,13 +57,31 @@ pub fn check_replaceable(path: &Path) -> Result<(), SaveError> {
 
 /// Replaces the value of the last top-level line of each of `keys` in the npmrc at `path`
 /// (the one npm reads: later lines win) with `value`, keeping every other byte, the file's
-/// owner, group and mode, and a link to it. A value that refers to something else
-/// (`${NPM_TOKEN}`) is refused: writing a literal token there would replace a CI secret's
-/// reference with the secret.
-pub fn replace_values(path: &Path, keys: &[String], value: &str) -> Result<(), SaveError> {
+/// owner, group and mode, and a link to it. Each must still hold `old`: a file changed
+/// since it was read (another token put there, a reference) is left as it is. A value that
+/// refers to something else (`${NPM_TOKEN}`) is refused: writing a literal token there
+/// would replace a CI secret's reference with the secret.
+pub fn replace_values(
+    path: &Path,
+    keys: &[String],
+    old: &str,
+    value: &str,
+) -> Result<(), SaveError> {
     // A linked npmrc (dotfile managers) is rewritten where it really is, keeping the link.
     let real = std::fs::canonicalize(path).map_err(|e| io_error(path, e))?;
-    let mut text = std::fs::read_to_string(&real).map_err(|e| io_error(path, e))?;
+    let text = std::fs::read_to_string(&real).map_err(|e| io_error(path, e))?;
+    let text = replaced(text, path, keys, old, value)?;
+    write_atomically(&real, text.as_bytes()).map_err(|e| io_error(path, e))
+}
+
+/// `text` with the value of each of `keys` (each holding `old`) replaced by `value`.
+fn replaced(
+    mut text: String,
+    path: &Path,
+    keys: &[String],
+    old: &str,
+    value: &str,
+) -> Result<String, SaveError> {
     for key in keys {
         let span = value_span(&text, key).ok_or_else(|| SaveError::NotFound {
             path: path.to_owned(),
@@ -72,9 +95,15 @@ pub fn replace_values(path: &Path, keys: &[String], value: &str) -> Result<(), S
                 raw: raw.to_owned(),
             });
         }
+        if super::value_to_string(&unquote(raw)) != old {
+            return Err(SaveError::Changed {
+                path: path.to_owned(),
+                key: key.to_owned(),
+            });
+        }
         text.replace_range(span, value);
     }
-    write_atomically(&real, text.as_bytes()).map_err(|e| io_error(path, e))
+    Ok(text)
 }
 
 /// The byte range of `key`'s value on its last top-level line, as npm's ini decoder reads
@@ -218,7 +247,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".npmrc");
         std::fs::write(&path, text).unwrap();
-        replace_values(&path, &[key.to_owned()], value).map_err(|e| e.to_string())?;
+        replace_values(&path, &[key.to_owned()], "npm_OLD", value).map_err(|e| e.to_string())?;
         Ok(std::fs::read_to_string(&path).unwrap())
     }
 
@@ -237,7 +266,7 @@ mod tests {
             "//r/:_authToken=first\n//r/:_authToken=npm_NEW"
         );
         // Inside a section it is not npm's value.
-        let text = "//r/:_authToken=top\n[section]\n//r/:_authToken=inner\n";
+        let text = "//r/:_authToken=npm_OLD\n[section]\n//r/:_authToken=inner\n";
         assert_eq!(
             saved(text, "//r/:_authToken", "new").unwrap(),
             "//r/:_authToken=new\n[section]\n//r/:_authToken=inner\n"
@@ -253,6 +282,23 @@ mod tests {
         );
         let err = saved("registry=x\n", "//r/:_authToken", "x").unwrap_err();
         assert!(err.ends_with("does not set //r/:_authToken"), "{err}");
+        // Another token put there since the file was read: left as it is.
+        let text = "//r/:_authToken=npm_OLD\n//r/:_authToken=npm_ANOTHER\n";
+        let err = saved(text, "//r/:_authToken", "x").unwrap_err();
+        assert!(
+            err.ends_with(
+                "no longer holds the token being replaced (the file changed since it was read); \
+                 it is left as it is"
+            ),
+            "{err}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".npmrc");
+        std::fs::write(&path, text).unwrap();
+        let keys = ["//r/:_authToken".to_owned()];
+        assert!(check_replaceable(&path, &keys, "npm_OLD").is_err());
+        assert!(check_replaceable(&path, &keys, "npm_ANOTHER").is_ok());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     }
 
     #[test]
@@ -266,7 +312,7 @@ mod tests {
             "//127.0.0.1:4873/:_authToken".to_owned(),
             "//localhost:4873/:_authToken".to_owned(),
         ];
-        replace_values(&path, &keys, "new-token").unwrap();
+        replace_values(&path, &keys, "old", "new-token").unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             text.replace("=old", "=new-token")
@@ -278,7 +324,7 @@ mod tests {
             "//nope/:_authToken".to_owned(),
         ];
         let before = std::fs::read_to_string(&path).unwrap();
-        assert!(replace_values(&path, &keys, "x").is_err());
+        assert!(replace_values(&path, &keys, "new-token", "x").is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
     }
 
@@ -293,8 +339,8 @@ mod tests {
         std::os::unix::fs::symlink(&real, &link).unwrap();
         for mode in [0o644, 0o400, 0o640] {
             std::fs::set_permissions(&real, std::fs::Permissions::from_mode(mode)).unwrap();
-            check_replaceable(&link).unwrap();
-            replace_values(&link, &["//r/:_authToken".to_owned()], "new").unwrap();
+            check_replaceable(&link, &["//r/:_authToken".to_owned()], "old").unwrap();
+            replace_values(&link, &["//r/:_authToken".to_owned()], "old", "new").unwrap();
             let metadata = std::fs::metadata(&real).unwrap();
             assert_eq!(metadata.permissions().mode() & 0o777, mode, "{mode:o}");
             assert_eq!(
@@ -311,8 +357,8 @@ mod tests {
         // Run as root (sudo), a user's npmrc stays the user's.
         if unsafe { libc::geteuid() } == 0 {
             std::os::unix::fs::chown(&real, Some(4242), Some(4343)).unwrap();
-            check_replaceable(&link).unwrap();
-            replace_values(&link, &["//r/:_authToken".to_owned()], "new").unwrap();
+            check_replaceable(&link, &["//r/:_authToken".to_owned()], "old").unwrap();
+            replace_values(&link, &["//r/:_authToken".to_owned()], "old", "new").unwrap();
             let metadata = std::fs::metadata(&real).unwrap();
             assert_eq!((metadata.uid(), metadata.gid()), (4242, 4343));
         }

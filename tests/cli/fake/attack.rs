@@ -107,16 +107,25 @@ async fn a_create_answered_with_a_token_that_is_not_new_revokes_nothing() {
     }
 }
 
-/// Answers with `template`, after leaving a file at `flag`: a reader in a test's pipeline
-/// can wait for the request to have arrived.
-struct Flagging {
-    flag: std::path::PathBuf,
+/// Answers with `template`, after doing `first`: a change to the machine, or a file a
+/// reader in a test's pipeline waits for, at the moment the request arrives.
+struct After {
+    first: Box<dyn Fn() + Send + Sync>,
     template: ResponseTemplate,
 }
 
-impl wiremock::Respond for Flagging {
+impl After {
+    fn new(first: impl Fn() + Send + Sync + 'static, template: ResponseTemplate) -> After {
+        After {
+            first: Box::new(first),
+            template,
+        }
+    }
+}
+
+impl wiremock::Respond for After {
     fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
-        std::fs::write(&self.flag, "").unwrap();
+        (self.first)();
         self.template.clone()
     }
 }
@@ -133,11 +142,14 @@ async fn a_reader_that_leaves_without_reading_keeps_the_old_token() {
     whoami_as(&fake, NEW_TOKEN, delayed(1500)).await;
     Mock::given(method("POST"))
         .and(path(TOKENS))
-        .respond_with(Flagging {
-            flag: flag.clone(),
-            template: ResponseTemplate::new(201)
+        .respond_with(After::new(
+            {
+                let flag = flag.clone();
+                move || std::fs::write(&flag, "").unwrap()
+            },
+            ResponseTemplate::new(201)
                 .set_body_json(answer(NEW_TOKEN, "4f2a1c00-0000-4000-8000-000000000001")),
-        })
+        ))
         .mount(&fake.server)
         .await;
     fake.accepts_deletes().await;
@@ -237,4 +249,50 @@ async fn a_key_listed_twice_differently_is_left_to_be_named() {
         "{run:?}"
     );
     assert!(!received(&fake).await.iter().any(|r| r.starts_with("POST")));
+}
+
+/// `rotate --save` reads the npmrc again to write it: if the line it replaces no longer
+/// holds the token being replaced (another token put there while the new one was being
+/// made), that token is not overwritten and lost; the old one is not revoked. A line that
+/// does not hold it before anything is made refuses the save then.
+#[tokio::test(flavor = "multi_thread")]
+async fn save_leaves_a_line_changed_under_it_and_revokes_nothing() {
+    let fake = npmjs().await;
+    let port = fake.server.address().port();
+    let key = format!("//127.0.0.1:{port}/:_authToken");
+    fake.configure(&format!("{key}={PUBLISH_TOKEN}\n"));
+    whoami_as(&fake, PUBLISH_TOKEN, user("alice")).await;
+    whoami_as(&fake, NEW_TOKEN, user("alice")).await;
+    let npmrc = fake.sandbox.npmrc();
+    let another = "npm_AnotherWorkingTokenAbCdEfGhIjKlMn99";
+    let changed = std::fs::read_to_string(&npmrc)
+        .unwrap()
+        .replace(PUBLISH_TOKEN, another);
+    Mock::given(method("POST"))
+        .and(path(TOKENS))
+        .respond_with(After::new(
+            {
+                let (npmrc, changed) = (npmrc.clone(), changed.clone());
+                move || std::fs::write(&npmrc, &changed).unwrap()
+            },
+            ResponseTemplate::new(201)
+                .set_body_json(answer(NEW_TOKEN, "4f2a1c00-0000-4000-8000-000000000001")),
+        ))
+        .mount(&fake.server)
+        .await;
+    fake.accepts_deletes().await;
+    let run = rotate(&fake, &["--save"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(std::fs::read_to_string(&npmrc).unwrap(), changed);
+    assert!(fake.deletes().await.is_empty(), "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "4f2a1c (publish) (above) was not saved: {key} in {} no longer holds the token being \
+             replaced (the file changed since it was read); it is left as it is; d83cf1 \
+             (publish) was not revoked",
+            npmrc.display()
+        )),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains(NEW_TOKEN), "handed over: {run:?}");
 }
