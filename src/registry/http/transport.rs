@@ -119,7 +119,8 @@ fn configure_tls(
 }
 
 /// npm's code and a short reason for a failure below HTTP, from the innermost cause.
-/// A TLS failure is `ECERT` whatever carried it (rustls errors arrive inside io errors).
+/// A TLS failure is `ECERT` whatever carried it (rustls errors arrive inside io errors),
+/// but a connection reset or cut short is `ECONNRESET` (or `ETIMEDOUT`) whatever reported it.
 pub(super) fn describe_transport_error(error: &reqwest::Error) -> (&'static str, String) {
     let mut reason = String::new();
     let mut from_io = None;
@@ -147,7 +148,14 @@ pub(super) fn describe_transport_error(error: &reqwest::Error) -> (&'static str,
     let dns = ["dns", "failed to lookup", "name or service not known"]
         .iter()
         .any(|m| lower.contains(m));
-    let code = if tls {
+    // A connection that broke (reset, or closed mid-answer) is that, whatever layer said
+    // so: rustls reports a TLS connection closed without its close_notify as an early end
+    // of file, whose words ("TLS close_notify") are not a certificate's failure. Taken for
+    // one, a revoke cut short read as never sent, and a GET was not retried.
+    let broken = matches!(from_io, Some("ECONNRESET" | "ETIMEDOUT"));
+    let code = if let Some(code) = from_io.filter(|_| broken) {
+        code
+    } else if tls {
         "ECERT"
     } else if dns {
         "ENOTFOUND"

@@ -296,3 +296,95 @@ async fn save_leaves_a_line_changed_under_it_and_revokes_nothing() {
     );
     assert!(run.stdout.contains(NEW_TOKEN), "handed over: {run:?}");
 }
+
+/// A TLS registry on this machine that answers each request on a connection of its own:
+/// `GET`s of the token list with `list` (the first `drop_gets` of them cut off instead),
+/// and every `DELETE` by closing the connection without TLS's close_notify, as a crashed
+/// server or a load balancer does. Returns the sandbox configured for it.
+async fn cutting_tls_registry(list: Value, drop_gets: usize) -> crate::support::Sandbox {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls;
+
+    let pki = crate::network::Pki::new();
+    let leaf = pki.leaf(&["127.0.0.1"]);
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der], leaf.key_der)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let body = json!({"objects": list, "urls": {}}).to_string();
+    let gets = Arc::new(AtomicUsize::new(0));
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, body, gets) = (acceptor.clone(), body.clone(), gets.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match tls.read(&mut byte).await {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let get = head.starts_with(b"GET ");
+                if !get || gets.fetch_add(1, Ordering::SeqCst) < drop_gets {
+                    // Dropped without `shutdown`: no close_notify, the TCP connection closed.
+                    return;
+                }
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                     content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(answer.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    let sandbox = crate::support::Sandbox::new(&format!(
+        "registry=https://127.0.0.1:{port}/\n//127.0.0.1:{port}/:_authToken={TOKEN}\n\
+         fetch-retry-mintimeout=1\nfetch-retry-maxtimeout=50\n"
+    ));
+    let cafile = sandbox.file("ca.pem", &pki.ca_pem());
+    sandbox.append_npmrc(&format!("cafile={cafile}\n"));
+    sandbox
+}
+
+/// A TLS connection cut off mid-request (closed without close_notify) is a broken
+/// connection, not an untrusted certificate: a GET is retried through it, and a revoke cut
+/// off may have happened, so it says "may already be revoked", never "was not revoked",
+/// with no advice about certificates.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tls_connection_cut_off_is_a_reset_not_a_certificate() {
+    let list = json!([{"key": "aaaaaaaa01", "token": "npm_AAAA...ZZZZ", "name": "old"}]);
+    let sandbox = cutting_tls_registry(list, 1).await;
+    let mut cmd = sandbox.cmd();
+    cmd.args(["revoke", "aaaaaa"]);
+    let run = crate::support::Run::of_async(cmd).await;
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""), "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("npm-token warn retrying GET https://127.0.0.1:"),
+        "the list's GET was not retried: {run:?}"
+    );
+    assert!(
+        run.stderr.contains(
+            "(ECONNRESET); check that the registry is up and reachable, and if you are behind a \
+             proxy, that the `proxy` config is set; it may already be revoked: `npm-token list` \
+             shows whether it is"
+        ),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("ECERT"), "{run:?}");
+    assert!(!run.stderr.contains("certificate"), "{run:?}");
+}
