@@ -318,7 +318,9 @@ fn write_prose(page: &mut Roff) {
     page.text([roman(
         "GET requests are retried on transient failures, as npm retries them; a create or a \
          revoke only after a 429, which says the registry did not act on it. A 429 also holds \
-         back every other request for its Retry-After, within fetch-retry-maxtimeout. Over \
+         back every other request for its Retry-After, within fetch-retry-maxtimeout, and a \
+         revoke's DELETE that still meets 429 after its retries stops its batch: the rest are \
+         reported as not sent. Over \
          https, HTTP/2 is used where the registry offers it: a bulk revoke's DELETEs, and the \
          pages of a token list whose first page says how many there are, go out together as \
          streams of one connection (else at most 16 connections).",

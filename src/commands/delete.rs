@@ -4,7 +4,8 @@
 //! connection where the registry offers HTTP/2, else 16 connections), and a 429 holds back
 //! the whole batch for its `Retry-After` (the client's doing, see `registry::http`). A
 //! DELETE is sent again only after a 429, which means it was not performed: each target
-//! gets exactly one result, and a token is never counted twice.
+//! gets exactly one result, and a token is never counted twice. A DELETE that meets 429
+//! after every retry stops the batch: the DELETEs not yet sent are reported as not sent.
 
 use super::{otplease, Context};
 use crate::error::{AppError, Operation};
@@ -21,12 +22,29 @@ pub async fn delete_all(
     ctx: &Context,
 ) -> Vec<Result<(), AppError>> {
     use futures_util::stream::{self, StreamExt};
+    // Set once a DELETE has met 429 after every retry: the registry keeps refusing, and the
+    // batch sends no more (a storm of 429s would otherwise take each DELETE's waits in turn,
+    // for hours over a long batch, and ask three times over what the registry asks less of).
+    let refused = std::cell::Cell::new(false);
     let delete = |target: &Target| {
         let key = target.key.clone();
+        let refused = &refused;
         async move {
+            if refused.get() {
+                ctx.progress.revoked_one();
+                return Err(AppError::Failed {
+                    code: Some("E429".to_owned()),
+                    message: "not sent: the registry kept answering 429 Too Many Requests to this \
+                              batch after waiting as long as it asked; try again later"
+                        .to_owned(),
+                });
+            }
             log::info!("revoking {key}");
             let revoked = otplease(client, Operation::Revoke, ctx, || client.delete_token(&key));
             let revoked = revoked.await;
+            if revoked.as_ref().is_err_and(|e| e.code() == Some("E429")) {
+                refused.set(true);
+            }
             ctx.progress.revoked_one();
             revoked
         }

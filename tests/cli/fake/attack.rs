@@ -388,3 +388,49 @@ async fn a_tls_connection_cut_off_is_a_reset_not_a_certificate() {
     assert!(!run.stderr.contains("ECERT"), "{run:?}");
     assert!(!run.stderr.contains("certificate"), "{run:?}");
 }
+
+/// A registry that answers every DELETE with 429: once one has met it after every retry,
+/// the batch sends no more (each would wait its retries in turn: hours over a long batch,
+/// three times the requests the registry asked to have fewer of). Each token is reported
+/// once, not revoked.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_storm_of_429s_stops_the_batch() {
+    let fake = Fake::start().await;
+    let tokens: Vec<Value> = (0..30)
+        .map(|n| {
+            json!({"key": format!("{n:02}aaaaaaaa"), "token": format!("npm_{n:02}AA...ZZZZ"),
+                   "expiry": "2020-01-01T00:00:00.000Z", "created": "2019-01-01T00:00:00.000Z",
+                   "accessed": null, "revoked": null, "permissions": [], "scopes": []})
+        })
+        .collect();
+    fake.list_answers(super::page(json!(tokens), "")).await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["revoke", "--expired", "--yes", "--json"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    // The first DELETE, alone, and its two retries.
+    assert_eq!(fake.deletes().await.len(), 3, "{run:?}");
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let failed = report["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 30, "{run:?}");
+    assert!(report["revoked"].as_array().unwrap().is_empty());
+    for failure in failed {
+        assert_eq!(failure["state"], "not revoked", "{failure}");
+        assert_eq!(failure["error"]["code"], "E429", "{failure}");
+    }
+    assert!(
+        failed[1]["error"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("not sent: the registry kept answering 429 Too Many Requests"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.ends_with(
+            "npm-token error revoked 0 of 30 tokens; 30 could not be revoked (see above)\n"
+        ),
+        "{run:?}"
+    );
+}
