@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use reqwest::header::HeaderMap;
 
 use super::error::{http_error, kind, parse_json, shape_error, RegistryError, SentAuth};
-use super::http::{ClientOptions, Http};
+use super::http::{Budget, ClientOptions, Http};
 use super::page::redact_value;
 use super::spec::CreateTokenRequest;
 use crate::secret::Secret;
@@ -21,6 +21,9 @@ const MAX_CONNECTIONS: usize = 16;
 /// Requests in flight at once over HTTP/2, as streams of one connection (servers commonly
 /// allow 100 or more; a server that allows fewer makes the rest wait for a stream).
 const MAX_STREAMS: usize = 64;
+
+/// The most of a revoke's answer that is read: npmjs.org answers 204, Verdaccio `{"ok": …}`.
+const MAX_REVOKE_ANSWER: usize = 64 * 1024;
 
 /// How long to wait for a web login when `fetch-timeout` is 0 (no limit on requests).
 const DEFAULT_WEB_LOGIN_LIMIT: Duration = Duration::from_secs(5 * 60);
@@ -150,7 +153,23 @@ impl RegistryClient {
         url.path_segments_mut()
             .expect("http(s) URLs have a path")
             .extend(["token", key]);
-        let body = self.http.send(Method::DELETE, url.clone(), None).await?;
+        // Read within a small limit: a batch has up to 64 of these in flight, and a registry
+        // answering each with 32 MiB would hold 2 GiB.
+        let budget = Budget::new(MAX_REVOKE_ANSWER);
+        let body = match self
+            .http
+            .send_within(Method::DELETE, url.clone(), &budget)
+            .await
+        {
+            Err(RegistryError::TooLarge { method, url, .. }) => {
+                return Err(RegistryError::TooLarge {
+                    method,
+                    url,
+                    limit: MAX_REVOKE_ANSWER,
+                })
+            }
+            body => body?,
+        };
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(());
         }

@@ -95,7 +95,7 @@ pub enum RegistryError {
         detail: String,
     },
 
-    #[error("the registry's answer to {method} {url} is larger than {} MiB", .limit / (1024 * 1024))]
+    #[error("the registry's answer to {method} {url} is larger than {}", size(*.limit))]
     TooLarge {
         method: String,
         url: String,
@@ -290,6 +290,14 @@ pub(super) fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
+    }
+}
+
+/// A byte limit as messages say it: `32 MiB`, `64 KiB`.
+fn size(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{} MiB", b / (1024 * 1024)),
+        b => format!("{} KiB", b / 1024),
     }
 }
 

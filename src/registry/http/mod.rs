@@ -214,6 +214,18 @@ impl Http {
             .await
     }
 
+    /// As [`Http::send`], for a request without a body whose answer must fit in what
+    /// `budget` has left: a revoke's, which is a few bytes.
+    pub async fn send_within(
+        &self,
+        method: Method,
+        url: Url,
+        budget: &Budget,
+    ) -> Result<Vec<u8>, RegistryError> {
+        self.send_retried(method, url, None, Some(budget), None)
+            .await
+    }
+
     /// A GET of `url` that authenticates with `token` in place of the configured credential
     /// (on the registry's origin only, as any credential): for testing a token just created.
     pub async fn get_as(&self, url: Url, token: &Secret) -> Result<Vec<u8>, RegistryError> {

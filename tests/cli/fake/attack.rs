@@ -434,3 +434,29 @@ async fn a_storm_of_429s_stops_the_batch() {
         "{run:?}"
     );
 }
+
+/// A revoke's answer is a few bytes (npmjs.org's 204, Verdaccio's `{"ok": …}`): one past
+/// 64 KiB is read no further and is not taken for a revoke. Read to 32 MiB as other answers
+/// are, 64 DELETEs in flight over HTTP/2 could hold 2 GiB (16 over HTTP/1.1 held 560 MB).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_huge_answer_to_a_revoke_is_not_read_whole() {
+    let fake = Fake::start().await;
+    fake.list_answers(super::page(
+        json!([{"key": "aaaaaaaa01", "token": "npm_AAAA...ZZZZ", "name": "old"}]),
+        "",
+    ))
+    .await;
+    let huge = format!("{{\"ok\": \"{}\"}}", "a".repeat(100 * 1024));
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(huge, "application/json"))
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["revoke", "aaaaaa"]).await;
+    let port = fake.server.address().port();
+    run.assert_error(&format!(
+        "could not revoke aaaaaa (old): the registry's answer to DELETE \
+         http://127.0.0.1:{port}/-/npm/v1/tokens/token/aaaaaaaa01 is larger than 64 KiB; the \
+         registry is misbehaving: report it to its operators; it may already be revoked: \
+         `npm-token list` shows whether it is"
+    ));
+}
