@@ -597,6 +597,53 @@ mod tests {
     }
 
     #[test]
+    fn the_last_of_a_boolean_flag_decides_in_every_spelling() {
+        let parsed = |args: &[&str]| {
+            let args = std::iter::once("npm-token").chain(args.iter().copied());
+            parse(args.map(OsString::from)).unwrap()
+        };
+        let revoke = |args: &[&str]| {
+            let parsed = parsed(args);
+            let Some(Command::Revoke(revoke)) = parsed.cli.command else {
+                panic!("not revoke: {args:?}");
+            };
+            (revoke.yes, revoke.dry_run, parsed.layer.get("yes").cloned())
+        };
+        // The command and the config layer agree, and the last word is the one kept.
+        assert_eq!(
+            revoke(&["revoke", "--expired", "--yes", "--no-yes"]),
+            (false, false, Some(Value::Bool(false)))
+        );
+        assert_eq!(
+            revoke(&["revoke", "--expired", "-y", "--yes=false"]),
+            (false, false, Some(Value::Bool(false)))
+        );
+        assert_eq!(
+            revoke(&["revoke", "--expired", "--no-yes", "-y", "--yes"]),
+            (true, false, Some(Value::Bool(true)))
+        );
+        assert!(!revoke(&["revoke", "--expired", "--dry-run", "--no-dry-run"]).1);
+        assert!(revoke(&["revoke", "--expired", "--no-dry-run", "--dry-run"]).1);
+        // Short flags together, and an alias.
+        let flags = parsed(&["ls", "-p", "--no-parseable"]);
+        assert!(!flags.cli.global.parseable);
+        assert_eq!(flags.layer.get("parseable"), Some(&Value::Bool(false)));
+        let flags = parsed(&["ls", "--no-parseable", "--porcelain"]);
+        assert!(flags.cli.global.parseable);
+        assert_eq!(flags.layer.get("parseable"), Some(&Value::Bool(true)));
+        assert!(revoke(&["revoke", "--expired", "-yp"]).0);
+        let flags = parsed(&["--no-json", "--json"]);
+        assert!(flags.cli.global.json && flags.layer.get("json") == Some(&Value::Bool(true)));
+        // Not flags: a value after `--`, and a negative number.
+        let flags = parsed(&["revoke", "--", "-y", "--no-yes"]);
+        assert!(flags.layer.get("yes").is_none());
+        let Some(Command::Revoke(revoke)) = flags.cli.command else {
+            panic!("not revoke");
+        };
+        assert_eq!(revoke.ids, ["-y", "--no-yes"]);
+    }
+
+    #[test]
     fn aliases_and_default_subcommand() {
         for alias in ["rm", "delete", "remove", "revoke"] {
             let cli = Cli::try_parse_from(["npm-token", alias, "abc123"]).unwrap();

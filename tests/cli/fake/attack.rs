@@ -460,3 +460,54 @@ async fn a_huge_answer_to_a_revoke_is_not_read_whole() {
          `npm-token list` shows whether it is"
     ));
 }
+
+/// A flag given twice, the last time turned off (`--yes --no-yes`, a wrapper's default
+/// overridden): the last word decides, as in npm. Before, the command read `--yes` and the
+/// config layer `false`: the tokens were revoked without asking, and `--save --no-save`
+/// wrote the npmrc.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_word_of_a_flag_decides() {
+    let fake = Fake::start().await;
+    fake.list_answers(super::page(
+        json!([{"key": "aaaaaaaa01", "token": "npm_AAAA...ZZZZ", "name": "old",
+                "expiry": "2020-01-01T00:00:00.000Z", "created": "2019-01-01T00:00:00.000Z",
+                "accessed": null, "revoked": null, "permissions": [], "scopes": []}]),
+        "",
+    ))
+    .await;
+    fake.accepts_deletes().await;
+    for no in [["--yes", "--no-yes"], ["-y", "--yes=false"]] {
+        let run = fake.run(&["revoke", "--expired", no[0], no[1]]).await;
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            run.stderr.contains("pass --yes (-y) to revoke them"),
+            "{run:?}"
+        );
+        assert!(fake.deletes().await.is_empty(), "{no:?}: {run:?}");
+    }
+    let run = fake
+        .run(&[
+            "revoke",
+            "--expired",
+            "--no-yes",
+            "--yes",
+            "--dry-run",
+            "--no-dry-run",
+        ])
+        .await;
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "Removed 1 token\n"),
+        "{run:?}"
+    );
+
+    let fake = super::rotation::saving("").await;
+    let before = std::fs::read_to_string(fake.sandbox.npmrc()).unwrap();
+    let run = rotate(&fake, &["--save", "--no-save"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        std::fs::read_to_string(fake.sandbox.npmrc()).unwrap(),
+        before
+    );
+    assert!(!run.stderr.contains("Saved it in"), "{run:?}");
+}
