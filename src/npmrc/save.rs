@@ -46,7 +46,7 @@ fn io_error(path: &Path, e: std::io::Error) -> SaveError {
 /// made beside it, given them, and removed. Run before a token is created, so that a save
 /// that cannot happen stops everything while nothing exists yet.
 pub fn check_replaceable(path: &Path, keys: &[String], old: &str) -> Result<(), SaveError> {
-    let real = std::fs::canonicalize(path).map_err(|e| io_error(path, e))?;
+    let real = replaceable_file(path)?;
     let text = std::fs::read_to_string(&real).map_err(|e| io_error(path, e))?;
     replaced(text, path, keys, old, "")?;
     let temp = Temp::create(&real).map_err(|e| io_error(path, e))?;
@@ -67,11 +67,40 @@ pub fn replace_values(
     old: &str,
     value: &str,
 ) -> Result<(), SaveError> {
-    // A linked npmrc (dotfile managers) is rewritten where it really is, keeping the link.
-    let real = std::fs::canonicalize(path).map_err(|e| io_error(path, e))?;
+    let real = replaceable_file(path)?;
     let text = std::fs::read_to_string(&real).map_err(|e| io_error(path, e))?;
     let text = replaced(text, path, keys, old, value)?;
     write_atomically(&real, text.as_bytes()).map_err(|e| io_error(path, e))
+}
+
+/// The file `path` names, to be replaced by a new one: a symbolic link (dotfile managers)
+/// is followed, and rewritten where it leads, keeping the link. A file with other hard
+/// links, or not a regular file, is refused: a new file in its place would leave the other
+/// names holding the old token (revoked once rotate is done), or replace a device or pipe.
+fn replaceable_file(path: &Path) -> Result<PathBuf, SaveError> {
+    let real = std::fs::canonicalize(path).map_err(|e| io_error(path, e))?;
+    let metadata = std::fs::metadata(&real).map_err(|e| io_error(path, e))?;
+    let refused = |reason: String| SaveError::Io {
+        path: path.to_owned(),
+        reason,
+    };
+    if !metadata.is_file() {
+        return Err(refused("it is not a regular file".to_owned()));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            let others = match metadata.nlink() - 1 {
+                1 => "another hard link".to_owned(),
+                n => format!("{n} other hard links"),
+            };
+            return Err(refused(format!(
+                "it has {others}, which a new file in its place would leave holding the old token"
+            )));
+        }
+    }
+    Ok(real)
 }
 
 /// `text` with the value of each of `keys` (each holding `old`) replaced by `value`.
@@ -364,5 +393,35 @@ mod tests {
         }
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 2, "no temporary file left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_with_other_names_or_not_a_file_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".npmrc");
+        std::fs::write(&path, "//r/:_authToken=old\n").unwrap();
+        let backup = dir.path().join("npmrc.backup");
+        std::fs::hard_link(&path, &backup).unwrap();
+        let keys = ["//r/:_authToken".to_owned()];
+        let err = check_replaceable(&path, &keys, "old")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with(
+                "it has another hard link, which a new file in its place would leave holding the \
+                 old token"
+            ),
+            "{err}"
+        );
+        assert!(replace_values(&path, &keys, "old", "new").is_err());
+        assert_eq!(
+            std::fs::read_to_string(&backup).unwrap(),
+            "//r/:_authToken=old\n"
+        );
+        let err = check_replaceable(dir.path(), &keys, "old")
+            .unwrap_err()
+            .to_string();
+        assert!(err.ends_with("it is not a regular file"), "{err}");
     }
 }

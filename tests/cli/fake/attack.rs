@@ -511,3 +511,21 @@ async fn the_last_word_of_a_flag_decides() {
     );
     assert!(!run.stderr.contains("Saved it in"), "{run:?}");
 }
+
+/// An npmrc with another hard link (a backup, a second name): replaced by a new file, the
+/// other name would keep the old token, revoked once rotate is done. Refused before
+/// anything is created.
+#[tokio::test(flavor = "multi_thread")]
+async fn save_refuses_an_npmrc_with_other_names() {
+    let fake = super::rotation::saving("").await;
+    let npmrc = fake.sandbox.npmrc();
+    let other = fake.sandbox.home().join("npmrc.backup");
+    std::fs::hard_link(&npmrc, &other).unwrap();
+    let run = rotate(&fake, &["--save"]).await;
+    run.assert_error(&format!(
+        "--save cannot write the new token: could not write {}: it has another hard link, \
+         which a new file in its place would leave holding the old token; nothing was created",
+        npmrc.display()
+    ));
+    assert!(!received(&fake).await.iter().any(|r| r.starts_with("POST")));
+}
