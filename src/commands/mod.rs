@@ -274,7 +274,8 @@ async fn get_otp(
             let url = ctx.redactor.redact(&display_url(&web.auth_url));
             // The request's status line is hidden while the person is in the browser.
             let _paused = ctx.progress.pause();
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "Authenticate your account at:\n{}\nWaiting for you to finish (Ctrl-C to stop)...",
                 crate::text::for_terminal_line(&url)
             );

@@ -122,7 +122,12 @@ impl Revocation<'_> {
                 target.shown()
             );
             if ctx.interactive && !job.yes {
-                eprintln!("{}", crate::text::for_terminal_line(&warning));
+                // A stderr that cannot be written (`2>/dev/full`) loses the line, never panics.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}",
+                    crate::text::for_terminal_line(&warning)
+                );
                 ask("Revoke it? [y/N] ")?;
             } else {
                 log::warn!("{warning}");
@@ -198,11 +203,12 @@ impl Revocation<'_> {
             out.write_all(shown.as_bytes())?;
             return Ok(());
         }
-        eprint!(
-            "{}",
-            ctx.redactor
-                .redact(&printer.revocation_plan(&targets, false))
-        );
+        // The plan, for the person about to confirm; lost (never a panic) if stderr cannot
+        // be written (`2>/dev/full`).
+        let plan = ctx
+            .redactor
+            .redact(&printer.revocation_plan(&targets, false));
+        let _ = std::io::stderr().write_all(plan.as_bytes());
         confirm(targets.len(), job.yes, ctx)?;
         let results = revoke_all(client, &targets, ctx).await;
         let (revoked, failed) = split(&targets, results);

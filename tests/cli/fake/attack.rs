@@ -529,3 +529,25 @@ async fn save_refuses_an_npmrc_with_other_names() {
     ));
     assert!(!received(&fake).await.iter().any(|r| r.starts_with("POST")));
 }
+
+/// A stderr that cannot be written (`2>/dev/full`) loses its lines: it never panics (exit
+/// 101) in the middle of a revoke, with nothing said anywhere.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stderr_that_cannot_be_written_is_no_panic() {
+    let fake = Fake::start().await;
+    fake.list_answers(super::page(
+        json!([{"key": "aaaaaaaa01", "token": "npm_AAAA...ZZZZ", "name": "old",
+                "expiry": "2020-01-01T00:00:00.000Z", "created": "2019-01-01T00:00:00.000Z",
+                "accessed": null, "revoked": null, "permissions": [], "scopes": []}]),
+        "",
+    ))
+    .await;
+    fake.accepts_deletes().await;
+    let run = crate::support::Run::of_async(
+        fake.sandbox
+            .shell("\"$0\" revoke --expired --yes 2>/dev/full; echo \"exit=$?\""),
+    )
+    .await;
+    assert_eq!(run.stdout, "Removed 1 token\nexit=0\n", "{run:?}");
+    assert_eq!(fake.deletes().await, ["aaaaaaaa01"]);
+}
