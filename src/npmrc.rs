@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod file;
 mod ini;
 mod save;
 mod typed;
@@ -12,6 +13,7 @@ mod typed;
 pub use ini::parse_ini;
 pub use ini::parse_ini_with_lines;
 // `save.rs` re-reads a value as the parser does.
+pub use file::read_bounded;
 use ini::unquote;
 pub use ini::{env_replace, value_to_string, Value};
 pub use save::{check_replaceable, replace_values};
@@ -282,7 +284,7 @@ impl Config {
     }
 
     fn push_file(&mut self, kind: LayerKind, path: &Path, warnings: &mut Vec<LoadWarning>) {
-        match std::fs::read(path) {
+        match read_bounded(path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
                 let (values, lines) = parse_ini_with_lines(&text);

@@ -70,11 +70,13 @@ pub(super) fn transport(
         _ => true,
     };
     let read = |key: &'static str, path: &Path| {
-        std::fs::read_to_string(path).map_err(|e| ConfigError::UnreadableFile {
+        let unreadable = |reason: String| ConfigError::UnreadableFile {
             key,
             path: path.to_owned(),
-            reason: e.to_string(),
-        })
+            reason,
+        };
+        let bytes = crate::npmrc::read_bounded(path).map_err(|e| unreadable(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".to_owned()))
     };
     let ca = match config.get("ca") {
         Some(Value::List(pems)) => pems,

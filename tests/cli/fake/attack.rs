@@ -551,3 +551,53 @@ async fn a_stderr_that_cannot_be_written_is_no_panic() {
     assert_eq!(run.stdout, "Removed 1 token\nexit=0\n", "{run:?}");
     assert_eq!(fake.deletes().await, ["aaaaaaaa01"]);
 }
+
+/// A checked-out project's `.npmrc` can be a symbolic link to anything: `/dev/zero` was read
+/// until memory ran out, a named pipe without a writer waited for ever (and `cafile` the
+/// same). Each is now read within 16 MiB, a pipe without a writer as empty.
+#[test]
+fn an_endless_or_blocking_npmrc_is_no_hang() {
+    let sandbox = crate::support::Sandbox::new("");
+    let home = sandbox.home();
+    std::fs::write(home.join("package.json"), "{}").unwrap();
+    let fifo = home.join("fifo");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for target in [std::path::Path::new("/dev/zero"), &fifo] {
+        let _ = std::fs::remove_file(home.join(".npmrc"));
+        std::os::unix::fs::symlink(target, home.join(".npmrc")).unwrap();
+        // Bounded by the shell's `timeout` and `ulimit`, so that a failure fails, not hangs.
+        let run = crate::support::Run::of(
+            &mut sandbox
+                .shell("ulimit -v 4000000; timeout 60 \"$0\" audit --local; echo \"exit=$?\""),
+        );
+        assert!(run.stdout.ends_with("exit=0\n"), "{target:?}: {run:?}");
+        if target == std::path::Path::new("/dev/zero") {
+            assert_eq!(
+                run.stderr,
+                format!(
+                    "npm-token warn could not read project config {}: it is larger than 16 MiB, \
+                     which no configuration file is\n",
+                    home.join(".npmrc").display()
+                ),
+                "{run:?}"
+            );
+        }
+    }
+    sandbox.write_npmrc(
+        "cafile=/dev/zero\nregistry=https://127.0.0.1:9/\n//127.0.0.1:9/:_authToken=x\n",
+    );
+    std::fs::remove_file(home.join(".npmrc")).unwrap();
+    let run = crate::support::Run::of(
+        &mut sandbox.shell("ulimit -v 4000000; timeout 60 \"$0\" list; echo \"exit=$?\" >&2"),
+    );
+    assert_eq!(
+        run.stderr,
+        "npm-token error could not read the cafile file /dev/zero: it is larger than 16 MiB, \
+         which no configuration file is\nexit=1\n",
+        "{run:?}"
+    );
+}
