@@ -35,8 +35,8 @@ pub fn no_token_in_answer() -> AppError {
     AppError::Failed {
         code: Some("EBADRESPONSE".to_owned()),
         message: "the registry's answer to the create holds no token (it is missing, empty, or \
-                  holds spaces, quotes or control characters no token has); it may still have made \
-                  one: `npm-token list` shows it"
+                  holds spaces, quotes or control characters no token has, or is longer than any \
+                  token); it may still have made one: `npm-token list` shows it"
             .to_owned(),
     }
 }
@@ -72,12 +72,19 @@ impl Created {
     }
 }
 
+/// The longest text taken for a token. npm's are 40 characters, and the longest in use (JWTs
+/// some registries hand out) a few hundred; a web server's request line and headers are
+/// commonly limited to 8 KiB, so a longer one could never sign in, and saved by `rotate
+/// --save` it would make the npmrc that holds it megabytes long.
+const MAX_TOKEN_LEN: usize = 8 * 1024;
+
 /// Whether a registry's new token may be used as it is: printable ASCII with nothing an
 /// npmrc would read as more than one value (a line break would add settings of the
 /// registry's choosing; `${…}` would fetch an environment variable; quotes, `;` and `#`
-/// would change what npm reads).
+/// would change what npm reads), and no longer than [`MAX_TOKEN_LEN`].
 pub fn looks_like_a_token(token: &str) -> bool {
     !token.is_empty()
+        && token.len() <= MAX_TOKEN_LEN
         && !token.contains("${")
         && token
             .chars()

@@ -209,6 +209,8 @@ async fn a_create_answer_without_a_token_revokes_nothing() {
         ResponseTemplate::new(201).set_body_json(json!({"token": null})),
         ResponseTemplate::new(201).set_body_json(json!({"token": "\n"})),
         ResponseTemplate::new(201).set_body_json(json!({"token": 42})),
+        ResponseTemplate::new(201)
+            .set_body_json(json!({"token": format!("npm_{}", "A".repeat(20_000))})),
         ResponseTemplate::new(303).insert_header("location", TOKENS),
         ResponseTemplate::new(200).set_body_string("<html><body>Welcome</body></html>"),
     ];
