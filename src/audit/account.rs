@@ -1,6 +1,7 @@
 //! Findings about the account's listed tokens.
 
 use super::{Code, Finding, Severity, TokenFindings};
+use crate::hygiene::InUse;
 use crate::token_info::{Now, PublishingPower, TokenInfo};
 
 /// Unused for longer than this many days is worth revoking.
@@ -13,8 +14,8 @@ pub struct AccountFacts<'a> {
     pub infos: &'a [TokenInfo],
     /// Each token's short id, in the same order.
     pub ids: &'a [String],
-    /// Which token this configuration authenticates with.
-    pub in_use: Option<usize>,
+    /// Which token this configuration authenticates with, or may.
+    pub in_use: &'a InUse,
     /// `rotate --save` can write a new token where the one in use is configured.
     pub saveable: bool,
     pub now: Now,
@@ -29,8 +30,13 @@ pub fn token_findings(facts: &AccountFacts) -> Vec<TokenFindings> {
         .zip(facts.ids)
         .enumerate()
         .filter_map(|(n, (info, id))| {
-            let in_use = facts.in_use == Some(n);
-            let mut findings = findings(info, id, in_use, facts.saveable && in_use, facts.now);
+            let in_use = facts.in_use.one() == Some(n);
+            let use_ = Use {
+                in_use,
+                may_be_in_use: facts.in_use.covers(n),
+                save: facts.saveable && in_use,
+            };
+            let mut findings = findings(info, id, use_, facts.now);
             if findings.is_empty() {
                 return None;
             }
@@ -46,9 +52,26 @@ pub fn token_findings(facts: &AccountFacts) -> Vec<TokenFindings> {
         .collect()
 }
 
+/// How a token stands to this configuration.
+#[derive(Clone, Copy)]
+struct Use {
+    /// It is the token this configuration authenticates with.
+    in_use: bool,
+    /// It is, or may be (its mask cannot tell): never called unused, as a filter never
+    /// revokes it.
+    may_be_in_use: bool,
+    /// `rotate --save` can write its replacement where it is configured.
+    save: bool,
+}
+
 /// One token's findings. An expired or revoked token has only that one: nothing else
 /// about it matters any more.
-fn findings(info: &TokenInfo, id: &str, in_use: bool, save: bool, now: Now) -> Vec<Finding> {
+fn findings(info: &TokenInfo, id: &str, use_: Use, now: Now) -> Vec<Finding> {
+    let Use {
+        in_use,
+        may_be_in_use,
+        save,
+    } = use_;
     if let Some(reason) = info.expired(now) {
         return vec![Finding::new(
             Code::Expired,
@@ -135,7 +158,7 @@ fn findings(info: &TokenInfo, id: &str, in_use: bool, save: bool, now: Now) -> V
         found.push(finding);
     }
     // The token in use is being used, whatever the registry last recorded.
-    if !in_use {
+    if !may_be_in_use {
         if let Some(reason) = info.unused_for(UNUSED_DAYS, now) {
             found.push(Finding::new(
                 Code::Unused,
@@ -179,7 +202,11 @@ mod tests {
         let facts = AccountFacts {
             infos: &infos,
             ids: &ids,
-            in_use: in_use.then_some(0),
+            in_use: &if in_use {
+                InUse::One(0)
+            } else {
+                InUse::NotListed
+            },
             saveable: true,
             now: Now::utc(NOW.parse().unwrap()),
         };
@@ -294,7 +321,7 @@ mod tests {
         let facts = AccountFacts {
             infos: &infos,
             ids: &["c1c1c1".to_owned()],
-            in_use: None,
+            in_use: &InUse::NotAToken,
             saveable: false,
             now: Now::utc(NOW.parse().unwrap()),
         };
@@ -312,7 +339,7 @@ mod tests {
         let facts = AccountFacts {
             infos: &infos,
             ids: &["kkkkkk".to_owned()],
-            in_use: Some(0),
+            in_use: &InUse::One(0),
             saveable: false,
             now: Now::utc(NOW.parse().unwrap()),
         };

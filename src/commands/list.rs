@@ -23,7 +23,7 @@ pub async fn run(
         return Ok(out.flush()?);
     }
     let infos = listed.infos();
-    let in_use = listed.in_use(&infos, ctx);
+    let in_use = listed.in_use(&infos, ctx).one();
     for note in filters.blind_spots(&infos) {
         log::warn!("{note}");
     }

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::io::Write;
 
 use crate::error::{explain, AppError, Operation};
-use crate::hygiene::token_in_use;
+use crate::hygiene::InUse;
 use crate::ids::shortest_unique_ids;
 use crate::output::Progress;
 use crate::prompt::{self, PromptError};
@@ -154,9 +154,9 @@ impl Listed {
             .collect()
     }
 
-    /// Which of `infos` is the token this configuration authenticates with.
-    pub fn in_use(&self, infos: &[TokenInfo], ctx: &Context) -> Option<usize> {
-        token_in_use(infos, ctx.token_in_use.as_ref()?.expose())
+    /// Which of `infos` is, or may be, the token this configuration authenticates with.
+    pub fn in_use(&self, infos: &[TokenInfo], ctx: &Context) -> InUse {
+        InUse::find(infos, ctx.token_in_use.as_ref().map(Secret::expose))
     }
 }
 

@@ -111,7 +111,7 @@ async fn prepare<'a>(
         key: listed.tokens[n].key().to_owned(),
         id: listed.ids[n].clone(),
         shown: shown(&listed.ids[n], info.name()),
-        in_use: listed.in_use(&infos, ctx) == Some(n),
+        in_use: listed.in_use(&infos, ctx).one() == Some(n),
     };
     let save = match saved_at {
         // Printed into nothing and saved nowhere, the new token would be lost.

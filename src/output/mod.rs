@@ -26,7 +26,7 @@ pub use paint::Paint;
 pub use progress::Progress;
 use revoke::revoked;
 pub use revoke::RevokeReport;
-pub use status::{PartError, StatusReport, TokenInUse};
+pub use status::{ambiguity, PartError, StatusReport, TokenInUse};
 use table::write_table;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -250,3 +250,50 @@ async fn a_repeated_page_is_folded_by_key() {
     let report: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(report["planned"].as_array().unwrap().len(), 15);
 }
+
+/// The token in use matches no mask, but one listed token shows too little of its mask to
+/// be ruled out: every command says so, as the filters do. `status` does not call the
+/// credential a login session (nor pass `--fail-within` for one), and `audit` does not
+/// suggest revoking that token as unused.
+#[tokio::test(flavor = "multi_thread")]
+async fn what_may_be_the_token_in_use_is_never_taken_for_something_else() {
+    let fake = Fake::start().await;
+    fake.answers_whoami("alice").await;
+    let blind = json!({"key": "bbbbbbbb02", "token": null, "name": "blind",
+        "expiry": "2099-01-01T00:00:00.000Z", "created": "2019-01-01T00:00:00.000Z",
+        "accessed": null, "revoked": null,
+        "permissions": [{"name": "package", "action": "read"}], "scopes": []});
+    fake.list_answers(page(
+        json!([expired("aaaaaaaa01", json!("npm_Zz99...Yy88")), blind]),
+        "",
+    ))
+    .await;
+
+    let run = fake.run(&["status", "--json"]).await;
+    let status: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (&status["credential"], &status["candidates"]),
+        (&json!("ambiguous"), &json!(1)),
+        "{run:?}"
+    );
+    let run = fake.run(&["status", "--fail-within", "30"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(!run.stdout.contains("login session"), "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "--fail-within cannot check the token in use: 1 listed token shows too little of \
+             its mask to tell whether it is the one"
+        ),
+        "{run:?}"
+    );
+
+    let run = fake.run(&["audit", "--json"]).await;
+    let audit: Value = serde_json::from_str(&run.stdout).unwrap();
+    let blind_findings: Vec<&Value> = audit["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["key"] == "bbbbbbbb02")
+        .collect();
+    assert_eq!(blind_findings, Vec::<&Value>::new(), "{run:?}");
+}
