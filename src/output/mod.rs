@@ -154,6 +154,18 @@ fn tty(text: &str) -> String {
     text::for_terminal_line(text).into_owned()
 }
 
+/// Registry text for a column that is aligned by its width (a table cell, the revoke
+/// plan): as [`tty`], and a tab shown as `\t`, since a terminal would move what follows
+/// it to the next tab stop, past the width it was measured at.
+fn aligned(text: &str) -> String {
+    let text = tty(text);
+    if text.contains('\t') {
+        text.replace('\t', "\\t")
+    } else {
+        text
+    }
+}
+
 /// Registry text for a `--parseable` field: escaped as for the terminal, and a tab or a line
 /// break cannot make another column or row.
 fn tsv(text: &str) -> String {
