@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::registry::{js_stringify_pretty, Token};
 use crate::text;
-use crate::token_info::Now;
+use crate::token_info::{Now, TokenInfo};
 
 pub use audit::AuditReport;
 use create::created_token;
@@ -90,6 +90,18 @@ impl Printer {
         write_token_list(out, tokens, ids, in_use, self)
     }
 
+    /// Writes the table of `tokens` (each a token's typed view and its id): what `list`
+    /// prints in a terminal. `in_use`: the index of the token this configuration
+    /// authenticates with, which it marks.
+    pub fn table(
+        &self,
+        out: &mut impl Write,
+        tokens: &[(&TokenInfo, &str)],
+        in_use: Option<usize>,
+    ) -> io::Result<()> {
+        write_table(out, tokens, in_use, self)
+    }
+
     pub fn created_token(&self, result: &Map<String, Value>) -> String {
         created_token(result, self)
     }
@@ -144,7 +156,15 @@ pub fn write_token_list(
             Ok(())
         }
         OutputFormat::Lines => write_lines(out, tokens, ids, paint),
-        OutputFormat::Table => write_table(out, tokens, ids, in_use, printer),
+        OutputFormat::Table => {
+            let infos: Vec<TokenInfo> = tokens
+                .iter()
+                .map(|t| TokenInfo::from_fields(&t.fields().0))
+                .collect();
+            let rows: Vec<(&TokenInfo, &str)> =
+                infos.iter().zip(ids.iter().map(String::as_str)).collect();
+            write_table(out, &rows, in_use, printer)
+        }
     }
 }
 

@@ -11,7 +11,6 @@ use comfy_table::{
 
 use super::fit::{self, Cell, Measure};
 use super::{aligned, Paint, Printer};
-use crate::registry::Token;
 use crate::token_info::{Now, Status, TokenInfo, When};
 
 /// The table's columns.
@@ -112,10 +111,12 @@ impl TableRow {
 /// Marks, in words and (with colour) in colour: expired and revoked tokens say so in the
 /// expires cell, red with their id; a token expiring within [`SOON`] days says when, in
 /// yellow; the token in use has `(in use)` after its name, in green.
+///
+/// Each row is a token's typed view and its id: a caller that read the tokens for other
+/// reasons (filters, the token in use) passes them, so that no token is decoded twice.
 pub(super) fn write_table(
     out: &mut impl Write,
-    tokens: &[Token],
-    ids: &[String],
+    tokens: &[(&TokenInfo, &str)],
     in_use: Option<usize>,
     printer: &Printer,
 ) -> io::Result<()> {
@@ -131,12 +132,8 @@ pub(super) fn write_table(
     }
     let rows: Vec<TableRow> = tokens
         .iter()
-        .zip(ids)
         .enumerate()
-        .map(|(n, (token, id))| {
-            let info = TokenInfo::from_fields(&token.fields().0);
-            table_cells(&info, id, now, in_use == Some(n))
-        })
+        .map(|(n, (info, id))| table_cells(info, id, now, in_use == Some(n)))
         .collect();
     // `id` is always shown, even for a token without a key.
     let filled: Vec<Column> = Column::ALL
