@@ -90,10 +90,10 @@ fn status_and_audit(page: &mut Roff) {
         "status --json",
         "One object. credential is what this configuration signs in with: token (a listed \
          token, described in token), login-session (a token the list does not show, as npm \
-         login makes), unknown (the registry would not list tokens to it; errors says why), \
-         ambiguous (candidates listed tokens may be it: they share its mask, or show too \
-         little of theirs to tell) or not-a-token (a username and \
-         password, or a client certificate). source is where it is set (null when nothing \
+         login makes), unknown (the registry would not list tokens to it, or the list \
+         failed; errors says which), ambiguous (candidates listed tokens may be it: they \
+         share its mask, or show too little of theirs to tell) or not-a-token (a username \
+         and password, or a client certificate). source is where it is set (null when nothing \
          is): the layer, file and line, the key, the variable a ${VAR} in it reads (or the \
          npm_config_* variable that set it), and the settings of the same credential it \
          shadows. token uses the field names of list --json; its access is data. errors \

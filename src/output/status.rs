@@ -122,6 +122,16 @@ impl Printer {
                 }
                 token
             }
+            // Refused (401, 403), or failed: the row says which, and a failure is in an
+            // `error` row below.
+            TokenInUse::Unknown
+                if report
+                    .errors
+                    .iter()
+                    .any(|e| e.part == "tokens" && !e.refused()) =>
+            {
+                "unknown: the token list could not be read (the error below)".to_owned()
+            }
             TokenInUse::Unknown => "unknown: the registry does not list tokens to this token (on \
                  npmjs.org only a login session may)"
                 .to_owned(),
