@@ -193,6 +193,11 @@ fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext) -> String {
                 String::new()
             }
         ),
+        // A DELETE follows a read of the token list from this registry: the token API is
+        // there, and the token was in the list.
+        404 if op == Operation::Revoke && http.method == "DELETE" => {
+            format!("{summary}; the registry has no such token any more (it was just listed)")
+        }
         404 => format!(
             "{summary}; this registry does not serve the token API there: check the `registry` config ({})",
             ctx.registry

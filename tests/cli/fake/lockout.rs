@@ -297,3 +297,43 @@ async fn what_may_be_the_token_in_use_is_never_taken_for_something_else() {
         .collect();
     assert_eq!(blind_findings, Vec::<&Value>::new(), "{run:?}");
 }
+
+/// A 404 to a DELETE of a token the list just showed means the token is gone (revoked
+/// meanwhile), not that the registry serves no token API: the message says so, beside
+/// "may already be revoked", for `revoke` and `rotate` alike.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_404_to_a_revoke_says_the_token_is_not_there() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([expired("aaaaaaaa01", json!("npm_Zz99...Yy88"))]),
+        "",
+    ))
+    .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "not found"})))
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["revoke", "aaaaaa"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            " - not found; the registry has no such token any more (it was just listed); it may \
+             already be revoked: `npm-token list` shows whether it is\n"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        !run.stderr.contains("does not serve the token API"),
+        "{run:?}"
+    );
+    // The list itself answering 404 is still a registry without the token API there.
+    let fake = Fake::start().await;
+    fake.list_answers(ResponseTemplate::new(404)).await;
+    let run = fake.run(&["revoke", "aaaaaa"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("this registry does not serve the token API there"),
+        "{run:?}"
+    );
+}
