@@ -408,7 +408,8 @@ impl Steps<'_, '_> {
             let error = AppError::Failed {
                 code: e.code().map(str::to_owned),
                 message: format!(
-                    "the new token is in place (above), but revoking {} failed: {}; {}",
+                    "the new token is {}, but revoking {} failed: {}; {}",
+                    self.handed_over(job),
                     old.shown,
                     e.message(),
                     after.state("it", &old.id)
@@ -428,6 +429,21 @@ impl Steps<'_, '_> {
             );
         }
         Ok(())
+    }
+
+    /// Where the new token is once handed over, as far as it is known: `printed above,
+    /// saved in FILE and signs in`; `(not tested: --no-verify)` when nobody tried it.
+    fn handed_over(&self, job: &RotateJob) -> String {
+        let mut state = "printed above".to_owned();
+        if let Some(saved) = self.plan.save {
+            state.push_str(&format!(", saved in {}", saved.file.display()));
+        }
+        state.push_str(if job.verify {
+            " and signs in"
+        } else {
+            " (not tested: --no-verify)"
+        });
+        state
     }
 
     /// The new token in the table's terms: `its replacement is 4f2a1c (ci): packages:

@@ -313,7 +313,8 @@ async fn a_failed_revoke_says_the_true_state() {
         assert_eq!(events(&run)[2]["old"]["state"], "may be revoked", "{n}");
         assert!(
             run.stderr.contains(
-                "the new token is in place (above), but revoking d83cf1 (publish) failed: "
+                "the new token is printed above and signs in, but revoking d83cf1 (publish) \
+                 failed: "
             ) && run
                 .stderr
                 .contains("; it may already be revoked: `npm-token list` shows whether it is\n"),
@@ -336,6 +337,37 @@ async fn a_failed_revoke_says_the_true_state() {
             "{status}: {run:?}"
         );
     }
+}
+
+/// After a failed revoke, the new token's state is said as it is: printed, saved where
+/// `--save` put it, signing in when it was tested; never "in place" when it is not.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_revoke_says_where_the_new_token_is() {
+    let fake = saving("").await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(500))
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    let run = rotate(&fake, &["--save"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "npm-token error the new token is printed above, saved in {} and signs in, but \
+             revoking d83cf1 (publish) failed: 500 ",
+            fake.sandbox.npmrc().display()
+        )),
+        "{run:?}"
+    );
+    let run = rotate(&fake, &["--no-verify"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "npm-token error the new token is printed above (not tested: --no-verify), but \
+             revoking d83cf1 (publish) failed: 500 "
+        ),
+        "{run:?}"
+    );
 }
 
 /// The new token's one showing must reach someone: a pipe whose reader is gone, a closed
