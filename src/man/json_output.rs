@@ -70,9 +70,11 @@ fn revoke_and_rotate(page: &mut Roff) {
         "rotate --json",
         "One JSON object per line, printed as each step is done: {\"step\": \"created\", \
          \"id\", \"created\": the registry's answer, token and key included}, then \"saved\" \
-         {\"file\", \"keys\"}, \"tested\" {\"user\"}, and \"revoked\" or \"kept\" {\"key\", \
-         \"id\"}; a step that fails prints {\"step\": \"failed\", \"at\", \"error\", \"old\": \
-         {\"key\", \"id\", \"state\"}} and nothing after it.",
+         {\"file\", \"keys\"}, \"tested\" {\"user\"}, and \"revoked\" {\"key\", \"id\"} or \
+         \"kept\" {\"key\", \"id\", \"why\"}; a step that fails prints {\"step\": \"failed\", \
+         \"at\" (hand-over, test or revoke), \"error\" {\"code\", \"summary\"}, \"old\": \
+         {\"key\", \"id\", \"state\"}} and nothing after it. A failure before created prints \
+         npm's error object instead: nothing was made.",
     );
 }
 
