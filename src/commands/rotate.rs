@@ -299,8 +299,9 @@ impl Steps<'_, '_> {
             let id = self.new_id(new);
             self.event(json!({"step": "created", "id": id, "created": new.with_key()}))
         } else {
+            // With its key: on a terminal, it is shown by its id, as `create` shows it.
             self.out
-                .write_all(self.printer.created_token(&new.shown).as_bytes())
+                .write_all(self.printer.created_token(&new.with_key()).as_bytes())
                 .and_then(|()| self.out.flush())
         };
         printed.map_err(|e| {

@@ -370,6 +370,27 @@ async fn a_failed_revoke_says_where_the_new_token_is() {
     );
 }
 
+/// On a terminal, the new token is shown as `create` shows it, its id included: the id
+/// `list` will show and `revoke` takes.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_the_new_token_is_shown_with_its_id() {
+    let fake = healthy().await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} rotate d83cf1 --password pw-123456 --color never"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "Created token {NEW_TOKEN}\nid        4f2a1c\nname      publish\n"
+        )),
+        "{run:?}"
+    );
+}
+
 /// The new token's one showing must reach someone: a pipe whose reader is gone, a closed
 /// stdout or the null device stop `rotate` before the old token is touched.
 #[tokio::test(flavor = "multi_thread")]
