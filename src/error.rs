@@ -64,6 +64,18 @@ impl AppError {
         }
     }
 
+    /// Adds what a failure leaves behind after its message: `<message>; <suffix>`.
+    pub fn suffixed(self, suffix: &str) -> Self {
+        match self {
+            AppError::Failed { code, message } => AppError::Failed {
+                code,
+                message: format!("{message}; {suffix}"),
+            },
+            AppError::AfterOutput(inner) => AppError::AfterOutput(Box::new(inner.suffixed(suffix))),
+            other => other,
+        }
+    }
+
     /// Puts what was being done in front of a failure's message.
     pub fn prefixed(self, prefix: &str) -> Self {
         match self {

@@ -281,7 +281,7 @@ impl Steps<'_, '_> {
             .await
             .map_err(|e| {
                 e.prefixed(&format!(
-                    "the new token could not be created, and {old} was not revoked"
+                    "creating the new token failed, and {old} was not revoked"
                 ))
             })?;
         let token = new.token().ok_or_else(|| {

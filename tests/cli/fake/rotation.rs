@@ -236,6 +236,58 @@ async fn a_create_answer_without_a_token_revokes_nothing() {
     }
 }
 
+/// A create that failed after it reached the registry (a 5xx, a timeout, a 201 that is a
+/// web page) may have made the token all the same: `create` and `rotate` say so, and where
+/// to look, rather than that nothing was made; one refused (401) made nothing, and says
+/// nothing of the kind.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_that_may_have_happened_says_so() {
+    let maybe = [
+        ResponseTemplate::new(500),
+        ResponseTemplate::new(201).set_delay(std::time::Duration::from_secs(5)),
+        ResponseTemplate::new(201).set_body_string("<html>Created</html>"),
+    ];
+    for (n, answer) in maybe.into_iter().enumerate() {
+        let fake = npmjs().await;
+        whoami_as(&fake, TOKEN, user("alice")).await;
+        fake.configure("fetch-timeout=1000\n");
+        Mock::given(method("POST"))
+            .respond_with(answer)
+            .mount(&fake.server)
+            .await;
+        let run = rotate(&fake, &[]).await;
+        assert_eq!(run.code, 1, "{n}: {run:?}");
+        assert!(
+            run.stderr.contains(
+                "npm-token error creating the new token failed, and d83cf1 (publish) was not \
+                 revoked: "
+            ),
+            "{n}: {run:?}"
+        );
+        assert!(
+            run.stderr
+                .ends_with("; it may have been made all the same: `npm-token list` shows it\n"),
+            "{n}: {run:?}"
+        );
+        let run = fake.run(&["create", "--password", "pw-123456"]).await;
+        assert_eq!(run.code, 1, "{n}: {run:?}");
+        assert!(
+            run.stderr
+                .ends_with("; it may have been made all the same: `npm-token list` shows it\n"),
+            "{n}: {run:?}"
+        );
+    }
+    let fake = npmjs().await;
+    whoami_as(&fake, TOKEN, user("alice")).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "bad password"})))
+        .mount(&fake.server)
+        .await;
+    let run = rotate(&fake, &[]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(!run.stderr.contains("may have been made"), "{run:?}");
+}
+
 /// The new token does not sign in (a CIDR list this machine is outside, a registry slow to
 /// know it): the old one is kept, and the message says how to finish.
 #[tokio::test(flavor = "multi_thread")]
