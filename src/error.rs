@@ -64,6 +64,17 @@ impl AppError {
         }
     }
 
+    /// This failure, with npm's error code `code`.
+    pub fn with_code(self, code: &str) -> Self {
+        match self {
+            AppError::Failed { message, .. } => AppError::Failed {
+                code: Some(code.to_owned()),
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// Adds what a failure leaves behind after its message: `<message>; <suffix>`.
     pub fn suffixed(self, suffix: &str) -> Self {
         match self {

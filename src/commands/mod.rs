@@ -214,7 +214,10 @@ where
     ctx.asking_otp.set(true);
     let otp = get_otp(client, op, ctx, &challenge).await;
     ctx.asking_otp.set(false);
-    let otp = otp?;
+    // Whatever stopped it (no answer at the prompt, a web login not finished), the request
+    // was refused for want of a one-time password and not performed: npm's EOTP, which
+    // tells a revoke's report that the token was not revoked.
+    let otp = otp.map_err(|e| e.with_code("EOTP"))?;
     ctx.redactor.register(&otp);
     client.set_otp(otp);
     ctx.otps.set(otps.wrapping_add(1));
