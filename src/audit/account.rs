@@ -2,7 +2,7 @@
 
 use super::{Code, Finding, Severity, TokenFindings};
 use crate::hygiene::InUse;
-use crate::token_info::{Now, PublishingPower, TokenInfo};
+use crate::token_info::{Now, PublishingPower, Resource, TokenInfo};
 
 /// Unused for longer than this many days is worth revoking.
 pub const UNUSED_DAYS: u32 = 90;
@@ -86,18 +86,38 @@ fn findings(info: &TokenInfo, id: &str, use_: Use, now: Now) -> Vec<Finding> {
     let granular = info.is_granular();
     let direct = granular && power == PublishingPower::Direct;
     let bypass = info.bypasses_2fa();
+    let unrecognised = info.access().unrecognised();
+    let unrecognised_on = |resource: Resource| unrecognised.iter().any(|g| g.resource == resource);
     // One rotation fixes what rotating can (and renews the expiry): every finding names the
-    // same command, the CIDR one with the flag it needs on top.
+    // same command, the CIDR one with the flag it needs on top. A right rotate cannot name
+    // must be named on its command line, or rotate refuses (see `commands::rotate`).
     let mut flags = String::new();
-    if direct {
+    if direct || unrecognised_on(Resource::Packages) {
         flags.push_str(" --packages-and-scopes-permission read-write-stage-only");
+    }
+    if unrecognised_on(Resource::Orgs) {
+        flags.push_str(" --orgs-permission <read-only|read-write|no-access>");
     }
     if bypass {
         flags.push_str(" --no-bypass-2fa");
     }
     let save = if save { " --save" } else { "" };
-    let rotate = format!("npm-token rotate {id}{flags}{save}");
-    let rotate_with_cidr = format!("npm-token rotate {id}{flags} --cidr <your CI's network>{save}");
+    let (rotate, rotate_with_cidr) = match unrecognised
+        .iter()
+        .find(|g| matches!(g.resource, Resource::Other(_)))
+    {
+        Some(grant) => {
+            let instead = format!(
+                "no create flag gives it all its rights ({grant}), so it cannot be rotated: \
+                 create the token you need (npm-token create), then npm-token revoke {id}"
+            );
+            (instead.clone(), instead)
+        }
+        None => (
+            format!("npm-token rotate {id}{flags}{save}"),
+            format!("npm-token rotate {id}{flags} --cidr <your CI's network>{save}"),
+        ),
+    };
     if direct {
         found.push(Finding::new(
             Code::DirectPublish,
@@ -113,7 +133,6 @@ fn findings(info: &TokenInfo, id: &str, use_: Use, now: Now) -> Vec<Finding> {
             rotate.clone(),
         ));
     }
-    let unrecognised = info.access().unrecognised();
     if !unrecognised.is_empty() {
         let names: Vec<String> = unrecognised.iter().map(|g| g.to_string()).collect();
         found.push(Finding::new(
@@ -221,6 +240,45 @@ mod tests {
     fn a_ready_token_has_nothing_to_report() {
         assert!(codes_of(json!({}), false).is_empty());
         assert!(codes_of(json!({}), true).is_empty());
+    }
+
+    /// rotate refuses a token with a right it cannot name unless the permission is given
+    /// (and cannot give a right on a resource no create flag names): every fix that
+    /// rotates such a token is a command rotate accepts, or says what to do instead.
+    #[test]
+    fn fixes_for_a_token_with_rights_it_cannot_name_are_commands_that_work() {
+        let unknown = json!({"publish_policy": null, "cidr": [],
+                             "permissions": [{"name": "package", "action": "publish"}]});
+        let found = codes_of(unknown, false);
+        assert_eq!(found[0].0, "unknown-permission");
+        assert_eq!(
+            found[1],
+            (
+                "write-without-cidr",
+                "low",
+                "npm-token rotate k1aaaa --packages-and-scopes-permission read-write-stage-only \
+                 --cidr <your CI's network>"
+                    .to_owned()
+            )
+        );
+        let orgs = json!({"publish_policy": null,
+                          "permissions": [{"name": "package", "action": "write"},
+                                          {"name": "org", "action": "admin"}]});
+        assert_eq!(
+            codes_of(orgs, false)[0].2,
+            "npm-token rotate k1aaaa --packages-and-scopes-permission read-write-stage-only \
+             --orgs-permission <read-only|read-write|no-access>"
+        );
+        let other = json!({"publish_policy": null,
+                           "permissions": [{"name": "package", "action": "write"},
+                                           {"name": "user", "action": "write"}]});
+        let found = codes_of(other, false);
+        assert_eq!(found[0].0, "direct-publish");
+        assert_eq!(
+            found[0].2,
+            "no create flag gives it all its rights (user: write), so it cannot be rotated: \
+             create the token you need (npm-token create), then npm-token revoke k1aaaa"
+        );
     }
 
     #[test]
