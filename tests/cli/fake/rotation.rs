@@ -708,6 +708,8 @@ async fn rotate_save_writes_only_the_token_in_use_into_its_npmrc() {
     );
 }
 
+/// `--read-only` means read-only on npmjs.org too: the old token's copied `read-write`
+/// permission gives way.
 #[tokio::test(flavor = "multi_thread")]
 async fn rotate_read_only_makes_a_read_only_successor() {
     let fake = npmjs().await;
@@ -730,6 +732,8 @@ async fn rotate_read_only_makes_a_read_only_successor() {
     assert_eq!(run.code, 0, "{run:?}");
 }
 
+/// What the registry answers is hostile: a "token" that would add lines to the npmrc is not
+/// written, and the old token is kept; and the new token, once shown, is masked in errors.
 #[tokio::test(flavor = "multi_thread")]
 async fn rotate_save_writes_only_a_plain_token_and_masks_it_after() {
     let fake = as_publish().await;
@@ -778,6 +782,7 @@ async fn rotate_save_writes_only_a_plain_token_and_masks_it_after() {
     assert!(!run.stderr.contains("npm_NEWTOKEN"), "{run:?}");
 }
 
+/// `--save` of a token that comes from `${NPM_TOKEN}` is refused before anything is created.
 #[tokio::test(flavor = "multi_thread")]
 async fn rotate_save_of_an_environment_reference_is_refused_first() {
     let fake = npmjs().await;
