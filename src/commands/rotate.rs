@@ -28,7 +28,7 @@ use crate::registry::{RegistryClient, TokenSpec};
 use crate::secret::Secret;
 use crate::settings::{CreateSettings, SavedAt};
 use crate::text;
-use crate::token_info::{Grant, Resource, TokenInfo, When};
+use crate::token_info::{Grant, Resource, TokenInfo};
 
 pub async fn run(
     client: &RegistryClient,
@@ -451,22 +451,10 @@ impl Steps<'_, '_> {
     /// write, expires 2027-03-01 (in 90 days).`
     fn summary(&self, new: &Created) -> String {
         let info = TokenInfo::from_fields(&new.with_key());
-        let mut line = format!(
-            "its replacement is {}: {}",
+        format!(
+            "its replacement is {}: {}.",
             self.new_shown(new),
-            info.access()
-        );
-        if let Some(expires) = info.expiry_phrase(self.printer.now) {
-            // The date as the table prints it, in the zone its day count is in.
-            let date = match info.expiry() {
-                When::At(date) if date.timestamp().is_some() => {
-                    format!("{} ", date.day(self.printer.now))
-                }
-                _ => String::new(),
-            };
-            line.push_str(&format!(", expires {date}({expires})"));
-        }
-        line.push('.');
-        line
+            self.printer.access_and_expiry(&info)
+        )
     }
 }

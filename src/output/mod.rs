@@ -102,6 +102,19 @@ impl Printer {
         write_table(out, tokens, in_use, self)
     }
 
+    /// A token's rights and expiry as the table says them, in a phrase: `packages: write;
+    /// bypasses 2FA, expires 2027-03-01 (in 90 days)` (no expiry: the rights alone).
+    pub fn access_and_expiry(&self, token: &TokenInfo) -> String {
+        let (cells, _) = table::table_row(token, "", self.now);
+        let (access, expires) = (&cells[3], &cells[7]);
+        match expires.as_str() {
+            "" => access.clone(),
+            "never" => format!("{access}, never expires"),
+            _ if expires.starts_with("revoked") => format!("{access}, {expires}"),
+            _ => format!("{access}, expires {expires}"),
+        }
+    }
+
     pub fn created_token(&self, result: &Map<String, Value>) -> String {
         created_token(result, self)
     }

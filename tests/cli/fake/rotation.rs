@@ -443,6 +443,34 @@ async fn on_a_terminal_the_new_token_is_shown_with_its_id() {
     );
 }
 
+/// The last line names the new token in the table's terms: its access as the table says
+/// it (`; bypasses 2FA` included), and its expiry with the date.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_line_says_the_new_token_as_the_table_does() {
+    let fake = npmjs().await;
+    whoami_as(&fake, TOKEN, user("alice")).await;
+    whoami_as(&fake, NEW_TOKEN, user("alice")).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "name": "publish", "key": NEW_KEY, "token": NEW_TOKEN,
+            "expiry": "2099-03-01T12:00:00.000Z", "bypass_2fa": true, "revoked": null,
+            "permissions": [{"name": "package", "action": "write"}], "scopes": [],
+        })))
+        .mount(&fake.server)
+        .await;
+    fake.accepts_deletes().await;
+    let run = rotate(&fake, &[]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let last = run.stderr.trim_end().rsplit_once('\n').unwrap().1;
+    assert!(
+        last.starts_with(
+            "Revoked d83cf1 (publish); its replacement is 4f2a1c (publish): packages: write; \
+             bypasses 2FA, expires 2099-03-01 (in "
+        ),
+        "{run:?}"
+    );
+}
+
 /// The new token's one showing must reach someone: a pipe whose reader is gone, a closed
 /// stdout or the null device stop `rotate` before the old token is touched.
 #[tokio::test(flavor = "multi_thread")]
