@@ -458,23 +458,44 @@ pub enum Job {
 }
 
 /// `revoke`: ids, or filters.
-#[derive(Debug)]
 pub struct RevokeJob {
+    /// Ids, or full tokens: Debug shows how many, not what.
     pub ids: Vec<String>,
     pub filters: Filters,
     pub yes: bool,
     pub dry_run: bool,
 }
 
+impl std::fmt::Debug for RevokeJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevokeJob")
+            .field("ids", &format_args!("[{} given]", self.ids.len()))
+            .field("filters", &self.filters)
+            .field("yes", &self.yes)
+            .field("dry_run", &self.dry_run)
+            .finish()
+    }
+}
+
 /// `rotate`: which token, and what becomes of the old one.
-#[derive(Debug)]
 pub struct RotateJob {
-    /// An id or a full token, as `revoke` takes them.
+    /// An id or a full token, as `revoke` takes them: Debug shows neither.
     pub target: String,
     pub keep_old: bool,
     pub save: bool,
     /// Test the new token (`GET /-/whoami` with it) before revoking the old one.
     pub verify: bool,
+}
+
+impl std::fmt::Debug for RotateJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RotateJob")
+            .field("target", &"REDACTED")
+            .field("keep_old", &self.keep_old)
+            .field("save", &self.save)
+            .field("verify", &self.verify)
+            .finish()
+    }
 }
 
 impl Cli {
@@ -515,6 +536,29 @@ mod tests {
     use crate::npmrc::{Layer, Value};
     use clap::CommandFactory;
     use std::ffi::OsString;
+
+    /// `revoke` and `rotate` take a full token as well as an id: a Debug print of what was
+    /// typed (of the settings holding it) shows neither.
+    #[test]
+    fn a_token_typed_as_an_argument_stays_out_of_debug_prints() {
+        let token = "npm_NYn6aBcDeFgHiJkLmNoPqRsTuVwXyZ12jCq0";
+        let revoke = RevokeJob {
+            ids: vec!["3f2a9c".into(), token.into()],
+            filters: Filters::default(),
+            yes: false,
+            dry_run: true,
+        };
+        let rotate = RotateJob {
+            target: token.into(),
+            keep_old: false,
+            save: false,
+            verify: true,
+        };
+        for shown in [format!("{revoke:?}"), format!("{rotate:?}")] {
+            assert!(!shown.contains("NYn6"), "{shown}");
+        }
+        assert!(format!("{revoke:?}").contains("dry_run: true"));
+    }
 
     #[test]
     fn clap_definition_is_consistent() {

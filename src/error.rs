@@ -64,6 +64,29 @@ impl AppError {
         }
     }
 
+    /// This failure, with npm's error code `code`.
+    pub fn with_code(self, code: &str) -> Self {
+        match self {
+            AppError::Failed { message, .. } => AppError::Failed {
+                code: Some(code.to_owned()),
+                message,
+            },
+            other => other,
+        }
+    }
+
+    /// Adds what a failure leaves behind after its message: `<message>; <suffix>`.
+    pub fn suffixed(self, suffix: &str) -> Self {
+        match self {
+            AppError::Failed { code, message } => AppError::Failed {
+                code,
+                message: format!("{message}; {suffix}"),
+            },
+            AppError::AfterOutput(inner) => AppError::AfterOutput(Box::new(inner.suffixed(suffix))),
+            other => other,
+        }
+    }
+
     /// Puts what was being done in front of a failure's message.
     pub fn prefixed(self, prefix: &str) -> Self {
         match self {
@@ -193,6 +216,11 @@ fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext) -> String {
                 String::new()
             }
         ),
+        // A DELETE follows a read of the token list from this registry: the token API is
+        // there, and the token was in the list.
+        404 if op == Operation::Revoke && http.method == "DELETE" => {
+            format!("{summary}; the registry has no such token any more (it was just listed)")
+        }
         404 => format!(
             "{summary}; this registry does not serve the token API there: check the `registry` config ({})",
             ctx.registry

@@ -114,22 +114,48 @@ pub fn shown(id: &str, name: Option<&str>) -> String {
 /// Whether `token` is the one this configuration authenticates with: by its key (a
 /// classic token's key can be the token itself), or by its mask (a GAT's `npm_XXXX...YYYY`,
 /// Verdaccio's `ABCDE...VWXYZ`, npm's classic prefix).
-pub fn is_in_use(token: &TokenInfo, credential: &str) -> bool {
+fn is_in_use(token: &TokenInfo, credential: &str) -> bool {
     !credential.is_empty() && (token.key() == Some(credential) || token.mask_matches(credential))
 }
 
-/// What the listed tokens say about the token this configuration authenticates with.
+/// What the listed tokens say about the token this configuration authenticates with: the
+/// one decision `list`, `status`, `audit`, `revoke` and `rotate` all take.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InUse {
     /// No token is configured (a username and password, a client certificate).
     NotAToken,
     /// Exactly this listed token is it.
     One(usize),
-    /// Any of these may be it, for the reason given: several share its mask, or none
-    /// matched it and these show too little of themselves to be ruled out.
-    Maybe(Vec<usize>, String),
+    /// Any of these may be it (see [`Doubt`]).
+    Maybe(Vec<usize>, Doubt),
     /// No listed token is it, and each was compared (a login session is never listed).
     NotListed,
+}
+
+/// Why the token in use cannot be told apart from some listed tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Doubt {
+    /// Several listed tokens share its mask.
+    SharedMask,
+    /// None matched it, and these show too little of their masks to be ruled out (`null`,
+    /// tail-only, too short).
+    MaskTooShort,
+}
+
+impl Doubt {
+    /// Why a listed token that may be the one in use cannot be told apart, about that
+    /// token, among `candidates` of them.
+    pub fn why(self, candidates: usize) -> String {
+        match self {
+            Doubt::SharedMask => format!(
+                "{candidates} listed tokens share the mask of the token this configuration uses, \
+                 and it may be any of them"
+            ),
+            Doubt::MaskTooShort => "the registry lists it with a mask that shows too little of it \
+                 to tell whether it is the token this configuration uses"
+                .to_owned(),
+        }
+    }
 }
 
 impl InUse {
@@ -138,7 +164,10 @@ impl InUse {
         let Some(credential) = credential.filter(|c| !c.is_empty()) else {
             return InUse::NotAToken;
         };
-        match candidates_in_use(tokens, credential).as_slice() {
+        let candidates: Vec<usize> = (0..tokens.len())
+            .filter(|&n| is_in_use(&tokens[n], credential))
+            .collect();
+        match candidates.as_slice() {
             [one] => InUse::One(*one),
             [] => {
                 let blind: Vec<usize> = (0..tokens.len())
@@ -147,22 +176,18 @@ impl InUse {
                 if blind.is_empty() {
                     InUse::NotListed
                 } else {
-                    InUse::Maybe(
-                        blind,
-                        "the registry lists it with a mask that shows too little of it to tell \
-                         whether it is the token this configuration uses"
-                            .to_owned(),
-                    )
+                    InUse::Maybe(blind, Doubt::MaskTooShort)
                 }
             }
-            several => InUse::Maybe(
-                several.to_vec(),
-                format!(
-                    "{} listed tokens share the mask of the token this configuration uses, and \
-                     it may be any of them",
-                    several.len()
-                ),
-            ),
+            _ => InUse::Maybe(candidates, Doubt::SharedMask),
+        }
+    }
+
+    /// The listed token that is the one in use, when exactly one is.
+    pub fn one(&self) -> Option<usize> {
+        match self {
+            InUse::One(n) => Some(*n),
+            _ => None,
         }
     }
 
@@ -174,24 +199,6 @@ impl InUse {
             InUse::NotAToken | InUse::NotListed => false,
         }
     }
-}
-
-/// The index of the token in use, when exactly one listed token is it.
-pub fn token_in_use(tokens: &[TokenInfo], credential: &str) -> Option<usize> {
-    match candidates_in_use(tokens, credential).as_slice() {
-        [one] => Some(*one),
-        _ => None,
-    }
-}
-
-/// Every listed token that could be the one in use (several when they share its mask).
-pub fn candidates_in_use(tokens: &[TokenInfo], credential: &str) -> Vec<usize> {
-    tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| is_in_use(t, credential))
-        .map(|(i, _)| i)
-        .collect()
 }
 
 #[cfg(test)]
@@ -301,20 +308,31 @@ mod tests {
             info(json!({"key": "secret-classic-key", "token": "secret"})),
             info(json!({"key": "k3", "token": "ODZmM...hODg="})),
         ];
-        assert_eq!(
-            token_in_use(&tokens, "npm_AbCdEfGh0123456789012345678901wxyz"),
-            Some(0)
-        );
-        assert_eq!(token_in_use(&tokens, "ODZmMzz-the-middle-zzhODg="), Some(2));
+        let in_use = |credential: &str| InUse::find(&tokens, Some(credential)).one();
+        assert_eq!(in_use("npm_AbCdEfGh0123456789012345678901wxyz"), Some(0));
+        assert_eq!(in_use("ODZmMzz-the-middle-zzhODg="), Some(2));
         // A classic key is the token: the key matches, and so does the bare-prefix mask of
         // the same token, which is still one token.
-        assert_eq!(token_in_use(&tokens, "secret-classic-key"), Some(1));
-        assert_eq!(token_in_use(&tokens, "npm_other"), None);
-        assert_eq!(token_in_use(&tokens, ""), None);
+        assert_eq!(in_use("secret-classic-key"), Some(1));
+        assert_eq!(InUse::find(&tokens, Some("npm_other")), InUse::NotListed);
+        assert_eq!(InUse::find(&tokens, Some("")), InUse::NotAToken);
         let twins = [
             info(json!({"key": "a", "token": "ABCDE...VWXYZ"})),
             info(json!({"key": "b", "token": "ABCDE...VWXYZ"})),
         ];
-        assert_eq!(token_in_use(&twins, "ABCDEmiddleVWXYZ"), None, "ambiguous");
+        assert_eq!(
+            InUse::find(&twins, Some("ABCDEmiddleVWXYZ")),
+            InUse::Maybe(vec![0, 1], Doubt::SharedMask),
+            "ambiguous"
+        );
+        let blind = [
+            info(json!({"key": "a", "token": null})),
+            info(json!({"key": "b", "token": "ABCDE...VWXYZ"})),
+        ];
+        assert_eq!(
+            InUse::find(&blind, Some("npm_other")),
+            InUse::Maybe(vec![0], Doubt::MaskTooShort),
+            "a token without a mask may be any"
+        );
     }
 }

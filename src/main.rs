@@ -300,7 +300,29 @@ fn clap_error(e: clap::Error, paint: Paint) -> ExitCode {
         &AppError::Usage(usage::message(&e, &args)),
         false,
         paint,
-        &Redactor::default(),
+        &typed_secrets(&args),
     );
     ExitCode::FAILURE
+}
+
+/// The secrets a command line may hold, for a usage error that quotes it (`unexpected
+/// argument 'npm_…'`): the values of `--password` and `--otp`, and any argument that looks
+/// like a token (npm's `npm_` prefix, or as long as a token is) rather than an id.
+fn typed_secrets(args: &[std::ffi::OsString]) -> Redactor {
+    let redactor = Redactor::default();
+    let mut value_of_secret_flag = false;
+    for arg in args.iter().skip(1).filter_map(|arg| arg.to_str()) {
+        let flag_value = ["--password=", "--otp="]
+            .iter()
+            .find_map(|flag| arg.strip_prefix(flag));
+        let looks_like_a_token =
+            !arg.starts_with('-') && (arg.starts_with("npm_") || arg.chars().count() >= 32);
+        if let Some(value) = flag_value {
+            redactor.register(&secret::Secret::new(value));
+        } else if value_of_secret_flag || looks_like_a_token {
+            redactor.register(&secret::Secret::new(arg));
+        }
+        value_of_secret_flag = matches!(arg, "--password" | "--otp");
+    }
+    redactor
 }

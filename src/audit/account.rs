@@ -1,7 +1,8 @@
 //! Findings about the account's listed tokens.
 
 use super::{Code, Finding, Severity, TokenFindings};
-use crate::token_info::{Now, PublishingPower, TokenInfo};
+use crate::hygiene::InUse;
+use crate::token_info::{Now, PublishingPower, Resource, TokenInfo};
 
 /// Unused for longer than this many days is worth revoking.
 pub const UNUSED_DAYS: u32 = 90;
@@ -13,8 +14,8 @@ pub struct AccountFacts<'a> {
     pub infos: &'a [TokenInfo],
     /// Each token's short id, in the same order.
     pub ids: &'a [String],
-    /// Which token this configuration authenticates with.
-    pub in_use: Option<usize>,
+    /// Which token this configuration authenticates with, or may.
+    pub in_use: &'a InUse,
     /// `rotate --save` can write a new token where the one in use is configured.
     pub saveable: bool,
     pub now: Now,
@@ -29,8 +30,13 @@ pub fn token_findings(facts: &AccountFacts) -> Vec<TokenFindings> {
         .zip(facts.ids)
         .enumerate()
         .filter_map(|(n, (info, id))| {
-            let in_use = facts.in_use == Some(n);
-            let mut findings = findings(info, id, in_use, facts.saveable && in_use, facts.now);
+            let in_use = facts.in_use.one() == Some(n);
+            let use_ = Use {
+                in_use,
+                may_be_in_use: facts.in_use.covers(n),
+                save: facts.saveable && in_use,
+            };
+            let mut findings = findings(info, id, use_, facts.now);
             if findings.is_empty() {
                 return None;
             }
@@ -46,9 +52,26 @@ pub fn token_findings(facts: &AccountFacts) -> Vec<TokenFindings> {
         .collect()
 }
 
+/// How a token stands to this configuration.
+#[derive(Clone, Copy)]
+struct Use {
+    /// It is the token this configuration authenticates with.
+    in_use: bool,
+    /// It is, or may be (its mask cannot tell): never called unused, as a filter never
+    /// revokes it.
+    may_be_in_use: bool,
+    /// `rotate --save` can write its replacement where it is configured.
+    save: bool,
+}
+
 /// One token's findings. An expired or revoked token has only that one: nothing else
 /// about it matters any more.
-fn findings(info: &TokenInfo, id: &str, in_use: bool, save: bool, now: Now) -> Vec<Finding> {
+fn findings(info: &TokenInfo, id: &str, use_: Use, now: Now) -> Vec<Finding> {
+    let Use {
+        in_use,
+        may_be_in_use,
+        save,
+    } = use_;
     if let Some(reason) = info.expired(now) {
         return vec![Finding::new(
             Code::Expired,
@@ -63,18 +86,38 @@ fn findings(info: &TokenInfo, id: &str, in_use: bool, save: bool, now: Now) -> V
     let granular = info.is_granular();
     let direct = granular && power == PublishingPower::Direct;
     let bypass = info.bypasses_2fa();
+    let unrecognised = info.access().unrecognised();
+    let unrecognised_on = |resource: Resource| unrecognised.iter().any(|g| g.resource == resource);
     // One rotation fixes what rotating can (and renews the expiry): every finding names the
-    // same command, the CIDR one with the flag it needs on top.
+    // same command, the CIDR one with the flag it needs on top. A right rotate cannot name
+    // must be named on its command line, or rotate refuses (see `commands::rotate`).
     let mut flags = String::new();
-    if direct {
+    if direct || unrecognised_on(Resource::Packages) {
         flags.push_str(" --packages-and-scopes-permission read-write-stage-only");
+    }
+    if unrecognised_on(Resource::Orgs) {
+        flags.push_str(" --orgs-permission <read-only|read-write|no-access>");
     }
     if bypass {
         flags.push_str(" --no-bypass-2fa");
     }
     let save = if save { " --save" } else { "" };
-    let rotate = format!("npm-token rotate {id}{flags}{save}");
-    let rotate_with_cidr = format!("npm-token rotate {id}{flags} --cidr <your CI's network>{save}");
+    let (rotate, rotate_with_cidr) = match unrecognised
+        .iter()
+        .find(|g| matches!(g.resource, Resource::Other(_)))
+    {
+        Some(grant) => {
+            let instead = format!(
+                "no create flag gives it all its rights ({grant}), so it cannot be rotated: \
+                 create the token you need (npm-token create), then npm-token revoke {id}"
+            );
+            (instead.clone(), instead)
+        }
+        None => (
+            format!("npm-token rotate {id}{flags}{save}"),
+            format!("npm-token rotate {id}{flags} --cidr <your CI's network>{save}"),
+        ),
+    };
     if direct {
         found.push(Finding::new(
             Code::DirectPublish,
@@ -90,7 +133,6 @@ fn findings(info: &TokenInfo, id: &str, in_use: bool, save: bool, now: Now) -> V
             rotate.clone(),
         ));
     }
-    let unrecognised = info.access().unrecognised();
     if !unrecognised.is_empty() {
         let names: Vec<String> = unrecognised.iter().map(|g| g.to_string()).collect();
         found.push(Finding::new(
@@ -135,7 +177,7 @@ fn findings(info: &TokenInfo, id: &str, in_use: bool, save: bool, now: Now) -> V
         found.push(finding);
     }
     // The token in use is being used, whatever the registry last recorded.
-    if !in_use {
+    if !may_be_in_use {
         if let Some(reason) = info.unused_for(UNUSED_DAYS, now) {
             found.push(Finding::new(
                 Code::Unused,
@@ -179,7 +221,11 @@ mod tests {
         let facts = AccountFacts {
             infos: &infos,
             ids: &ids,
-            in_use: in_use.then_some(0),
+            in_use: &if in_use {
+                InUse::One(0)
+            } else {
+                InUse::NotListed
+            },
             saveable: true,
             now: Now::utc(NOW.parse().unwrap()),
         };
@@ -194,6 +240,45 @@ mod tests {
     fn a_ready_token_has_nothing_to_report() {
         assert!(codes_of(json!({}), false).is_empty());
         assert!(codes_of(json!({}), true).is_empty());
+    }
+
+    /// rotate refuses a token with a right it cannot name unless the permission is given
+    /// (and cannot give a right on a resource no create flag names): every fix that
+    /// rotates such a token is a command rotate accepts, or says what to do instead.
+    #[test]
+    fn fixes_for_a_token_with_rights_it_cannot_name_are_commands_that_work() {
+        let unknown = json!({"publish_policy": null, "cidr": [],
+                             "permissions": [{"name": "package", "action": "publish"}]});
+        let found = codes_of(unknown, false);
+        assert_eq!(found[0].0, "unknown-permission");
+        assert_eq!(
+            found[1],
+            (
+                "write-without-cidr",
+                "low",
+                "npm-token rotate k1aaaa --packages-and-scopes-permission read-write-stage-only \
+                 --cidr <your CI's network>"
+                    .to_owned()
+            )
+        );
+        let orgs = json!({"publish_policy": null,
+                          "permissions": [{"name": "package", "action": "write"},
+                                          {"name": "org", "action": "admin"}]});
+        assert_eq!(
+            codes_of(orgs, false)[0].2,
+            "npm-token rotate k1aaaa --packages-and-scopes-permission read-write-stage-only \
+             --orgs-permission <read-only|read-write|no-access>"
+        );
+        let other = json!({"publish_policy": null,
+                           "permissions": [{"name": "package", "action": "write"},
+                                           {"name": "user", "action": "write"}]});
+        let found = codes_of(other, false);
+        assert_eq!(found[0].0, "direct-publish");
+        assert_eq!(
+            found[0].2,
+            "no create flag gives it all its rights (user: write), so it cannot be rotated: \
+             create the token you need (npm-token create), then npm-token revoke k1aaaa"
+        );
     }
 
     #[test]
@@ -294,7 +379,7 @@ mod tests {
         let facts = AccountFacts {
             infos: &infos,
             ids: &["c1c1c1".to_owned()],
-            in_use: None,
+            in_use: &InUse::NotAToken,
             saveable: false,
             now: Now::utc(NOW.parse().unwrap()),
         };
@@ -312,7 +397,7 @@ mod tests {
         let facts = AccountFacts {
             infos: &infos,
             ids: &["kkkkkk".to_owned()],
-            in_use: Some(0),
+            in_use: &InUse::One(0),
             saveable: false,
             now: Now::utc(NOW.parse().unwrap()),
         };

@@ -51,7 +51,7 @@ pub async fn run(
         token_findings(&AccountFacts {
             infos: &infos,
             ids: &listed.ids,
-            in_use: listed.in_use(&infos, ctx),
+            in_use: &listed.in_use(&infos, ctx),
             saveable,
             now: printer.now,
         })

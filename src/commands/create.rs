@@ -41,6 +41,15 @@ pub fn no_token_in_answer() -> AppError {
     }
 }
 
+/// Whether a create that failed may have made the token all the same: it reached the
+/// registry, which then failed (a 5xx), went silent (a timeout, a dropped connection), or
+/// answered with something that is not an answer (a 201 with a web page).
+fn may_have_made(error: &AppError) -> bool {
+    error.code().is_some_and(|code| {
+        code.starts_with("E5") || matches!(code, "ETIMEDOUT" | "ECONNRESET" | "EJSONPARSE")
+    })
+}
+
 /// A token just created: the registry's answer as npm shows it (without `key` and
 /// `updated`), and its key, to name it by.
 pub struct Created {
@@ -171,7 +180,12 @@ pub async fn create(
     let mut result = otplease(client, Operation::Create, ctx, || {
         client.create_token(&request)
     })
-    .await?;
+    .await
+    .map_err(|e| match may_have_made(&e) {
+        // Creating it again could make two.
+        true => e.suffixed("it may have been made all the same: `npm-token list` shows it"),
+        false => e,
+    })?;
     drop(status);
     let key = match result.shift_remove("key") {
         Some(Value::String(key)) => Some(key),

@@ -14,7 +14,7 @@ use std::future::Future;
 use std::io::Write;
 
 use crate::error::{explain, AppError, Operation};
-use crate::hygiene::token_in_use;
+use crate::hygiene::InUse;
 use crate::ids::shortest_unique_ids;
 use crate::output::Progress;
 use crate::prompt::{self, PromptError};
@@ -170,9 +170,9 @@ impl Listed {
             .collect()
     }
 
-    /// Which of `infos` is the token this configuration authenticates with.
-    pub fn in_use(&self, infos: &[TokenInfo], ctx: &Context) -> Option<usize> {
-        token_in_use(infos, ctx.token_in_use.as_ref()?.expose())
+    /// Which of `infos` is, or may be, the token this configuration authenticates with.
+    pub fn in_use(&self, infos: &[TokenInfo], ctx: &Context) -> InUse {
+        InUse::find(infos, ctx.token_in_use.as_ref().map(Secret::expose))
     }
 }
 
@@ -253,7 +253,10 @@ where
     ctx.asking_otp.set(true);
     let otp = get_otp(client, op, ctx, &challenge).await;
     ctx.asking_otp.set(false);
-    let otp = otp?;
+    // Whatever stopped it (no answer at the prompt, a web login not finished), the request
+    // was refused for want of a one-time password and not performed: npm's EOTP, which
+    // tells a revoke's report that the token was not revoked.
+    let otp = otp.map_err(|e| e.with_code("EOTP"))?;
     ctx.redactor.register(&otp);
     client.set_otp(otp);
     ctx.otps.set(otps.wrapping_add(1));

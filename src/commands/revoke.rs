@@ -47,7 +47,7 @@ pub async fn run(
 ) -> Result<(), AppError> {
     let listed = Listed::fetch(client, ctx, Operation::Revoke).await?;
     let infos = listed.infos();
-    let in_use = InUse::find(&infos, ctx.token_in_use.as_ref().map(|t| t.expose()));
+    let in_use = listed.in_use(&infos, ctx);
     let revocation = Revocation {
         client,
         job,
@@ -114,6 +114,9 @@ impl Revocation<'_> {
             out.write_all(shown.as_bytes())?;
             return Ok(());
         }
+        // Named, it is revoked (last: see `revoke_all`); known to be it, only after a
+        // warning, or a question on a terminal. (One that only may be it, because masks
+        // cannot tell, is revoked last without one: naming it is what a filter asks for.)
         if let (InUse::One(n), Some(target)) = (in_use, targets.iter().find(|t| t.in_use)) {
             debug_assert_eq!(listed.tokens[*n].key(), target.key);
             let warning = format!(
@@ -258,7 +261,9 @@ fn select(
             InUse::One(one) if *one == n => {
                 Some("it is the token this configuration uses (name it to revoke it)".to_owned())
             }
-            InUse::Maybe(_, why) if target.in_use => Some(format!("{why} (name it to revoke it)")),
+            InUse::Maybe(all, doubt) if target.in_use => {
+                Some(format!("{} (name it to revoke it)", doubt.why(all.len())))
+            }
             _ if listed.conflicting.contains(&target.key) => Some(
                 "the registry listed it more than once, differently each time (the list changed \
                  while it was read), so what the filters matched may not be this token: name it \

@@ -28,7 +28,7 @@ use crate::registry::{RegistryClient, TokenSpec};
 use crate::secret::Secret;
 use crate::settings::{CreateSettings, SavedAt};
 use crate::text;
-use crate::token_info::{Grant, Resource, TokenInfo, When};
+use crate::token_info::{Grant, Resource, TokenInfo};
 
 pub async fn run(
     client: &RegistryClient,
@@ -114,7 +114,7 @@ async fn prepare<'a>(
         key: listed.tokens[n].key().to_owned(),
         id: listed.ids[n].clone(),
         shown: shown(&listed.ids[n], info.name()),
-        in_use: listed.in_use(&infos, ctx) == Some(n),
+        in_use: listed.in_use(&infos, ctx).one() == Some(n),
         info: info.clone(),
     };
     // Which copy is the token (its rights, whether it is the one in use) is unknown.
@@ -297,7 +297,7 @@ impl Steps<'_, '_> {
             .await
             .map_err(|e| {
                 e.prefixed(&format!(
-                    "the new token could not be created, and {old} was not revoked"
+                    "creating the new token failed, and {old} was not revoked"
                 ))
             })?;
         let token = new.token().ok_or_else(|| {
@@ -352,8 +352,9 @@ impl Steps<'_, '_> {
             let id = self.new_id(new);
             self.event(json!({"step": "created", "id": id, "created": new.with_key()}))
         } else {
+            // With its key: on a terminal, it is shown by its id, as `create` shows it.
             self.out
-                .write_all(self.printer.created_token(&new.shown).as_bytes())
+                .write_all(self.printer.created_token(&new.with_key()).as_bytes())
                 .and_then(|()| self.out.flush())
         };
         printed.map_err(|e| {
@@ -474,7 +475,8 @@ impl Steps<'_, '_> {
             let error = AppError::Failed {
                 code: e.code().map(str::to_owned),
                 message: format!(
-                    "the new token is in place (above), but revoking {} failed: {}; {}",
+                    "the new token is {}, but revoking {} failed: {}; {}",
+                    self.handed_over(job),
                     old.shown,
                     e.message(),
                     after.state("it", &old.id)
@@ -496,26 +498,29 @@ impl Steps<'_, '_> {
         Ok(())
     }
 
+    /// Where the new token is once handed over, as far as it is known: `printed above,
+    /// saved in FILE and signs in`; `(not tested: --no-verify)` when nobody tried it.
+    fn handed_over(&self, job: &RotateJob) -> String {
+        let mut state = "printed above".to_owned();
+        if let Some(saved) = self.plan.save {
+            state.push_str(&format!(", saved in {}", saved.file.display()));
+        }
+        state.push_str(if job.verify {
+            " and signs in"
+        } else {
+            " (not tested: --no-verify)"
+        });
+        state
+    }
+
     /// The new token in the table's terms: `its replacement is 4f2a1c (ci): packages:
     /// write, expires 2027-03-01 (in 90 days).`
     fn summary(&self, new: &Created) -> String {
         let info = TokenInfo::from_fields(&new.with_key());
-        let mut line = format!(
-            "its replacement is {}: {}",
+        format!(
+            "its replacement is {}: {}.",
             self.new_shown(new),
-            info.access()
-        );
-        if let Some(expires) = info.expiry_phrase(self.printer.now) {
-            // The date as the table prints it, in the zone its day count is in.
-            let date = match info.expiry() {
-                When::At(date) if date.timestamp().is_some() => {
-                    format!("{} ", date.day(self.printer.now))
-                }
-                _ => String::new(),
-            };
-            line.push_str(&format!(", expires {date}({expires})"));
-        }
-        line.push('.');
-        line
+            self.printer.access_and_expiry(&info)
+        )
     }
 }

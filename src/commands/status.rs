@@ -6,8 +6,8 @@ use std::io::Write;
 
 use super::{whoami_and_list, Context, Listed};
 use crate::error::AppError;
-use crate::hygiene::{candidates_in_use, shown};
-use crate::output::{PartError, Printer, StatusReport, TokenInUse};
+use crate::hygiene::{shown, InUse};
+use crate::output::{ambiguity, PartError, Printer, StatusReport, TokenInUse};
 use crate::registry::RegistryClient;
 use crate::settings::CredentialSource;
 use crate::token_info::Status;
@@ -50,19 +50,23 @@ pub async fn run(
         None => None,
     };
     let infos = listed.as_ref().map(Listed::infos).unwrap_or_default();
-    let candidates = match &ctx.token_in_use {
-        Some(token) => candidates_in_use(&infos, token.expose()),
-        None => Vec::new(),
-    };
-    let token = match (&listed, candidates.as_slice(), &ctx.token_in_use) {
-        (_, _, None) => TokenInUse::NotAToken,
-        (None, _, Some(_)) => TokenInUse::Unknown,
-        (Some(listed), [n], Some(_)) => TokenInUse::Listed {
-            id: &listed.ids[*n],
-            info: &infos[*n],
+    // The decision every command takes (`hygiene::InUse`): a token whose mask cannot rule
+    // it out keeps the credential from being called a login session.
+    let token = match &listed {
+        None if ctx.token_in_use.is_some() => TokenInUse::Unknown,
+        None => TokenInUse::NotAToken,
+        Some(listed) => match listed.in_use(&infos, ctx) {
+            InUse::NotAToken => TokenInUse::NotAToken,
+            InUse::One(n) => TokenInUse::Listed {
+                id: &listed.ids[n],
+                info: &infos[n],
+            },
+            InUse::NotListed => TokenInUse::LoginSession,
+            InUse::Maybe(candidates, doubt) => TokenInUse::Ambiguous {
+                candidates: candidates.len(),
+                doubt,
+            },
         },
-        (Some(_), [], Some(_)) => TokenInUse::LoginSession,
-        (Some(_), several, Some(_)) => TokenInUse::Ambiguous(several.len()),
     };
     let report = StatusReport {
         registry: &ctx.auth.registry,
@@ -116,10 +120,8 @@ fn check(report: &StatusReport, days: u32, printer: &Printer) -> Result<(), AppE
                     .to_owned(),
             )
         }
-        TokenInUse::Ambiguous(n) => {
-            return cannot(format!(
-                "{n} listed tokens share its mask, so which one it is cannot be told"
-            ))
+        TokenInUse::Ambiguous { candidates, doubt } => {
+            return cannot(ambiguity(*candidates, *doubt))
         }
     };
     let why = match info.status(printer.now) {

@@ -70,9 +70,11 @@ fn revoke_and_rotate(page: &mut Roff) {
         "rotate --json",
         "One JSON object per line, printed as each step is done: {\"step\": \"created\", \
          \"id\", \"created\": the registry's answer, token and key included}, then \"saved\" \
-         {\"file\", \"keys\"}, \"tested\" {\"user\"}, and \"revoked\" or \"kept\" {\"key\", \
-         \"id\"}; a step that fails prints {\"step\": \"failed\", \"at\", \"error\", \"old\": \
-         {\"key\", \"id\", \"state\"}} and nothing after it.",
+         {\"file\", \"keys\"}, \"tested\" {\"user\"}, and \"revoked\" {\"key\", \"id\"} or \
+         \"kept\" {\"key\", \"id\", \"why\"}; a step that fails prints {\"step\": \"failed\", \
+         \"at\" (hand-over, test or revoke), \"error\" {\"code\", \"summary\"}, \"old\": \
+         {\"key\", \"id\", \"state\"}} and nothing after it. A failure before created prints \
+         npm's error object instead: nothing was made.",
     );
 }
 
@@ -90,9 +92,10 @@ fn status_and_audit(page: &mut Roff) {
         "status --json",
         "One object. credential is what this configuration signs in with: token (a listed \
          token, described in token), login-session (a token the list does not show, as npm \
-         login makes), unknown (the registry would not list tokens to it; errors says why), \
-         ambiguous (candidates listed tokens share its mask) or not-a-token (a username and \
-         password, or a client certificate). source is where it is set (null when nothing \
+         login makes), unknown (the registry would not list tokens to it, or the list \
+         failed; errors says which), ambiguous (candidates listed tokens may be it: they \
+         share its mask, or show too little of theirs to tell) or not-a-token (a username \
+         and password, or a client certificate). source is where it is set (null when nothing \
          is): the layer, file and line, the key, the variable a ${VAR} in it reads (or the \
          npm_config_* variable that set it), and the settings of the same credential it \
          shadows. token uses the field names of list --json; its access is data. errors \

@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::registry::{js_stringify_pretty, Token};
 use crate::text;
-use crate::token_info::Now;
+use crate::token_info::{Now, TokenInfo};
 
 pub use audit::AuditReport;
 use create::created_token;
@@ -26,7 +26,7 @@ pub use paint::Paint;
 pub use progress::Progress;
 use revoke::revoked;
 pub use revoke::RevokeReport;
-pub use status::{PartError, StatusReport, TokenInUse};
+pub use status::{ambiguity, PartError, StatusReport, TokenInUse};
 use table::write_table;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +90,31 @@ impl Printer {
         write_token_list(out, tokens, ids, in_use, self)
     }
 
+    /// Writes the table of `tokens` (each a token's typed view and its id): what `list`
+    /// prints in a terminal. `in_use`: the index of the token this configuration
+    /// authenticates with, which it marks.
+    pub fn table(
+        &self,
+        out: &mut impl Write,
+        tokens: &[(&TokenInfo, &str)],
+        in_use: Option<usize>,
+    ) -> io::Result<()> {
+        write_table(out, tokens, in_use, self)
+    }
+
+    /// A token's rights and expiry as the table says them, in a phrase: `packages: write;
+    /// bypasses 2FA, expires 2027-03-01 (in 90 days)` (no expiry: the rights alone).
+    pub fn access_and_expiry(&self, token: &TokenInfo) -> String {
+        let (cells, _) = table::table_row(token, "", self.now);
+        let (access, expires) = (&cells[3], &cells[7]);
+        match expires.as_str() {
+            "" => access.clone(),
+            "never" => format!("{access}, never expires"),
+            _ if expires.starts_with("revoked") => format!("{access}, {expires}"),
+            _ => format!("{access}, expires {expires}"),
+        }
+    }
+
     pub fn created_token(&self, result: &Map<String, Value>) -> String {
         created_token(result, self)
     }
@@ -144,7 +169,15 @@ pub fn write_token_list(
             Ok(())
         }
         OutputFormat::Lines => write_lines(out, tokens, ids, paint),
-        OutputFormat::Table => write_table(out, tokens, ids, in_use, printer),
+        OutputFormat::Table => {
+            let infos: Vec<TokenInfo> = tokens
+                .iter()
+                .map(|t| TokenInfo::from_fields(&t.fields().0))
+                .collect();
+            let rows: Vec<(&TokenInfo, &str)> =
+                infos.iter().zip(ids.iter().map(String::as_str)).collect();
+            write_table(out, &rows, in_use, printer)
+        }
     }
 }
 
@@ -152,6 +185,18 @@ pub fn write_token_list(
 /// other control characters, line breaks and bidirectional overrides are shown escaped.
 fn tty(text: &str) -> String {
     text::for_terminal_line(text).into_owned()
+}
+
+/// Registry text for a column that is aligned by its width (a table cell, the revoke
+/// plan): as [`tty`], and a tab shown as `\t`, since a terminal would move what follows
+/// it to the next tab stop, past the width it was measured at.
+fn aligned(text: &str) -> String {
+    let text = tty(text);
+    if text.contains('\t') {
+        text.replace('\t', "\\t")
+    } else {
+        text
+    }
 }
 
 /// Registry text for a `--parseable` field: escaped as for the terminal, and a tab or a line

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::fit::width as text_width;
-use super::{pretty_json, tsv, tty, OutputFormat, Printer};
+use super::{aligned, pretty_json, tsv, tty, OutputFormat, Printer};
 use crate::commands::AfterFailedRevoke;
 use crate::error::AppError;
 use crate::hygiene::Target;
@@ -36,10 +36,10 @@ impl Printer {
             format!("{count} {will} revoked:\n")
         };
         // Every field is registry text.
-        let ids: Vec<String> = targets.iter().map(|t| tty(&t.id)).collect();
+        let ids: Vec<String> = targets.iter().map(|t| aligned(&t.id)).collect();
         let names: Vec<String> = targets
             .iter()
-            .map(|t| tty(&name(t).unwrap_or_else(|| "(unnamed)".to_owned())))
+            .map(|t| aligned(&name(t).unwrap_or_else(|| "(unnamed)".to_owned())))
             .collect();
         let id_width = ids.iter().map(|i| text_width(i)).max().unwrap_or(0);
         let name_width = names.iter().map(|n| text_width(n)).max().unwrap_or(0);

@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use super::table::table_row;
 use super::{pretty_json, tsv, tty, OutputFormat, Printer};
+use crate::hygiene::Doubt;
 use crate::settings::{CredentialSource, Origin};
 use crate::token_info::{Access, Status, TokenInfo, When};
 
@@ -61,8 +62,12 @@ pub enum TokenInUse<'a> {
     /// The registry would not list tokens to this token (or the list failed: see the
     /// report's errors), so what it is cannot be told.
     Unknown,
-    /// This many listed tokens share its mask.
-    Ambiguous(usize),
+    /// This many listed tokens may be it: they share its mask, or show too little of theirs
+    /// to tell (see `hygiene::InUse`).
+    Ambiguous {
+        candidates: usize,
+        doubt: Doubt,
+    },
     /// Not a token: a username and password, or a client certificate.
     NotAToken,
 }
@@ -74,7 +79,7 @@ impl TokenInUse<'_> {
             TokenInUse::Listed { .. } => "token",
             TokenInUse::LoginSession => "login-session",
             TokenInUse::Unknown => "unknown",
-            TokenInUse::Ambiguous(_) => "ambiguous",
+            TokenInUse::Ambiguous { .. } => "ambiguous",
             TokenInUse::NotAToken => "not-a-token",
         }
     }
@@ -117,10 +122,26 @@ impl Printer {
                 }
                 token
             }
+            // Refused (401, 403), or failed: the row says which, and a failure is in an
+            // `error` row below.
+            TokenInUse::Unknown
+                if report
+                    .errors
+                    .iter()
+                    .any(|e| e.part == "tokens" && !e.refused()) =>
+            {
+                "unknown: the token list could not be read (the error below)".to_owned()
+            }
             TokenInUse::Unknown => "unknown: the registry does not list tokens to this token (on \
                  npmjs.org only a login session may)"
                 .to_owned(),
-            TokenInUse::Ambiguous(n) => format!("one of {n} listed tokens that share its mask"),
+            TokenInUse::Ambiguous {
+                candidates,
+                doubt: Doubt::SharedMask,
+            } => format!("one of {candidates} listed tokens that share its mask"),
+            TokenInUse::Ambiguous { candidates, doubt } => {
+                format!("unknown: {}", ambiguity(*candidates, *doubt))
+            }
             TokenInUse::LoginSession => "not in the token list: a login session (`npm login` \
                  makes these; lists do not show them)"
                 .to_owned(),
@@ -153,6 +174,22 @@ impl Printer {
                 }
             })
             .collect()
+    }
+}
+
+/// Why the token in use cannot be told among `candidates` listed tokens, in a clause:
+/// `2 listed tokens share its mask, so which one it is cannot be told`.
+pub fn ambiguity(candidates: usize, doubt: Doubt) -> String {
+    match (doubt, candidates) {
+        (Doubt::SharedMask, n) => {
+            format!("{n} listed tokens share its mask, so which one it is cannot be told")
+        }
+        (Doubt::MaskTooShort, 1) => {
+            "1 listed token shows too little of its mask to tell whether it is the one".to_owned()
+        }
+        (Doubt::MaskTooShort, n) => format!(
+            "{n} listed tokens show too little of their masks to tell whether one of them is it"
+        ),
     }
 }
 
@@ -220,7 +257,7 @@ fn status_json(report: &StatusReport, printer: &Printer) -> Value {
         origin
     });
     let candidates = match report.token {
-        TokenInUse::Ambiguous(n) => Value::from(n),
+        TokenInUse::Ambiguous { candidates, .. } => Value::from(candidates),
         _ => Value::Null,
     };
     json!({

@@ -10,8 +10,7 @@ use comfy_table::{
 };
 
 use super::fit::{self, Cell, Measure};
-use super::{tty, Paint, Printer};
-use crate::registry::Token;
+use super::{aligned, Paint, Printer};
 use crate::token_info::{Now, Status, TokenInfo, When};
 
 /// The table's columns.
@@ -112,10 +111,12 @@ impl TableRow {
 /// Marks, in words and (with colour) in colour: expired and revoked tokens say so in the
 /// expires cell, red with their id; a token expiring within [`SOON`] days says when, in
 /// yellow; the token in use has `(in use)` after its name, in green.
+///
+/// Each row is a token's typed view and its id: a caller that read the tokens for other
+/// reasons (filters, the token in use) passes them, so that no token is decoded twice.
 pub(super) fn write_table(
     out: &mut impl Write,
-    tokens: &[Token],
-    ids: &[String],
+    tokens: &[(&TokenInfo, &str)],
     in_use: Option<usize>,
     printer: &Printer,
 ) -> io::Result<()> {
@@ -131,12 +132,8 @@ pub(super) fn write_table(
     }
     let rows: Vec<TableRow> = tokens
         .iter()
-        .zip(ids)
         .enumerate()
-        .map(|(n, (token, id))| {
-            let info = TokenInfo::from_fields(&token.fields().0);
-            table_cells(&info, id, now, in_use == Some(n))
-        })
+        .map(|(n, (info, id))| table_cells(info, id, now, in_use == Some(n)))
         .collect();
     // `id` is always shown, even for a token without a key.
     let filled: Vec<Column> = Column::ALL
@@ -252,26 +249,28 @@ fn fitted_note(left_out: &[Column], cut: bool, width: usize) -> Option<String> {
 /// One token's cells for the table, each made terminal-safe before it is measured.
 fn table_cells(info: &TokenInfo, id: &str, now: Now, in_use: bool) -> TableRow {
     let status = info.status(now);
-    let list = |items: &[String]| Cell::List(items.iter().map(|item| tty(item)).collect());
+    let list = |items: &[String]| Cell::List(items.iter().map(|item| aligned(item)).collect());
     let cells = [
-        Cell::Whole(tty(id)),
+        Cell::Whole(aligned(id)),
         Cell::Text {
-            text: tty(&name(info)),
+            text: aligned(&name(info)),
             mark: in_use.then_some(IN_USE),
             floor: fit::TEXT_FLOOR,
         },
-        Cell::Whole(tty(info.mask().unwrap_or(""))),
+        Cell::Whole(aligned(info.mask().unwrap_or(""))),
         Cell::Text {
-            text: tty(&info.access_summary()),
+            text: aligned(&info.access_summary()),
             mark: None,
             floor: ACCESS_FLOOR,
         },
         list(&info.coverage().names()),
         list(info.cidr().unwrap_or_default()),
-        Cell::Whole(tty(&info.created().map(|d| d.day(now)).unwrap_or_default())),
+        Cell::Whole(aligned(
+            &info.created().map(|d| d.day(now)).unwrap_or_default(),
+        )),
         expires_cell(info, now, status),
         Cell::Text {
-            text: tty(&info.last_used_phrase(now).unwrap_or_default()),
+            text: aligned(&info.last_used_phrase(now).unwrap_or_default()),
             mark: None,
             floor: LAST_USED_FLOOR,
         },
@@ -308,10 +307,10 @@ fn expires_cell(info: &TokenInfo, now: Now, status: Status) -> Cell {
             }
             forms
         }
-        (_, When::At(_)) => return Cell::text(tty(&whole)),
+        (_, When::At(_)) => return Cell::text(aligned(&whole)),
         _ => vec![whole],
     };
-    let mut forms: Vec<String> = forms.iter().map(|form| tty(form)).collect();
+    let mut forms: Vec<String> = forms.iter().map(|form| aligned(form)).collect();
     forms.dedup();
     Cell::Forms(forms)
 }

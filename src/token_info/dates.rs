@@ -68,7 +68,7 @@ impl Now {
         static SYSTEM: OnceLock<TimeZone> = OnceLock::new();
         Now {
             at: Timestamp::now(),
-            zone: SYSTEM.get_or_init(TimeZone::system),
+            zone: SYSTEM.get_or_init(system_zone),
         }
     }
 
@@ -90,6 +90,51 @@ impl Now {
     pub fn days_until(self, then: Timestamp) -> i64 {
         day_number(self.day_of(then)) - day_number(self.day_of(self.at))
     }
+}
+
+/// The system's time zone, as `TimeZone::system` finds it, but reading only the one file it
+/// names: jiff's own lookup first walks every file under /usr/share/zoneinfo to name the zone
+/// (a few milliseconds at every start, most of a one-token `list`), and no name is needed
+/// here. `TZ` may be a zone file's path (`:/etc/localtime`), a name under the zoneinfo
+/// folder (`Europe/Berlin`), or a POSIX rule (`EST5EDT,M3.2.0,M11.1.0`); unset, it is
+/// /etc/localtime. Anything else is left to jiff.
+fn system_zone() -> TimeZone {
+    zone_for(std::env::var("TZ").ok().as_deref())
+}
+
+/// [`system_zone`] for this value of `TZ`.
+fn zone_for(tz: Option<&str>) -> TimeZone {
+    let read = |path: &std::path::Path| {
+        let bytes = std::fs::read(path).ok()?;
+        TimeZone::tzif("Local", &bytes).ok()
+    };
+    let found = match tz {
+        None => read(std::path::Path::new("/etc/localtime")),
+        Some(tz) => {
+            let tz = tz.strip_prefix(':').unwrap_or(tz);
+            let path = std::path::Path::new(tz);
+            let plain_name = path
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if tz.is_empty() || tz.eq_ignore_ascii_case("UTC") {
+                Some(TimeZone::UTC)
+            } else if path.is_absolute() {
+                read(path)
+            } else if plain_name {
+                [
+                    "/usr/share/zoneinfo",
+                    "/usr/lib/zoneinfo",
+                    "/usr/share/lib/zoneinfo",
+                ]
+                .iter()
+                .find_map(|dir| read(&std::path::Path::new(dir).join(path)))
+                .or_else(|| TimeZone::posix(tz).ok())
+            } else {
+                None
+            }
+        }
+    };
+    found.unwrap_or_else(|| TimeZone::try_system().unwrap_or(TimeZone::UTC))
 }
 
 /// Days since 1970-01-01 (negative before), for any civil date: Howard Hinnant's
@@ -862,5 +907,36 @@ mod tests {
         assert_eq!(lifetime("2026-01-01T00:00:00Z", json!("soon")), None);
         assert_eq!(lifetime("new year", json!("2026-01-31T00:00:00Z")), None);
         assert_eq!(info(classic()).lifetime_days(), None);
+    }
+
+    /// The system zone read from its one file is the zone jiff finds by its own walk.
+    #[test]
+    fn the_system_zone_is_read_from_its_file_alone() {
+        let instants = [
+            "2026-01-15T12:00:00Z",
+            "2026-07-15T12:00:00Z",
+            "2026-03-29T01:30:00Z",
+        ];
+        let same = |a: &TimeZone, b: &TimeZone| {
+            instants
+                .iter()
+                .all(|at| a.to_offset(ts(at)) == b.to_offset(ts(at)))
+        };
+        let jiffs = TimeZone::try_system().unwrap_or(TimeZone::UTC);
+        assert!(same(&zone_for(None), &jiffs), "/etc/localtime");
+        assert!(same(&zone_for(Some("")), &TimeZone::UTC));
+        assert!(same(&zone_for(Some("UTC")), &TimeZone::UTC));
+        let rule = "EST5EDT,M3.2.0,M11.1.0";
+        assert!(same(&zone_for(Some(rule)), &TimeZone::posix(rule).unwrap()));
+        if let Ok(berlin) = TimeZone::get("Europe/Berlin") {
+            assert!(same(&zone_for(Some("Europe/Berlin")), &berlin));
+            assert!(same(&zone_for(Some(":Europe/Berlin")), &berlin));
+        }
+        // A name that would leave the zoneinfo folder is not read as one.
+        let escaped = zone_for(Some("../../etc/passwd"));
+        assert!(same(
+            &escaped,
+            &TimeZone::try_system().unwrap_or(TimeZone::UTC)
+        ));
     }
 }

@@ -3,6 +3,7 @@
 
 mod completion;
 mod config;
+mod docs;
 mod fake;
 mod msrv;
 mod network;

@@ -472,3 +472,44 @@ Left out at 30 columns: token, access, CIDR, created. A wider terminal shows mor
 "
     );
 }
+
+/// A tab in registry text would move the rest of its line to the next tab stop, wherever
+/// that is: the row would be wider than measured, wrap, and push its columns out of line.
+/// It is shown as `\t`, and every line of the table is as wide as the others.
+#[test]
+fn a_tab_in_a_cell_is_shown_not_obeyed() {
+    let token = Token::from_map(
+        json!({"key": "7abc0001", "token": "npm_7abc...0001", "name": "tab\there",
+               "cidr": ["192.0.2.0/24\t"], "created": "2026-01-01T00:00:00.000Z",
+               "readonly": false})
+        .as_object()
+        .unwrap()
+        .clone(),
+    );
+    for columns in [None, Some(40), Some(120)] {
+        let printer = Printer {
+            width: columns,
+            ..printer(OutputFormat::Table, PLAIN)
+        };
+        let mut out = Vec::new();
+        write_token_list(
+            &mut out,
+            std::slice::from_ref(&token),
+            &["7abc00".into()],
+            None,
+            &printer,
+        )
+        .unwrap();
+        let table = String::from_utf8(out).unwrap();
+        assert!(!table.contains('\t'), "{columns:?}:\n{table}");
+        assert!(table.contains("tab\\there"), "{columns:?}:\n{table}");
+        let lines: Vec<&str> = table
+            .lines()
+            .filter(|l| !l.starts_with("Left out"))
+            .collect();
+        assert!(
+            lines.iter().all(|l| width(l) == width(lines[0])),
+            "{columns:?}:\n{table}"
+        );
+    }
+}

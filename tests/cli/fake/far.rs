@@ -101,9 +101,11 @@ impl Counts {
     /// Answers `req` with `handler`, counting it in flight from its arrival until its
     /// answer is handed to the server to send (so never longer than the client sees it).
     async fn serve(self: Arc<Self>, req: Req, handler: Handler) -> Answer {
+        // The arrival is recorded before it counts in flight: a handler woken by the count
+        // (`until_in_flight`) answers after every arrival that woke it, in `events` too.
+        self.push(Event::Arrived(req.clone(), Instant::now()));
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.high_water.send_modify(|most| *most = (*most).max(now));
-        self.push(Event::Arrived(req.clone(), Instant::now()));
         let _leaving = Leaving(&self.in_flight);
         let answer = handler(req.clone(), self.clone()).await;
         self.push(Event::Answered(req, answer.status, Instant::now()));

@@ -282,11 +282,6 @@ async fn a_one_time_password_is_asked_once_for_many_deletes() {
     assert!(run.stdout.ends_with("Removed 3 tokens\n"), "{run:?}");
 }
 
-/// `--read-only` means read-only on npmjs.org too: the old token's copied `read-write`
-/// permission gives way.
-/// What the registry answers is hostile: a "token" that would add lines to the npmrc is not
-/// written, and the old token is kept; and the new token, once shown, is masked in errors.
-/// `--save` of a token that comes from `${NPM_TOKEN}` is refused before anything is created.
 /// When several listed tokens share the mask of the token in use, a filter spares them all.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_filter_spares_every_token_that_could_be_the_one_in_use() {

@@ -250,3 +250,90 @@ async fn a_repeated_page_is_folded_by_key() {
     let report: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(report["planned"].as_array().unwrap().len(), 15);
 }
+
+/// The token in use matches no mask, but one listed token shows too little of its mask to
+/// be ruled out: every command says so, as the filters do. `status` does not call the
+/// credential a login session (nor pass `--fail-within` for one), and `audit` does not
+/// suggest revoking that token as unused.
+#[tokio::test(flavor = "multi_thread")]
+async fn what_may_be_the_token_in_use_is_never_taken_for_something_else() {
+    let fake = Fake::start().await;
+    fake.answers_whoami("alice").await;
+    let blind = json!({"key": "bbbbbbbb02", "token": null, "name": "blind",
+        "expiry": "2099-01-01T00:00:00.000Z", "created": "2019-01-01T00:00:00.000Z",
+        "accessed": null, "revoked": null,
+        "permissions": [{"name": "package", "action": "read"}], "scopes": []});
+    fake.list_answers(page(
+        json!([expired("aaaaaaaa01", json!("npm_Zz99...Yy88")), blind]),
+        "",
+    ))
+    .await;
+
+    let run = fake.run(&["status", "--json"]).await;
+    let status: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (&status["credential"], &status["candidates"]),
+        (&json!("ambiguous"), &json!(1)),
+        "{run:?}"
+    );
+    let run = fake.run(&["status", "--fail-within", "30"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(!run.stdout.contains("login session"), "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "--fail-within cannot check the token in use: 1 listed token shows too little of \
+             its mask to tell whether it is the one"
+        ),
+        "{run:?}"
+    );
+
+    let run = fake.run(&["audit", "--json"]).await;
+    let audit: Value = serde_json::from_str(&run.stdout).unwrap();
+    let blind_findings: Vec<&Value> = audit["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["key"] == "bbbbbbbb02")
+        .collect();
+    assert_eq!(blind_findings, Vec::<&Value>::new(), "{run:?}");
+}
+
+/// A 404 to a DELETE of a token the list just showed means the token is gone (revoked
+/// meanwhile), not that the registry serves no token API: the message says so, beside
+/// "may already be revoked", for `revoke` and `rotate` alike.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_404_to_a_revoke_says_the_token_is_not_there() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([expired("aaaaaaaa01", json!("npm_Zz99...Yy88"))]),
+        "",
+    ))
+    .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "not found"})))
+        .mount(&fake.server)
+        .await;
+    let run = fake.run(&["revoke", "aaaaaa"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            " - not found; the registry has no such token any more (it was just listed); it may \
+             already be revoked: `npm-token list` shows whether it is\n"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        !run.stderr.contains("does not serve the token API"),
+        "{run:?}"
+    );
+    // The list itself answering 404 is still a registry without the token API there.
+    let fake = Fake::start().await;
+    fake.list_answers(ResponseTemplate::new(404)).await;
+    let run = fake.run(&["revoke", "aaaaaa"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("this registry does not serve the token API there"),
+        "{run:?}"
+    );
+}

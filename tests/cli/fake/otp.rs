@@ -250,3 +250,36 @@ async fn ctrl_d_at_a_prompt_leaves_the_error_on_its_own_line() {
         "{run:?}"
     );
 }
+
+/// A revoke answered with a one-time-password challenge was not performed: when no
+/// password comes (Ctrl-D at the prompt), the token is said not to be revoked, not that it
+/// may be.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_revoke_stopped_at_the_otp_prompt_is_not_revoked() {
+    let fake = Fake::start().await;
+    fake.list_answers(super::page(
+        json!([{"key": "aaaaaaaa01", "token": "npm_Zz99...Yy88"}]),
+        "",
+    ))
+    .await;
+    Mock::given(method("DELETE"))
+        .respond_with(otp_challenge())
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} revoke aaaaaa --color=never"),
+            Some("Enter OTP: "),
+            "\u{4}".into(),
+        )
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "no one-time password given; pass --otp=<code>; it was not revoked: `npm-token \
+             revoke aaaaaa` tries again"
+        ),
+        "{run:?}"
+    );
+    assert!(!run.stdout.contains("may already be revoked"), "{run:?}");
+}

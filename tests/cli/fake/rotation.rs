@@ -238,6 +238,58 @@ async fn a_create_answer_without_a_token_revokes_nothing() {
     }
 }
 
+/// A create that failed after it reached the registry (a 5xx, a timeout, a 201 that is a
+/// web page) may have made the token all the same: `create` and `rotate` say so, and where
+/// to look, rather than that nothing was made; one refused (401) made nothing, and says
+/// nothing of the kind.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_that_may_have_happened_says_so() {
+    let maybe = [
+        ResponseTemplate::new(500),
+        ResponseTemplate::new(201).set_delay(std::time::Duration::from_secs(5)),
+        ResponseTemplate::new(201).set_body_string("<html>Created</html>"),
+    ];
+    for (n, answer) in maybe.into_iter().enumerate() {
+        let fake = npmjs().await;
+        whoami_as(&fake, TOKEN, user("alice")).await;
+        fake.configure("fetch-timeout=1000\n");
+        Mock::given(method("POST"))
+            .respond_with(answer)
+            .mount(&fake.server)
+            .await;
+        let run = rotate(&fake, &[]).await;
+        assert_eq!(run.code, 1, "{n}: {run:?}");
+        assert!(
+            run.stderr.contains(
+                "npm-token error creating the new token failed, and d83cf1 (publish) was not \
+                 revoked: "
+            ),
+            "{n}: {run:?}"
+        );
+        assert!(
+            run.stderr
+                .ends_with("; it may have been made all the same: `npm-token list` shows it\n"),
+            "{n}: {run:?}"
+        );
+        let run = fake.run(&["create", "--password", "pw-123456"]).await;
+        assert_eq!(run.code, 1, "{n}: {run:?}");
+        assert!(
+            run.stderr
+                .ends_with("; it may have been made all the same: `npm-token list` shows it\n"),
+            "{n}: {run:?}"
+        );
+    }
+    let fake = npmjs().await;
+    whoami_as(&fake, TOKEN, user("alice")).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "bad password"})))
+        .mount(&fake.server)
+        .await;
+    let run = rotate(&fake, &[]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(!run.stderr.contains("may have been made"), "{run:?}");
+}
+
 /// The new token does not sign in (a CIDR list this machine is outside, a registry slow to
 /// know it): the old one is kept, and the message says how to finish.
 #[tokio::test(flavor = "multi_thread")]
@@ -315,7 +367,8 @@ async fn a_failed_revoke_says_the_true_state() {
         assert_eq!(events(&run)[2]["old"]["state"], "may be revoked", "{n}");
         assert!(
             run.stderr.contains(
-                "the new token is in place (above), but revoking d83cf1 (publish) failed: "
+                "the new token is printed above and signs in, but revoking d83cf1 (publish) \
+                 failed: "
             ) && run
                 .stderr
                 .contains("; it may already be revoked: `npm-token list` shows whether it is\n"),
@@ -338,6 +391,86 @@ async fn a_failed_revoke_says_the_true_state() {
             "{status}: {run:?}"
         );
     }
+}
+
+/// After a failed revoke, the new token's state is said as it is: printed, saved where
+/// `--save` put it, signing in when it was tested; never "in place" when it is not.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_revoke_says_where_the_new_token_is() {
+    let fake = saving("").await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(500))
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    let run = rotate(&fake, &["--save"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "npm-token error the new token is printed above, saved in {} and signs in, but \
+             revoking d83cf1 (publish) failed: 500 ",
+            fake.sandbox.npmrc().display()
+        )),
+        "{run:?}"
+    );
+    let run = rotate(&fake, &["--no-verify"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "npm-token error the new token is printed above (not tested: --no-verify), but \
+             revoking d83cf1 (publish) failed: 500 "
+        ),
+        "{run:?}"
+    );
+}
+
+/// On a terminal, the new token is shown as `create` shows it, its id included: the id
+/// `list` will show and `revoke` takes.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_the_new_token_is_shown_with_its_id() {
+    let fake = healthy().await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} rotate d83cf1 --password pw-123456 --color never"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "Created token {NEW_TOKEN}\nid        4f2a1c\nname      publish\n"
+        )),
+        "{run:?}"
+    );
+}
+
+/// The last line names the new token in the table's terms: its access as the table says
+/// it (`; bypasses 2FA` included), and its expiry with the date.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_line_says_the_new_token_as_the_table_does() {
+    let fake = npmjs().await;
+    whoami_as(&fake, TOKEN, user("alice")).await;
+    whoami_as(&fake, NEW_TOKEN, user("alice")).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "name": "publish", "key": NEW_KEY, "token": NEW_TOKEN,
+            "expiry": "2099-03-01T12:00:00.000Z", "bypass_2fa": true, "revoked": null,
+            "permissions": [{"name": "package", "action": "write"}], "scopes": [],
+        })))
+        .mount(&fake.server)
+        .await;
+    fake.accepts_deletes().await;
+    let run = rotate(&fake, &[]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let last = run.stderr.trim_end().rsplit_once('\n').unwrap().1;
+    assert!(
+        last.starts_with(
+            "Revoked d83cf1 (publish); its replacement is 4f2a1c (publish): packages: write; \
+             bypasses 2FA, expires 2099-03-01 (in "
+        ),
+        "{run:?}"
+    );
 }
 
 /// The new token's one showing must reach someone: a pipe whose reader is gone, a closed
@@ -620,6 +753,8 @@ async fn rotate_save_writes_only_the_token_in_use_into_its_npmrc() {
     );
 }
 
+/// `--read-only` means read-only on npmjs.org too: the old token's copied `read-write`
+/// permission gives way.
 #[tokio::test(flavor = "multi_thread")]
 async fn rotate_read_only_makes_a_read_only_successor() {
     let fake = npmjs().await;
@@ -642,6 +777,8 @@ async fn rotate_read_only_makes_a_read_only_successor() {
     assert_eq!(run.code, 0, "{run:?}");
 }
 
+/// What the registry answers is hostile: a "token" that would add lines to the npmrc is not
+/// written, and the old token is kept; and the new token, once shown, is masked in errors.
 #[tokio::test(flavor = "multi_thread")]
 async fn rotate_save_writes_only_a_plain_token_and_masks_it_after() {
     let fake = as_publish().await;
@@ -690,6 +827,7 @@ async fn rotate_save_writes_only_a_plain_token_and_masks_it_after() {
     assert!(!run.stderr.contains("npm_NEWTOKEN"), "{run:?}");
 }
 
+/// `--save` of a token that comes from `${NPM_TOKEN}` is refused before anything is created.
 #[tokio::test(flavor = "multi_thread")]
 async fn rotate_save_of_an_environment_reference_is_refused_first() {
     let fake = npmjs().await;

@@ -316,3 +316,22 @@ async fn status_says_where_the_credential_comes_from_and_what_it_hides() {
         "{run:?}"
     );
 }
+
+/// A list that failed (a 500, a timeout) is not a list refused to this token: `status`
+/// says the token is unknown because the list could not be read, beside the error, and
+/// exits 1; it does not claim the registry will not list tokens to it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_that_failed_is_not_called_a_refusal() {
+    let fake = Fake::start().await;
+    fake.answers_whoami("alice").await;
+    fake.list_answers(ResponseTemplate::new(500)).await;
+    let run = fake.run(&["status"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("token     unknown: the token list could not be read (the error below)\n"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("error     tokens: 500 "), "{run:?}");
+    assert!(!run.stdout.contains("does not list tokens"), "{run:?}");
+}
