@@ -398,6 +398,7 @@ async fn a_failed_revoke_says_the_true_state() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_revoke_says_where_the_new_token_is() {
     let fake = saving("").await;
+    let npmrc = std::fs::read_to_string(fake.sandbox.npmrc()).unwrap();
     Mock::given(method("DELETE"))
         .respond_with(ResponseTemplate::new(500))
         .with_priority(1)
@@ -413,6 +414,9 @@ async fn a_failed_revoke_says_where_the_new_token_is() {
         )),
         "{run:?}"
     );
+    // The publish token in use again: the fake hands out the same new token each time, and
+    // a create that hands back the token in use is refused.
+    fake.sandbox.write_npmrc(&npmrc);
     let run = rotate(&fake, &["--no-verify"]).await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
