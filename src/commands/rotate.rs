@@ -26,7 +26,7 @@ use crate::npmrc;
 use crate::output::{OutputFormat, Printer};
 use crate::registry::{RegistryClient, TokenSpec};
 use crate::secret::Secret;
-use crate::settings::{CreateSettings, SavedAt};
+use crate::settings::{Change, CreateSettings, SavedAt};
 use crate::text;
 use crate::token_info::{Grant, Resource, TokenInfo};
 
@@ -61,6 +61,8 @@ struct Plan<'a> {
     user: Option<String>,
     /// What the new token is asked for: the old one's, with what was given laid over.
     spec: TokenSpec,
+    /// How `spec` differs from the old token's, and which setting asked for each.
+    changes: Vec<Change>,
     save: Option<&'a SavedAt>,
     /// Every listed key, for the new token's short id, and the ids `list` shows for them.
     keys: Vec<String>,
@@ -158,16 +160,44 @@ async fn prepare<'a>(
     };
     let (base, unnamed) = info.successor_spec();
     refuse_unnamed(&old.shown, &unnamed, given)?;
-    let spec = given.given.apply(base);
+    let spec = given.given.apply(base.clone());
+    let changes = given.given.changes(&base, &spec);
+    say_changes(&changes, &old.shown, ctx);
     create::warn_if_direct_publish(&spec);
     Ok(Plan {
         spec,
+        changes,
         old,
         user,
         save,
         keys: listed.tokens.iter().map(|t| t.key().to_owned()).collect(),
         ids: listed.ids.clone(),
     })
+}
+
+/// Says, before anything is created, how the new token will differ from the old: a notice
+/// for what the command line asked for, a warning for what an npmrc file or a variable
+/// changes, which the user may not have meant for this token.
+fn say_changes(changes: &[Change], old: &str, ctx: &Context) {
+    for change in changes {
+        let Change {
+            what,
+            old: was,
+            new,
+            from,
+            ..
+        } = change;
+        if change.on_command_line {
+            ctx.say(&format!(
+                "The new token's {what}: {new}, not {was} as on {old} ({from})."
+            ));
+        } else {
+            log::warn!(
+                "{from} makes the new token's {what} {new}, not {was} as on {old}: it applies \
+                 to rotate as to create (unset it there to keep {old}'s)"
+            );
+        }
+    }
 }
 
 /// Refuses, before anything is created, to rotate a token with a right this version
@@ -350,7 +380,13 @@ impl Steps<'_, '_> {
         let new_shown = self.new_shown(new);
         let printed = if self.json() {
             let id = self.new_id(new);
-            self.event(json!({"step": "created", "id": id, "created": new.with_key()}))
+            let changes: Vec<Value> = self.plan.changes.iter().map(Change::to_json).collect();
+            self.event(json!({
+                "step": "created",
+                "id": id,
+                "created": new.with_key(),
+                "changes": changes,
+            }))
         } else {
             // With its key: on a terminal, it is shown by its id, as `create` shows it.
             self.out

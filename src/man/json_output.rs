@@ -69,7 +69,9 @@ fn revoke_and_rotate(page: &mut Roff) {
         page,
         "rotate --json",
         "One JSON object per line, printed as each step is done: {\"step\": \"created\", \
-         \"id\", \"created\": the registry's answer, token and key included}, then \"saved\" \
+         \"id\", \"created\": the registry's answer, token and key included, \
+         \"changes\": how the new token differs from the old, each {\"what\", \"old\", \"new\", \
+         \"from\"}}, then \"saved\" \
          {\"file\", \"keys\"}, \"tested\" {\"user\"}, and \"revoked\" {\"key\", \"id\"} or \
          \"kept\" {\"key\", \"id\", \"why\"}; a step that fails prints {\"step\": \"failed\", \
          \"at\" (hand-over, test or revoke), \"error\" {\"code\", \"summary\"}, \"old\": \

@@ -30,7 +30,26 @@ pub struct SpecSettings {
     pub cidr_whitelist: Option<Vec<String>>,
     pub bypass_2fa: Option<bool>,
     pub readonly: Option<bool>,
+    /// Where each setting given was given (its key, as the user spelled it, and whether on
+    /// the command line), for [`SpecSettings::changes`].
+    pub(super) origins: Vec<(&'static str, (String, bool))>,
 }
+
+/// Every setting that shapes a new token.
+const SPEC_KEYS: [&str; 12] = [
+    "name",
+    "token-description",
+    "packages",
+    "packages-all",
+    "scopes",
+    "orgs",
+    "packages-and-scopes-permission",
+    "orgs-permission",
+    "expires",
+    "cidr",
+    "bypass-2fa",
+    "read-only",
+];
 
 impl SpecSettings {
     /// `base` with every setting that was given in its place.
@@ -219,6 +238,11 @@ pub(super) fn create_settings(
         cidr_whitelist: list("cidr").map(|l| parse_cidr_list(&l)).transpose()?,
         bypass_2fa,
         readonly,
+        origins: SPEC_KEYS
+            .into_iter()
+            .filter(|key| given(key))
+            .filter_map(|key| Some((key, super::changes::origin(config, key)?)))
+            .collect(),
     };
     check_contradictions(config, &given)?;
     Ok(CreateSettings {

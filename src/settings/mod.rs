@@ -3,6 +3,7 @@
 //! every rule here is unit-tested without touching the process.
 
 mod auth;
+mod changes;
 mod create;
 mod source;
 mod transport;
@@ -25,6 +26,7 @@ use crate::secret::{Redactor, Secret};
 use crate::terminal::Terminal;
 pub use auth::SavedAt;
 use auth::{check_unscoped_auth, collect_credentials, register_secrets, saved_at};
+pub use changes::Change;
 use create::create_settings;
 pub use create::CreateSettings;
 pub use source::{credential_source, referenced_variables, CredentialSource, Origin};

@@ -96,6 +96,60 @@ fn given_settings_replace_only_what_they_give() {
     assert_eq!(given.given.apply(old.clone()), old);
 }
 
+/// Each change to the old token is named with the setting that asked for it, its own or
+/// the one that implies it (`--read-only` lowers a copied permission).
+#[test]
+fn changes_name_the_setting_that_made_them() {
+    let old = TokenSpec {
+        name: Some("ci".into()),
+        packages_and_scopes_permission: Some(Permission::ReadWrite),
+        orgs_permission: Some(Permission::NoAccess),
+        expires_days: Some(90),
+        ..TokenSpec::default()
+    };
+    let f = Fixture::new("//r/:_authToken=x\nregistry=http://r/\nname=ci\n");
+    let s = f
+        .resolve(
+            &["rotate", "abc", "--read-only"],
+            &[("npm_config_expires", "0")],
+        )
+        .unwrap();
+    let CommandSettings::Rotate { given, .. } = &s.command else {
+        panic!("not rotate");
+    };
+    let new = given.given.apply(old.clone());
+    let changes: Vec<_> = given
+        .given
+        .changes(&old, &new)
+        .into_iter()
+        .map(|c| (c.what, c.old, c.new, c.from, c.on_command_line))
+        .collect();
+    let change = |what, old: &str, new: &str, from: &str, cli| {
+        (what, old.to_owned(), new.to_owned(), from.to_owned(), cli)
+    };
+    assert_eq!(
+        changes,
+        [
+            change(
+                "packages and scopes permission",
+                "read-write",
+                "read-only",
+                "--read-only",
+                true
+            ),
+            change(
+                "lifetime",
+                "90 days",
+                "no expiry",
+                "npm_config_expires",
+                false
+            ),
+            change("read-only", "no", "yes", "--read-only", true),
+        ],
+        "the name given is the old one's, and no-access stays: neither is a change"
+    );
+}
+
 #[test]
 fn registry_and_token_from_user_config() {
     let f = Fixture::new(

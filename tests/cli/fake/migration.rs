@@ -122,6 +122,14 @@ async fn the_migration_keeps_everything_but_direct_publishing() {
     .await;
     assert_eq!(run.code, 0, "{run:?}");
     assert!(!run.stderr.contains("warn"), "{run:?}");
+    // What the command line changed is said before anything is created.
+    assert!(
+        run.stderr.starts_with(
+            "The new token's packages and scopes permission: read-write-stage-only, not \
+             read-write as on 5a5a5a (release) (--packages-and-scopes-permission).\n"
+        ),
+        "{run:?}"
+    );
     assert_eq!(fake.deletes().await, [KEY]);
 
     // Without the flag, a direct-publish token stays one, and is warned about.
@@ -195,4 +203,58 @@ async fn a_right_it_cannot_name_is_never_guessed() {
         "{run:?}"
     );
     assert_eq!(posts(&fake).await, 0);
+}
+
+/// A setting in an npmrc file or a variable changes a rotated token as a flag does (npm's
+/// configuration, whatever layer), and is never applied silently: a warning names it, and
+/// `--json`'s `created` line lists every change with where it came from.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_setting_from_npmrc_or_the_environment_that_changes_the_token_is_named() {
+    let mut body = successor("read-write");
+    body["cidr_whitelist"] = json!(["10.0.0.0/8"]);
+    body["expires"] = json!(7);
+    let fake = registry(listed(json!({})), body).await;
+    fake.configure("cidr=10.0.0.0/8\n");
+    let npmrc = fake.sandbox.npmrc().display().to_string();
+    let mut cmd = fake.cmd();
+    cmd.env("npm_config_expires", "7").args([
+        "rotate",
+        "5a5a5a",
+        "--password",
+        "pw-123456",
+        "--json",
+    ]);
+    let run = Run::of_async(cmd).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" warn "))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{run:?}");
+    assert_eq!(
+        warnings[0],
+        "npm-token warn npm_config_expires makes the new token's lifetime 7 days, not 30 days \
+         as on 5a5a5a (release): it applies to rotate as to create (unset it there to keep \
+         5a5a5a (release)'s)"
+    );
+    assert_eq!(
+        warnings[1],
+        format!(
+            "npm-token warn cidr in {npmrc} makes the new token's CIDR list 10.0.0.0/8, not \
+             192.0.2.0/24 as on 5a5a5a (release): it applies to rotate as to create (unset it \
+             there to keep 5a5a5a (release)'s)"
+        )
+    );
+    assert!(warnings[2].starts_with(WARNING), "{run:?}");
+    let created: Value = serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        created["changes"],
+        json!([
+            {"what": "lifetime", "old": "30 days", "new": "7 days", "from": "npm_config_expires"},
+            {"what": "CIDR list", "old": "192.0.2.0/24", "new": "10.0.0.0/8",
+             "from": format!("cidr in {npmrc}")},
+        ]),
+        "{run:?}"
+    );
 }
