@@ -20,7 +20,7 @@ use super::create::{self, Created};
 use super::{otplease, revoke, whoami_and_list, AfterFailedRevoke, Context, MIN_ID_LEN};
 use crate::cli::RotateJob;
 use crate::error::{AppError, Operation};
-use crate::hygiene::shown;
+use crate::hygiene::{shown, InUse};
 use crate::ids::shortest_unique_ids;
 use crate::npmrc;
 use crate::output::{OutputFormat, Printer};
@@ -112,11 +112,12 @@ async fn prepare<'a>(
         .and_then(|key| listed.tokens.iter().position(|t| t.key() == key))
         .ok_or_else(|| AppError::failed("no token to rotate"))?;
     let info = &infos[n];
+    let in_use = listed.in_use(&infos, ctx);
     let old = Old {
         key: listed.tokens[n].key().to_owned(),
         id: listed.ids[n].clone(),
         shown: shown(&listed.ids[n], info.name()),
-        in_use: listed.in_use(&infos, ctx).one() == Some(n),
+        in_use: in_use.one() == Some(n),
         info: info.clone(),
     };
     // Which copy is the token (its rights, whether it is the one in use) is unknown.
@@ -140,12 +141,18 @@ async fn prepare<'a>(
             )))
         }
         Some(Ok(_)) if !old.in_use => {
+            let why = match &in_use {
+                InUse::Maybe(all, doubt) if all.contains(&n) => format!(
+                    "whether {} is the token in use cannot be told: {}",
+                    old.shown,
+                    doubt.why(all.len())
+                ),
+                _ => format!("{} is not the token in use", old.shown),
+            };
             return Err(AppError::failed(format!(
-                "--save writes the new token where the token in use is configured, and {} is \
-                 not the token in use; run without --save, and store the new token yourself; \
-                 nothing was created",
-                old.shown
-            )))
+                "--save writes the new token where the token in use is configured, and {why}; \
+                 run without --save, and store the new token yourself; nothing was created"
+            )));
         }
         Some(Ok(saved)) => {
             // `--save` is for the token in use only, which `old.in_use` says is configured.

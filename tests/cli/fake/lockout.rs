@@ -296,6 +296,25 @@ async fn what_may_be_the_token_in_use_is_never_taken_for_something_else() {
         .filter(|t| t["key"] == "bbbbbbbb02")
         .collect();
     assert_eq!(blind_findings, Vec::<&Value>::new(), "{run:?}");
+
+    // `rotate --save` writes over the token in use only, and cannot tell whether this is it.
+    let run = fake
+        .run(&["rotate", "bbbbbb", "--save", "--password", "pw-123456"])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "npm-token error --save writes the new token where the token in use is configured, \
+         and whether bbbbbb (blind) is the token in use cannot be told: the registry lists it \
+         with a mask that shows too little of it to tell whether it is the token this \
+         configuration uses; run without --save, and store the new token yourself; nothing was \
+         created\n"
+    );
+    let requests = fake.server.received_requests().await.unwrap();
+    assert!(
+        requests.iter().all(|r| r.method.as_str() != "POST"),
+        "nothing was created"
+    );
 }
 
 /// A 404 to a DELETE of a token the list just showed means the token is gone (revoked
