@@ -216,27 +216,12 @@ async fn prompts_and_log_lines_never_share_the_status_line() {
     // A web login: the line is gone before the message, and stays gone while the person is
     // in the browser (the registry says "not yet" twice).
     let fake = Fake::start().await;
-    let challenge = super::otp_challenge().set_body_json(json!({
-        "authUrl": fake.url("/auth/abc"), "doneUrl": fake.url("/auth/abc/done"),
-    }));
-    fake.create_needs_otp("web-otp-token", challenge).await;
-    Mock::given(method("GET"))
-        .and(path("/auth/abc/done"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .insert_header("retry-after", "0")
-                .set_delay(LATE),
-        )
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&fake.server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/auth/abc/done"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "web-otp-token"})))
-        .with_priority(2)
-        .mount(&fake.server)
-        .await;
+    fake.create_needs_web_login(
+        ResponseTemplate::new(202)
+            .insert_header("retry-after", "0")
+            .set_delay(LATE),
+    )
+    .await;
     let run = fake
         .run_in_terminal(
             format!("{BIN} create --password pw-123456"),

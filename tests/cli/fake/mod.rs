@@ -153,6 +153,31 @@ impl Fake {
             .mount(&self.server)
             .await;
     }
+
+    /// A create that needs a one-time password and offers a web login at `/auth/abc`,
+    /// whose done URL answers `pending` twice (the person is still in the browser), then
+    /// the one-time password `web-otp-token`, which the create then succeeds with.
+    async fn create_needs_web_login(&self, pending: ResponseTemplate) {
+        let challenge = otp_challenge().set_body_json(json!({
+            "authUrl": self.url("/auth/abc"), "doneUrl": self.url("/auth/abc/done"),
+        }));
+        self.create_needs_otp("web-otp-token", challenge).await;
+        Mock::given(method("GET"))
+            .and(path("/auth/abc/done"))
+            .respond_with(pending)
+            .up_to_n_times(2)
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/auth/abc/done"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"token": "web-otp-token"})),
+            )
+            .with_priority(2)
+            .mount(&self.server)
+            .await;
+    }
 }
 
 fn page(objects: serde_json::Value, next: &str) -> ResponseTemplate {

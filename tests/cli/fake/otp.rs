@@ -81,22 +81,7 @@ async fn otp_prompt_in_a_terminal_retries_once_with_the_code() {
 #[tokio::test(flavor = "multi_thread")]
 async fn web_login_is_polled_then_its_token_used_as_otp() {
     let fake = Fake::start().await;
-    let challenge = otp_challenge().set_body_json(json!({
-        "authUrl": fake.url("/auth/abc"), "doneUrl": fake.url("/auth/abc/done"),
-    }));
-    fake.create_needs_otp("web-otp-token", challenge).await;
-    Mock::given(method("GET"))
-        .and(path("/auth/abc/done"))
-        .respond_with(ResponseTemplate::new(202).insert_header("retry-after", "0"))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&fake.server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/auth/abc/done"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "web-otp-token"})))
-        .with_priority(2)
-        .mount(&fake.server)
+    fake.create_needs_web_login(ResponseTemplate::new(202).insert_header("retry-after", "0"))
         .await;
     let run = fake
         .run_in_terminal(
