@@ -371,15 +371,7 @@ async fn each_local_finding_points_at_its_file_line_or_variable() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_credential_that_may_not_list_tokens_still_gets_the_machine_audited() {
     let fake = Fake::start().await;
-    fake.answers_whoami("ci-bot").await;
-    Mock::given(method("GET"))
-        .and(path(TOKENS))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(json!({"error": "granular tokens may not manage tokens"})),
-        )
-        .mount(&fake.server)
-        .await;
+    fake.is_a_ci_token().await;
     // The fake's user npmrc holds a literal token and is readable by others (0644).
     let run = fake.run(&["audit"]).await;
     assert_eq!(run.code, 3, "{run:?}");

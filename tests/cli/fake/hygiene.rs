@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-use super::npmjs::{npmjs, PUBLISH_KEY, PUBLISH_TOKEN, TOKENS};
+use super::npmjs::{npmjs, PUBLISH_KEY, PUBLISH_TOKEN};
 use super::{otp_challenge, Fake};
 use crate::support::BIN;
 
@@ -320,15 +320,7 @@ async fn a_filter_spares_every_token_that_could_be_the_one_in_use() {
 #[tokio::test(flavor = "multi_thread")]
 async fn status_of_a_token_that_may_not_list_tokens() {
     let fake = Fake::start().await;
-    fake.answers_whoami("ci-bot").await;
-    Mock::given(method("GET"))
-        .and(path(TOKENS))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(json!({"error": "granular tokens may not manage tokens"})),
-        )
-        .mount(&fake.server)
-        .await;
+    fake.is_a_ci_token().await;
     let run = fake.run(&["status"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert!(

@@ -71,6 +71,20 @@ impl Fake {
             .await;
     }
 
+    /// The credential is a CI token, `ci-bot`'s: it signs in, and npmjs.org lists tokens to a
+    /// login session only, so the list is a 403.
+    async fn is_a_ci_token(&self) {
+        self.answers_whoami("ci-bot").await;
+        Mock::given(method("GET"))
+            .and(path("/-/npm/v1/tokens"))
+            .respond_with(
+                ResponseTemplate::new(403)
+                    .set_body_json(json!({"error": "granular tokens may not manage tokens"})),
+            )
+            .mount(&self.server)
+            .await;
+    }
+
     /// Answers every DELETE with 204, as npmjs.org does.
     async fn accepts_deletes(&self) {
         Mock::given(method("DELETE"))
