@@ -11,6 +11,7 @@ mod completions;
 mod error;
 mod hygiene;
 mod ids;
+mod interrupt;
 mod log;
 mod man;
 mod npmrc;

@@ -427,8 +427,9 @@ fn write_prose(page: &mut Roff) {
             ),
             (
                 "130",
-                "Interrupted (Ctrl-C) at the password or one-time password prompt; the \
-                 terminal is restored first.",
+                "Interrupted (Ctrl-C). At a prompt, the terminal is restored first; while \
+                 create, rotate or revoke waits on the registry, the last line says what may \
+                 have been done and how to check (npm-token list).",
             ),
         ],
     );

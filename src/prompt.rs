@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, Write};
 
+use crate::interrupt;
 use crate::secret::Secret;
 
 #[derive(Debug, thiserror::Error)]
@@ -93,104 +94,6 @@ fn valid_otp(input: &str) -> Option<String> {
         Some(input.to_owned())
     } else {
         None
-    }
-}
-
-/// Ctrl-C during a prompt: put the terminal back as it was (a no-echo prompt has echo off)
-/// and exit 130, as a shell reports an interrupted command.
-#[cfg(unix)]
-mod interrupt {
-    use std::sync::OnceLock;
-
-    struct Saved {
-        fd: libc::c_int,
-        termios: libc::termios,
-    }
-
-    static SAVED: OnceLock<Saved> = OnceLock::new();
-
-    extern "C" fn on_interrupt(_signal: libc::c_int) {
-        // Only async-signal-safe calls here: tcsetattr, write, _exit.
-        if let Some(saved) = SAVED.get() {
-            unsafe {
-                libc::tcsetattr(saved.fd, libc::TCSANOW, &saved.termios);
-            }
-        }
-        unsafe {
-            libc::write(2, b"\n".as_ptr().cast(), 1);
-            libc::_exit(130);
-        }
-    }
-
-    /// Echo off on the terminal until dropped (no-op without a terminal).
-    pub struct EchoOff(Option<libc::termios>);
-
-    impl EchoOff {
-        pub fn now() -> EchoOff {
-            let Some(saved) = SAVED.get() else {
-                return EchoOff(None);
-            };
-            let mut current = std::mem::MaybeUninit::<libc::termios>::uninit();
-            if unsafe { libc::tcgetattr(saved.fd, current.as_mut_ptr()) } != 0 {
-                return EchoOff(None);
-            }
-            let current = unsafe { current.assume_init() };
-            let mut quiet = current;
-            quiet.c_lflag &= !libc::ECHO;
-            quiet.c_lflag |= libc::ECHONL;
-            unsafe { libc::tcsetattr(saved.fd, libc::TCSANOW, &quiet) };
-            EchoOff(Some(current))
-        }
-    }
-
-    impl Drop for EchoOff {
-        fn drop(&mut self) {
-            if let (Some(termios), Some(saved)) = (&self.0, SAVED.get()) {
-                unsafe { libc::tcsetattr(saved.fd, libc::TCSANOW, termios) };
-            }
-        }
-    }
-
-    pub fn restore_terminal_on_ctrl_c() {
-        if SAVED.get().is_some() {
-            return;
-        }
-        // The terminal the prompt reads from: /dev/tty, kept open for the handler.
-        let fd = unsafe { libc::open(c"/dev/tty".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC) };
-        if fd < 0 {
-            return;
-        }
-        let mut termios = std::mem::MaybeUninit::<libc::termios>::uninit();
-        if unsafe { libc::tcgetattr(fd, termios.as_mut_ptr()) } != 0 {
-            unsafe { libc::close(fd) };
-            return;
-        }
-        let saved = Saved {
-            fd,
-            termios: unsafe { termios.assume_init() },
-        };
-        if SAVED.set(saved).is_err() {
-            return;
-        }
-        unsafe {
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = on_interrupt as *const () as usize;
-            libc::sigemptyset(&mut action.sa_mask);
-            libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
-        }
-    }
-}
-
-#[cfg(not(unix))]
-mod interrupt {
-    pub fn restore_terminal_on_ctrl_c() {}
-
-    pub struct EchoOff;
-
-    impl EchoOff {
-        pub fn now() -> EchoOff {
-            EchoOff
-        }
     }
 }
 

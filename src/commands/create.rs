@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 
 use super::{otplease, Context};
 use crate::error::{AppError, Operation};
+use crate::interrupt;
 use crate::output::Printer;
 use crate::prompt::{self, PromptError};
 use crate::registry::{CreateTokenRequest, Permission, RegistryClient, TokenSpec};
@@ -22,7 +23,13 @@ pub async fn run(
     // As npm 12.2.2 does: before the password is asked for, so that there is time to stop.
     warn_if_direct_publish(&spec);
     let password = password(options, ctx)?;
-    let created = create(client, password, spec, ctx).await?;
+    interrupt::on_ctrl_c(
+        "interrupted while the token was being created: it may have been made (`npm-token \
+         list` shows it)",
+    );
+    let created = create(client, password, spec, ctx).await;
+    interrupt::nothing_on_ctrl_c();
+    let created = created?;
     if created.token().is_none() {
         return Err(no_token_in_answer());
     }

@@ -5,6 +5,7 @@ use super::{AfterFailedRevoke, Context, Listed};
 use crate::cli::RevokeJob;
 use crate::error::{AppError, Operation};
 use crate::hygiene::{Filters, InUse, Target};
+use crate::interrupt;
 use crate::output::{OutputFormat, Printer, RevokeReport};
 use crate::prompt::{self, PromptError};
 use crate::registry::{RegistryClient, Token};
@@ -330,6 +331,18 @@ async fn revoke_all(
         (0..targets.len()).partition(|&n| targets[n].in_use);
     let pick = |ns: &[usize]| ns.iter().map(|&n| targets[n].clone()).collect::<Vec<_>>();
     let mut results: Vec<Option<Result<(), AppError>>> = (0..targets.len()).map(|_| None).collect();
+    interrupt::on_ctrl_c(match targets {
+        [one] => format!(
+            "interrupted while {} was being revoked: it may be revoked: `npm-token list` \
+             shows whether it is",
+            one.shown()
+        ),
+        _ => format!(
+            "interrupted while {} tokens were being revoked: some may be revoked: `npm-token \
+             list` shows which are left",
+            targets.len()
+        ),
+    });
     let _status = ctx.progress.revoking(targets.len());
     for group in [first, last] {
         let done = delete_all(client, &pick(&group), ctx).await;
@@ -337,6 +350,7 @@ async fn revoke_all(
             results[n] = Some(result);
         }
     }
+    interrupt::nothing_on_ctrl_c();
     results
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(AppError::failed("not attempted"))))

@@ -22,6 +22,7 @@ use crate::cli::RotateJob;
 use crate::error::{AppError, Operation};
 use crate::hygiene::{shown, InUse};
 use crate::ids::shortest_unique_ids;
+use crate::interrupt;
 use crate::npmrc;
 use crate::output::{OutputFormat, Printer};
 use crate::registry::{RegistryClient, TokenSpec};
@@ -46,12 +47,18 @@ pub async fn run(
         ctx,
         out,
     };
-    let (new, token) = steps.create(client, given).await?;
-    steps.hand_over(&new, &token)?;
-    if job.verify {
-        steps.test(client, &new, &token).await?;
+    let done = async {
+        let (new, token) = steps.create(client, given).await?;
+        steps.hand_over(&new, &token)?;
+        if job.verify {
+            steps.test(client, &new, &token).await?;
+        }
+        steps.finish(client, job, &new).await
     }
-    steps.finish(client, job, &new).await
+    .await;
+    // Each step said what Ctrl-C during it leaves; once the last is done, nothing does.
+    interrupt::nothing_on_ctrl_c();
+    done
 }
 
 /// What `rotate` knows before it creates anything.
@@ -330,6 +337,10 @@ impl Steps<'_, '_> {
     ) -> Result<(Created, Secret), AppError> {
         let old = &self.plan.old.shown;
         let password = create::password(given, self.ctx)?;
+        interrupt::on_ctrl_c(format!(
+            "interrupted while the new token was being created: it may have been made \
+             (`npm-token list` shows it, to revoke); {old} was not revoked"
+        ));
         let new = create::create(client, password, self.plan.spec.clone(), self.ctx)
             .await
             .map_err(|e| {
@@ -408,9 +419,20 @@ impl Steps<'_, '_> {
             ))
         })?;
         self.ctx.say(&format!("Created {new_shown}."));
+        let old_id = &self.plan.old.id;
         let Some(saved) = self.plan.save else {
+            interrupt::on_ctrl_c(format!(
+                "interrupted: {new_shown} is printed above (not tested), and {old} was not \
+                 revoked: put the new token in place, then `npm-token revoke {old_id}`"
+            ));
             return Ok(());
         };
+        let file = saved.file.display().to_string();
+        interrupt::on_ctrl_c(format!(
+            "interrupted while {new_shown} was being saved: it is printed above, and {file} \
+             holds the old token or the new one; {old} was not revoked: put the new token in \
+             place, then `npm-token revoke {old_id}`"
+        ));
         let in_use = self.ctx.token_in_use.as_ref().map_or("", |t| t.expose());
         if let Err(e) = npmrc::replace_values(&saved.file, &saved.keys, in_use, token.expose()) {
             let error = AppError::failed(format!(
@@ -420,7 +442,10 @@ impl Steps<'_, '_> {
             ));
             return Err(self.failed(Step::HandOver, error, "not revoked"));
         }
-        let file = saved.file.display().to_string();
+        interrupt::on_ctrl_c(format!(
+            "interrupted: {new_shown} is printed above and saved in {file} (not tested), and \
+             {old} was not revoked: `npm-token revoke {old_id}` once nothing else uses it"
+        ));
         let _ = self.event(json!({"step": "saved", "file": file, "keys": saved.keys}));
         self.ctx
             .say(&format!("Saved it in {file} ({}).", saved.keys.join(", ")));
@@ -467,6 +492,11 @@ impl Steps<'_, '_> {
             ));
             return Err(self.failed(Step::Test, error, "not revoked"));
         }
+        interrupt::on_ctrl_c(format!(
+            "interrupted: {new_shown} is {}, and {old} was not revoked: `npm-token revoke \
+             {old_id}` once nothing else uses it",
+            self.handed_over(true)
+        ));
         let _ = self.event(json!({"step": "tested", "user": user}));
         self.ctx.say(&format!("Tested it: it signs in as {user}."));
         Ok(())
@@ -506,6 +536,13 @@ impl Steps<'_, '_> {
             ));
             return Err(self.failed(Step::Finish, error, "not revoked"));
         }
+        interrupt::on_ctrl_c(format!(
+            "interrupted while {} was being revoked: the new token is {}; {} may be revoked: \
+             `npm-token list` shows whether it is",
+            old.shown,
+            self.handed_over(job.verify),
+            old.shown
+        ));
         log::info!("revoking {}", old.key);
         let status = self.ctx.progress.revoking(1);
         let revoked = otplease(client, Operation::Revoke, self.ctx, || {
@@ -519,7 +556,7 @@ impl Steps<'_, '_> {
                 code: e.code().map(str::to_owned),
                 message: format!(
                     "the new token is {}, but revoking {} failed: {}; {}",
-                    self.handed_over(job),
+                    self.handed_over(job.verify),
                     old.shown,
                     e.message(),
                     after.state("it", &old.id)
@@ -543,12 +580,12 @@ impl Steps<'_, '_> {
 
     /// Where the new token is once handed over, as far as it is known: `printed above,
     /// saved in FILE and signs in`; `(not tested: --no-verify)` when nobody tried it.
-    fn handed_over(&self, job: &RotateJob) -> String {
+    fn handed_over(&self, tested: bool) -> String {
         let mut state = "printed above".to_owned();
         if let Some(saved) = self.plan.save {
             state.push_str(&format!(", saved in {}", saved.file.display()));
         }
-        state.push_str(if job.verify {
+        state.push_str(if tested {
             " and signs in"
         } else {
             " (not tested: --no-verify)"

@@ -356,3 +356,36 @@ async fn a_404_to_a_revoke_says_the_token_is_not_there() {
         "{run:?}"
     );
 }
+
+/// Ctrl-C during a bulk revoke: the last line says some may be revoked, and where to look.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_during_a_bulk_revoke_says_some_may_be_revoked() {
+    let fake = Fake::start().await;
+    fake.list_answers(page(
+        json!([
+            expired("aaaaaaaa01", json!("npm_Aa11...Aa11")),
+            expired("bbbbbbbb02", json!("npm_Bb22...Bb22"))
+        ]),
+        "",
+    ))
+    .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204).set_delay(std::time::Duration::from_secs(20)))
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} revoke aaaaaa bbbbbb"),
+            Some("Revoking"),
+            "\u{3}".into(),
+        )
+        .await;
+    assert_eq!(run.code, 130, "{run:?}");
+    assert!(
+        run.stdout.ends_with(
+            "npm-token error interrupted while 2 tokens were being revoked: some may be \
+             revoked: `npm-token list` shows which are left\n"
+        ),
+        "{run:?}"
+    );
+}

@@ -542,14 +542,68 @@ async fn ctrl_c_during_the_revoke_leaves_the_new_token_handed_over() {
     let run = fake
         .run_in_terminal(
             format!("{BIN} rotate d83cf1 --password pw-123456 --lines"),
-            Some("Tested it: it signs in as alice."),
+            Some("Revoking a token"),
             "\u{3}".into(),
         )
         .await;
-    assert_ne!(run.code, 0, "{run:?}");
+    assert_eq!(run.code, 130, "{run:?}");
     assert!(
         run.stdout.contains(&format!("Created token {NEW_TOKEN}")),
         "the new token was shown before the revoke began: {run:?}"
+    );
+    // The last line says where things stand.
+    assert!(
+        run.stdout.ends_with(
+            "npm-token error interrupted while d83cf1 (publish) was being revoked: the new token \
+             is printed above and signs in; d83cf1 (publish) may be revoked: `npm-token list` \
+             shows whether it is\n"
+        ),
+        "{run:?}"
+    );
+}
+
+/// Ctrl-C while the new token is being created: it may exist, the old one is untouched, and
+/// the last line says both.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_during_the_create_says_the_new_token_may_exist() {
+    let fake = npmjs().await;
+    whoami_as(&fake, TOKEN, user("alice")).await;
+    Mock::given(method("POST"))
+        .respond_with(created_gat().set_delay(std::time::Duration::from_secs(20)))
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} rotate d83cf1 --password pw-123456"),
+            Some("Creating a token"),
+            "\u{3}".into(),
+        )
+        .await;
+    assert_eq!(run.code, 130, "{run:?}");
+    assert!(
+        run.stdout.ends_with(
+            "npm-token error interrupted while the new token was being created: it may have \
+             been made (`npm-token list` shows it, to revoke); d83cf1 (publish) was not \
+             revoked\n"
+        ),
+        "{run:?}"
+    );
+    assert_eq!(fake.deletes().await, Vec::<String>::new());
+    // `create` says the same of its token.
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} create --password pw-123456"),
+            Some("Creating a token"),
+            "\u{3}".into(),
+        )
+        .await;
+    assert_eq!(run.code, 130, "{run:?}");
+    assert!(
+        run.stdout.ends_with(
+            "npm-token error interrupted while the token was being created: it may have been \
+             made (`npm-token list` shows it)\n"
+        ),
+        "{run:?}"
     );
 }
 

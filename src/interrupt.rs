@@ -1,0 +1,170 @@
+//! Ctrl-C. A prompt puts the terminal back as it was (a no-echo prompt has echo off), and a
+//! command that creates or revokes credentials says, as it dies, where things stand: which
+//! step was under way and what it may have left (`d83cf1 may be revoked: npm-token list
+//! shows whether it is`). Either way the process exits 130, as a shell reports an
+//! interrupted command, and nothing after the interrupted step happens.
+//!
+//! The handler runs in a signal context: it only reads what was prepared before (the saved
+//! terminal settings, a message already formatted and escaped) and calls `tcsetattr`,
+//! `write` and `_exit`, which are async-signal-safe.
+
+#[cfg(unix)]
+mod imp {
+    use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+    use std::sync::{Once, OnceLock};
+
+    struct Saved {
+        fd: libc::c_int,
+        termios: libc::termios,
+    }
+
+    /// The terminal a prompt reads from, as it was before the prompt.
+    static SAVED: OnceLock<Saved> = OnceLock::new();
+    /// What Ctrl-C leaves, formatted for stderr, or null. Never freed: the handler may be
+    /// reading the one it replaced.
+    static MESSAGE: AtomicPtr<Box<[u8]>> = AtomicPtr::new(std::ptr::null_mut());
+    /// stderr is a terminal: a status line may be drawn on its last line, and is cleared.
+    static STDERR_TERMINAL: AtomicBool = AtomicBool::new(false);
+    static INSTALLED: Once = Once::new();
+
+    extern "C" fn on_interrupt(_signal: libc::c_int) {
+        if let Some(saved) = SAVED.get() {
+            // SAFETY: tcsetattr is async-signal-safe; `saved` was filled before install.
+            unsafe { libc::tcsetattr(saved.fd, libc::TCSANOW, &saved.termios) };
+        }
+        let message = MESSAGE.load(Ordering::Acquire);
+        // SAFETY: write and _exit are async-signal-safe; a message, once stored, is leaked
+        // and never changes.
+        unsafe {
+            match message.as_ref() {
+                // The line after the prompt's `^C`.
+                None => {
+                    libc::write(2, b"\n".as_ptr().cast(), 1);
+                }
+                Some(message) => {
+                    if STDERR_TERMINAL.load(Ordering::Relaxed) {
+                        // The `^C` the terminal echoed, and any status line, cleared.
+                        let clear = b"\r\x1b[2K";
+                        libc::write(2, clear.as_ptr().cast(), clear.len());
+                    }
+                    libc::write(2, message.as_ptr().cast(), message.len());
+                }
+            }
+            libc::_exit(130);
+        }
+    }
+
+    fn install() {
+        INSTALLED.call_once(|| {
+            // SAFETY: isatty has no preconditions.
+            let terminal = unsafe { libc::isatty(2) } == 1;
+            STDERR_TERMINAL.store(terminal, Ordering::Relaxed);
+            // SAFETY: a zeroed sigaction with a handler and an empty mask is a valid one.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = on_interrupt as *const () as usize;
+                libc::sigemptyset(&mut action.sa_mask);
+                libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+            }
+        });
+    }
+
+    pub fn restore_terminal_on_ctrl_c() {
+        if SAVED.get().is_none() {
+            // The terminal the prompt reads from: /dev/tty, kept open for the handler.
+            // SAFETY: a constant C string; the descriptor is checked.
+            let fd = unsafe { libc::open(c"/dev/tty".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC) };
+            if fd < 0 {
+                return;
+            }
+            let mut termios = std::mem::MaybeUninit::<libc::termios>::uninit();
+            // SAFETY: fd is open; termios is only read once tcgetattr filled it.
+            if unsafe { libc::tcgetattr(fd, termios.as_mut_ptr()) } != 0 {
+                unsafe { libc::close(fd) };
+                return;
+            }
+            let saved = Saved {
+                fd,
+                termios: unsafe { termios.assume_init() },
+            };
+            if SAVED.set(saved).is_err() {
+                return;
+            }
+        }
+        install();
+    }
+
+    pub fn say_on_ctrl_c(line: Option<String>) {
+        let message = line.map(|line| {
+            let line = format!(
+                "npm-token error {}\n",
+                crate::text::for_terminal_line(&line)
+            );
+            Box::into_raw(Box::new(line.into_bytes().into_boxed_slice()))
+        });
+        MESSAGE.store(message.unwrap_or(std::ptr::null_mut()), Ordering::Release);
+        install();
+    }
+
+    /// Echo off on the terminal until dropped (no-op without a terminal).
+    pub struct EchoOff(Option<libc::termios>);
+
+    impl EchoOff {
+        pub fn now() -> EchoOff {
+            let Some(saved) = SAVED.get() else {
+                return EchoOff(None);
+            };
+            let mut current = std::mem::MaybeUninit::<libc::termios>::uninit();
+            // SAFETY: saved.fd is open; current is only read once tcgetattr filled it.
+            if unsafe { libc::tcgetattr(saved.fd, current.as_mut_ptr()) } != 0 {
+                return EchoOff(None);
+            }
+            let current = unsafe { current.assume_init() };
+            let mut quiet = current;
+            quiet.c_lflag &= !libc::ECHO;
+            quiet.c_lflag |= libc::ECHONL;
+            unsafe { libc::tcsetattr(saved.fd, libc::TCSANOW, &quiet) };
+            EchoOff(Some(current))
+        }
+    }
+
+    impl Drop for EchoOff {
+        fn drop(&mut self) {
+            if let (Some(termios), Some(saved)) = (&self.0, SAVED.get()) {
+                unsafe { libc::tcsetattr(saved.fd, libc::TCSANOW, termios) };
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod imp {
+    pub fn restore_terminal_on_ctrl_c() {}
+
+    pub fn say_on_ctrl_c(_line: Option<String>) {}
+
+    pub struct EchoOff;
+
+    impl EchoOff {
+        pub fn now() -> EchoOff {
+            EchoOff
+        }
+    }
+}
+
+/// Echo off on the prompt's terminal until dropped.
+pub use imp::EchoOff;
+
+/// Before a prompt: Ctrl-C puts the terminal back as it is now, then exits 130.
+pub use imp::restore_terminal_on_ctrl_c;
+
+/// What Ctrl-C leaves from now on, said on stderr as the process exits 130 (`None`: nothing
+/// to say). Registry text in it is escaped here; the caller leaves no secret in it.
+pub fn on_ctrl_c(line: impl Into<String>) {
+    imp::say_on_ctrl_c(Some(line.into()));
+}
+
+/// Ctrl-C leaves nothing to say from now on: the step it would have interrupted is done.
+pub fn nothing_on_ctrl_c() {
+    imp::say_on_ctrl_c(None);
+}
