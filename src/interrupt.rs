@@ -1,12 +1,16 @@
 //! Ctrl-C. A prompt puts the terminal back as it was (a no-echo prompt has echo off), and a
 //! command that creates or revokes credentials says, as it dies, where things stand: which
 //! step was under way and what it may have left (`d83cf1 may be revoked: npm-token list
-//! shows whether it is`). Either way the process exits 130, as a shell reports an
-//! interrupted command, and nothing after the interrupted step happens.
+//! shows whether it is`). Either way the process then dies of the signal, as an
+//! interrupted command does: a shell reports it as 130 and, running a script (a loop of
+//! `npm-token revoke`), stops the script too, which an ordinary exit 130 would not make it
+//! do. Nothing after the interrupted step happens. A Ctrl-C the process was started to
+//! ignore (a script's `cmd &`, `trap '' INT`) stays ignored.
 //!
 //! The handler runs in a signal context: it only reads what was prepared before (the saved
 //! terminal settings, a message already formatted and escaped) and calls `tcsetattr`,
-//! `write` and `_exit`, which are async-signal-safe.
+//! `write`, `sigaction`, `pthread_sigmask`, `raise` and `_exit`, which are
+//! async-signal-safe.
 
 #[cfg(unix)]
 mod imp {
@@ -27,7 +31,7 @@ mod imp {
     static STDERR_TERMINAL: AtomicBool = AtomicBool::new(false);
     static INSTALLED: Once = Once::new();
 
-    extern "C" fn on_interrupt(_signal: libc::c_int) {
+    extern "C" fn on_interrupt(signal: libc::c_int) {
         if let Some(saved) = SAVED.get() {
             // SAFETY: tcsetattr is async-signal-safe; `saved` was filled before install.
             unsafe { libc::tcsetattr(saved.fd, libc::TCSANOW, &saved.termios) };
@@ -50,8 +54,29 @@ mod imp {
                     libc::write(2, message.as_ptr().cast(), message.len());
                 }
             }
-            libc::_exit(130);
+            die_of(signal);
         }
+    }
+
+    /// Ends the process by `signal`, its default action, as if it had not been caught: a
+    /// parent shell then knows the command was interrupted (and stops its script), where an
+    /// exit it would take for a program that handled Ctrl-C and carried on. `_exit(130)`
+    /// only if the signal somehow does not end it.
+    ///
+    /// # Safety
+    /// Async-signal-safe calls only; never returns.
+    unsafe fn die_of(signal: libc::c_int) -> ! {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = libc::SIG_DFL;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(signal, &action, std::ptr::null_mut());
+        // The handler runs with the signal blocked: unblocked, it is delivered at once.
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, signal);
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::raise(signal);
+        libc::_exit(128 + signal)
     }
 
     fn install() {
@@ -59,8 +84,16 @@ mod imp {
             // SAFETY: isatty has no preconditions.
             let terminal = unsafe { libc::isatty(2) } == 1;
             STDERR_TERMINAL.store(terminal, Ordering::Relaxed);
-            // SAFETY: a zeroed sigaction with a handler and an empty mask is a valid one.
+            // SAFETY: a zeroed sigaction with a handler and an empty mask is a valid one; the
+            // one read back is only compared.
             unsafe {
+                // Started with Ctrl-C ignored (a background job of a script, `trap '' INT`),
+                // the process keeps ignoring it, as the one who started it asked.
+                let mut current: libc::sigaction = std::mem::zeroed();
+                libc::sigaction(libc::SIGINT, std::ptr::null(), &mut current);
+                if current.sa_sigaction == libc::SIG_IGN {
+                    return;
+                }
                 let mut action: libc::sigaction = std::mem::zeroed();
                 action.sa_sigaction = on_interrupt as *const () as usize;
                 libc::sigemptyset(&mut action.sa_mask);
@@ -155,10 +188,10 @@ mod imp {
 /// Echo off on the prompt's terminal until dropped.
 pub use imp::EchoOff;
 
-/// Before a prompt: Ctrl-C puts the terminal back as it is now, then exits 130.
+/// Before a prompt: Ctrl-C puts the terminal back as it is now, then ends the process.
 pub use imp::restore_terminal_on_ctrl_c;
 
-/// What Ctrl-C leaves from now on, said on stderr as the process exits 130 (`None`: nothing
+/// What Ctrl-C leaves from now on, said on stderr as the process ends (`None`: nothing
 /// to say). Registry text in it is escaped here; the caller leaves no secret in it.
 pub fn on_ctrl_c(line: impl Into<String>) {
     imp::say_on_ctrl_c(Some(line.into()));

@@ -429,7 +429,9 @@ fn write_prose(page: &mut Roff) {
                 "130",
                 "Interrupted (Ctrl-C). At a prompt, the terminal is restored first; while \
                  create, rotate or revoke waits on the registry, the last line says what may \
-                 have been done and how to check (npm-token list).",
+                 have been done and how to check (npm-token list). The process ends by the \
+                 signal, so a shell running a script stops it too; a Ctrl-C ignored by \
+                 whoever started the command (trap '' INT) stays ignored.",
             ),
         ],
     );

@@ -9,6 +9,7 @@ mod far;
 mod feedback;
 mod hostile;
 mod hygiene;
+mod interrupt;
 mod lockout;
 mod migration;
 mod narrow;

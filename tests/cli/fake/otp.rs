@@ -152,7 +152,9 @@ async fn ctrl_c_at_the_otp_prompt_exits_130() {
         .respond_with(otp_challenge())
         .mount(&fake.server)
         .await;
-    let command = format!("bash -c '{BIN} create --password pw-123456; echo \"exit=$?\"'");
+    // A shell that traps Ctrl-C goes on after it, and sees how the command ended.
+    let command =
+        format!("bash -c 'trap : INT; {BIN} create --password pw-123456; echo \"exit=$?\"'");
     let run = fake
         .run_in_terminal(command, Some("Enter OTP: "), "\u{3}".into())
         .await;

@@ -79,7 +79,8 @@ async fn multi_page_lists_show_progress_only_on_a_terminal() {
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_at_the_password_prompt_restores_the_terminal_and_exits_130() {
     let fake = Fake::start().await;
-    let command = format!("bash -c '{BIN} create; echo \"exit=$?\"; stty -a'");
+    // A shell that traps Ctrl-C goes on after it, and sees how the command ended.
+    let command = format!("bash -c 'trap : INT; {BIN} create; echo \"exit=$?\"; stty -a'");
     let run = fake
         .run_in_terminal(command, Some("npm password: "), "\u{3}".into())
         .await;

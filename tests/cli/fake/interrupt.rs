@@ -1,0 +1,61 @@
+//! Ctrl-C (SIGINT) while a command creates or revokes: what it says, and how the process
+//! ends, as the shell that ran it sees it.
+
+use std::time::Duration;
+
+use wiremock::matchers::method;
+use wiremock::Mock;
+
+use super::{created, Fake};
+use crate::support::BIN;
+
+/// A fake whose create answers after `delay`.
+async fn slow_create(delay: Duration) -> Fake {
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .respond_with(created().set_delay(delay))
+        .mount(&fake.server)
+        .await;
+    fake
+}
+
+/// Ctrl-C ends the command by the signal, as an interrupted command ends: the shell running
+/// a script (a loop of creates or revokes) stops the script, where an ordinary exit 130
+/// would let it go on to the next command.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_the_script_that_ran_the_command() {
+    let fake = slow_create(Duration::from_secs(20)).await;
+    let command = format!(
+        "bash -c 'for n in 1 2; do {BIN} create --password pw-123456; echo \"exit=$?\"; done'"
+    );
+    let run = fake
+        .run_in_terminal(command, Some("Creating a token"), "\u{3}".into())
+        .await;
+    assert_eq!(run.code, 130, "{run:?}");
+    assert!(
+        run.stdout.ends_with(
+            "npm-token error interrupted while the token was being created: it may have been \
+             made (`npm-token list` shows it)\n"
+        ),
+        "{run:?}"
+    );
+    assert!(!run.stdout.contains("exit="), "the script went on: {run:?}");
+}
+
+/// A command started with Ctrl-C ignored (`trap '' INT`, a script's background job) keeps
+/// ignoring it, as whoever started it asked: the create completes and is shown.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ignored_ctrl_c_stays_ignored() {
+    let fake = slow_create(Duration::from_secs(2)).await;
+    let command = format!(
+        "bash -c 'trap \"\" INT; {BIN} create --password pw-123456 --json; echo \"exit=$?\"'"
+    );
+    let run = fake
+        .run_in_terminal(command, Some("Creating a token"), "\u{3}".into())
+        .await;
+    assert!(
+        run.stdout.contains("\"token\": \"npm_NEWTOKEN\""),
+        "{run:?}"
+    );
+    assert!(run.stdout.ends_with("}\nexit=0\n"), "{run:?}");
+}
