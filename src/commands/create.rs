@@ -23,18 +23,23 @@ pub async fn run(
     // As npm 12.2.2 does: before the password is asked for, so that there is time to stop.
     warn_if_direct_publish(&spec);
     let password = password(options, ctx)?;
+    // Said until the token is printed: made but not yet shown (a write to a full pipe, or a
+    // terminal stopped with Ctrl-S, waits), it is just as lost.
     interrupt::on_ctrl_c(
         "interrupted while the token was being created: it may have been made (`npm-token \
          list` shows it)",
     );
-    let created = create(client, password, spec, ctx).await;
-    interrupt::nothing_on_ctrl_c();
-    let created = created?;
-    if created.token().is_none() {
-        return Err(no_token_in_answer());
+    let shown = async {
+        let created = create(client, password, spec, ctx).await?;
+        if created.token().is_none() {
+            return Err(no_token_in_answer());
+        }
+        // With its key: on a terminal, the summary names the new token by its id.
+        write_created(printer, &created.with_key(), out)
     }
-    // With its key: on a terminal, the summary names the new token by its id.
-    write_created(printer, &created.with_key(), out)
+    .await;
+    interrupt::nothing_on_ctrl_c();
+    shown
 }
 
 /// The registry answered a create without a token that can be one.

@@ -1,10 +1,13 @@
 //! Ctrl-C (SIGINT) while a command creates or revokes: what it says, and how the process
 //! ends, as the shell that ran it sees it.
 
+use std::os::unix::process::ExitStatusExt;
+use std::process::Stdio;
 use std::time::Duration;
 
+use serde_json::json;
 use wiremock::matchers::method;
-use wiremock::Mock;
+use wiremock::{Mock, ResponseTemplate};
 
 use super::{created, Fake};
 use crate::support::BIN;
@@ -58,4 +61,48 @@ async fn an_ignored_ctrl_c_stays_ignored() {
         "{run:?}"
     );
     assert!(run.stdout.ends_with("}\nexit=0\n"), "{run:?}");
+}
+
+/// A token made but not yet shown is as lost as one that may have been made: Ctrl-C while
+/// it is printed (stdout full, its reader slow) says it may exist, and where to find it.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_before_the_new_token_is_shown_says_it_may_exist() {
+    let fake = Fake::start().await;
+    // An answer far larger than a pipe holds: printing it waits for a reader that never reads.
+    let answer = json!({"token": "npm_NEWTOKEN", "key": "k", "note": "x".repeat(1 << 20)});
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(answer))
+        .mount(&fake.server)
+        .await;
+    let mut cmd = fake.sandbox.cmd();
+    cmd.args(["create", "--password", "pw-123456", "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    for _ in 0..100 {
+        if !fake.server.received_requests().await.unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The answer is in, and the write of it is waiting on the pipe.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.signal(), Some(2), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "npm-token error interrupted while the token was being created: it may have been \
+             made (`npm-token list` shows it)\n"
+        ),
+        "{stderr}"
+    );
 }
