@@ -5,12 +5,22 @@
 //! the whole batch for its `Retry-After` (the client's doing, see `registry::http`). A
 //! DELETE is sent again only after a 429, which means it was not performed: each target
 //! gets exactly one result, and a token is never counted twice. A DELETE that meets 429
-//! after every retry stops the batch: the DELETEs not yet sent are reported as not sent.
+//! after every retry stops the batch: the DELETEs not yet sent are reported as not sent,
+//! in this call and in any later one given the same [`Refused`] (the token in use, revoked
+//! after the others, is part of their batch).
+
+use std::cell::Cell;
 
 use super::{otplease, Context};
 use crate::error::{AppError, Operation};
 use crate::hygiene::Target;
 use crate::registry::RegistryClient;
+
+/// Set once a DELETE has met 429 after every retry: the registry keeps refusing, and the
+/// batch sends no more (a storm of 429s would otherwise take each DELETE's waits in turn, for
+/// hours over a long batch, and ask three times over what the registry asks less of).
+#[derive(Default)]
+pub struct Refused(Cell<bool>);
 
 /// Revokes every target, each result in the targets' order. The first DELETE goes alone,
 /// so that a one-time-password challenge is answered once (and the connection, HTTP/2 or
@@ -19,16 +29,13 @@ use crate::registry::RegistryClient;
 pub async fn delete_all(
     client: &RegistryClient,
     targets: &[Target],
+    refused: &Refused,
     ctx: &Context,
 ) -> Vec<Result<(), AppError>> {
     use futures_util::stream::{self, StreamExt};
-    // Set once a DELETE has met 429 after every retry: the registry keeps refusing, and the
-    // batch sends no more (a storm of 429s would otherwise take each DELETE's waits in turn,
-    // for hours over a long batch, and ask three times over what the registry asks less of).
-    let refused = std::cell::Cell::new(false);
+    let refused = &refused.0;
     let delete = |target: &Target| {
         let key = target.key.clone();
-        let refused = &refused;
         async move {
             if refused.get() {
                 ctx.progress.revoked_one();

@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use super::delete::delete_all;
+use super::delete::{delete_all, Refused};
 use super::{AfterFailedRevoke, Context, Listed};
 use crate::cli::RevokeJob;
 use crate::error::{AppError, Operation};
@@ -344,8 +344,11 @@ async fn revoke_all(
         ),
     });
     let _status = ctx.progress.revoking(targets.len());
+    // One batch: after a storm of 429s the token in use is not revoked either (the others,
+    // not sent, would be left with no credential to revoke them with).
+    let refused = Refused::default();
     for group in [first, last] {
-        let done = delete_all(client, &pick(&group), ctx).await;
+        let done = delete_all(client, &pick(&group), &refused, ctx).await;
         for (n, result) in group.into_iter().zip(done) {
             results[n] = Some(result);
         }

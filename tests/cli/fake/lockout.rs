@@ -103,6 +103,37 @@ async fn the_token_in_use_named_goes_last_with_a_warning() {
     );
 }
 
+/// A storm of 429s that stops the batch stops it before the token in use too: revoked
+/// while the others were not sent, it would leave them with no credential to revoke them
+/// with when "try again later" comes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopped_batch_does_not_revoke_the_token_in_use() {
+    let fake = as_publish().await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{TOKENS}/token/{OLD_KEY}")))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .mount(&fake.server)
+        .await;
+    fake.accepts_deletes().await;
+    let run = fake.run(&["revoke", "d83cf1", "7c0ffe", "--json"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    // The other token's DELETE and its two retries; never the one in use.
+    assert_eq!(deletes_in_order(&fake).await, [OLD_KEY; 3], "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "could not revoke d83cf1 (publish): not sent: the registry kept answering 429 Too \
+             Many Requests to this batch"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.ends_with(
+            "npm-token error revoked 0 of 2 tokens; 2 could not be revoked (see above)\n"
+        ),
+        "{run:?}"
+    );
+}
+
 /// On a terminal, naming the token in use asks first; no is no.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_token_in_use_named_on_a_terminal_is_asked_about() {
