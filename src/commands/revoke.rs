@@ -58,11 +58,14 @@ pub async fn run(
         printer,
         ctx,
     };
-    if job.filters.is_empty() {
+    let done = if job.filters.is_empty() {
         revocation.by_ids(out).await
     } else {
         revocation.by_filters(out).await
-    }
+    };
+    // The revokes said what Ctrl-C during them leaves, until their report was written.
+    interrupt::nothing_on_ctrl_c();
+    done
 }
 
 /// A revoke, once the list is in: what was asked, what is listed, and which token is (or
@@ -353,7 +356,10 @@ async fn revoke_all(
             results[n] = Some(result);
         }
     }
-    interrupt::nothing_on_ctrl_c();
+    interrupt::on_ctrl_c(
+        "interrupted while the report was being written: the revokes are over; `npm-token \
+         list` shows which tokens are left",
+    );
     results
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(AppError::failed("not attempted"))))

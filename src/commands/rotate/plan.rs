@@ -155,12 +155,12 @@ fn say_changes(changes: &[Change], old: &str, ctx: &Context) {
         } = change;
         if change.on_command_line {
             ctx.say(&format!(
-                "The new token's {what}: {new}, not {was} as on {old} ({from})."
+                "The new token's {what} is {new} ({from}); {old} has {was}."
             ));
         } else {
             log::warn!(
-                "{from} makes the new token's {what} {new}, not {was} as on {old}: it applies \
-                 to rotate as to create (unset it there to keep {old}'s)"
+                "{from} makes the new token's {what} {new}, where {old} has {was}: npm's \
+                 settings apply to rotate as to create; drop that setting to keep {was}"
             );
         }
     }

@@ -63,6 +63,38 @@ async fn an_ignored_ctrl_c_stays_ignored() {
     assert!(run.stdout.ends_with("}\nexit=0\n"), "{run:?}");
 }
 
+/// Runs `args` with stdout a pipe nobody reads, waits until `requests` have reached the
+/// fake and a second more (the output, larger than a pipe holds, is then stuck), sends
+/// SIGINT, and returns what it wrote to stderr, once the process ended by that signal.
+async fn interrupt_while_printing(fake: &Fake, args: &[&str], requests: usize) -> String {
+    // stderr into a file: what a revoke plans is said there first, and must not block.
+    let stderr_path = fake.sandbox.home().join("stderr");
+    let mut cmd = fake.sandbox.cmd();
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&stderr_path).unwrap());
+    let child = cmd.spawn().unwrap();
+    for _ in 0..100 {
+        if fake.server.received_requests().await.unwrap().len() >= requests {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
+    assert_eq!(out.status.signal(), Some(2), "{stderr}");
+    stderr
+}
+
 /// A token made but not yet shown is as lost as one that may have been made: Ctrl-C while
 /// it is printed (stdout full, its reader slow) says it may exist, and where to find it.
 #[tokio::test(flavor = "multi_thread")]
@@ -74,30 +106,8 @@ async fn ctrl_c_before_the_new_token_is_shown_says_it_may_exist() {
         .respond_with(ResponseTemplate::new(201).set_body_json(answer))
         .mount(&fake.server)
         .await;
-    let mut cmd = fake.sandbox.cmd();
-    cmd.args(["create", "--password", "pw-123456", "--json"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = cmd.spawn().unwrap();
-    for _ in 0..100 {
-        if !fake.server.received_requests().await.unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    // The answer is in, and the write of it is waiting on the pipe.
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.signal(), Some(2), "{stderr}");
+    let stderr =
+        interrupt_while_printing(&fake, &["create", "--password", "pw-123456", "--json"], 1).await;
     assert!(
         stderr.ends_with(
             "npm-token error interrupted while the token was being created: it may have been \
@@ -105,4 +115,32 @@ async fn ctrl_c_before_the_new_token_is_shown_says_it_may_exist() {
         ),
         "{stderr}"
     );
+}
+
+/// The same for a revoke's report: the revokes are over, and the list says what is left.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_before_a_revoke_report_is_shown_says_the_revokes_are_over() {
+    let fake = Fake::start().await;
+    // Names far larger than a pipe holds, which the report repeats.
+    let token = |key: &str| {
+        json!({"key": key, "token": "npm_Zz99...Yy88", "name": "x".repeat(1 << 19),
+               "expiry": "2020-01-01T00:00:00.000Z", "created": "2019-01-01T00:00:00.000Z",
+               "accessed": null, "revoked": null, "permissions": [], "scopes": []})
+    };
+    fake.list_answers(super::page(
+        json!([token("aaaaaaaa01"), token("bbbbbbbb02")]),
+        "",
+    ))
+    .await;
+    fake.accepts_deletes().await;
+    let stderr =
+        interrupt_while_printing(&fake, &["revoke", "--expired", "--yes", "--json"], 3).await;
+    assert!(
+        stderr.ends_with(
+            "npm-token error interrupted while the report was being written: the revokes are \
+             over; `npm-token list` shows which tokens are left\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(fake.deletes().await.len(), 2);
 }

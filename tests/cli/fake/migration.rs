@@ -125,8 +125,8 @@ async fn the_migration_keeps_everything_but_direct_publishing() {
     // What the command line changed is said before anything is created.
     assert!(
         run.stderr.starts_with(
-            "The new token's packages and scopes permission: read-write-stage-only, not \
-             read-write as on 5a5a5a (release) (--packages-and-scopes-permission).\n"
+            "The new token's packages and scopes permission is read-write-stage-only \
+             (--packages-and-scopes-permission); 5a5a5a (release) has read-write.\n"
         ),
         "{run:?}"
     );
@@ -234,16 +234,16 @@ async fn a_setting_from_npmrc_or_the_environment_that_changes_the_token_is_named
     assert_eq!(warnings.len(), 3, "{run:?}");
     assert_eq!(
         warnings[0],
-        "npm-token warn npm_config_expires makes the new token's lifetime 7 days, not 30 days \
-         as on 5a5a5a (release): it applies to rotate as to create (unset it there to keep \
-         5a5a5a (release)'s)"
+        "npm-token warn npm_config_expires makes the new token's lifetime 7 days, where 5a5a5a \
+         (release) has 30 days: npm's settings apply to rotate as to create; drop that setting \
+         to keep 30 days"
     );
     assert_eq!(
         warnings[1],
         format!(
-            "npm-token warn cidr in {npmrc} makes the new token's CIDR list 10.0.0.0/8, not \
-             192.0.2.0/24 as on 5a5a5a (release): it applies to rotate as to create (unset it \
-             there to keep 5a5a5a (release)'s)"
+            "npm-token warn cidr in {npmrc} makes the new token's CIDR list 10.0.0.0/8, where \
+             5a5a5a (release) has 192.0.2.0/24: npm's settings apply to rotate as to create; \
+             drop that setting to keep 192.0.2.0/24"
         )
     );
     assert!(warnings[2].starts_with(WARNING), "{run:?}");
