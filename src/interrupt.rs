@@ -1,4 +1,4 @@
-//! Ctrl-C. A prompt puts the terminal back as it was (a no-echo prompt has echo off), and a
+//! Ctrl-C (and SIGTERM, SIGHUP). A prompt puts the terminal back as it was (a no-echo prompt has echo off), and a
 //! command that creates or revokes credentials says, as it dies, where things stand: which
 //! step was under way and what it may have left (`d83cf1 may be revoked: npm-token list
 //! shows whether it is`). Either way the process then dies of the signal, as an
@@ -42,9 +42,10 @@ mod imp {
         unsafe {
             match message.as_ref() {
                 // The line after the prompt's `^C`.
-                None => {
+                None if signal == libc::SIGINT => {
                     libc::write(2, b"\n".as_ptr().cast(), 1);
                 }
+                None => {}
                 Some(message) => {
                     if STDERR_TERMINAL.load(Ordering::Relaxed) {
                         // The `^C` the terminal echoed, and any status line, cleared.
@@ -86,18 +87,22 @@ mod imp {
             STDERR_TERMINAL.store(terminal, Ordering::Relaxed);
             // SAFETY: a zeroed sigaction with a handler and an empty mask is a valid one; the
             // one read back is only compared.
-            unsafe {
-                // Started with Ctrl-C ignored (a background job of a script, `trap '' INT`),
-                // the process keeps ignoring it, as the one who started it asked.
-                let mut current: libc::sigaction = std::mem::zeroed();
-                libc::sigaction(libc::SIGINT, std::ptr::null(), &mut current);
-                if current.sa_sigaction == libc::SIG_IGN {
-                    return;
+            // SIGTERM is how a CI job that is cancelled ends (after a SIGINT, on GitHub
+            // Actions), SIGHUP a closed terminal: each says where things stand too.
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                unsafe {
+                    // Started with it ignored (a background job of a script, `trap '' INT`,
+                    // `nohup`), the process keeps ignoring it, as the one who started it asked.
+                    let mut current: libc::sigaction = std::mem::zeroed();
+                    libc::sigaction(signal, std::ptr::null(), &mut current);
+                    if current.sa_sigaction == libc::SIG_IGN {
+                        continue;
+                    }
+                    let mut action: libc::sigaction = std::mem::zeroed();
+                    action.sa_sigaction = on_interrupt as *const () as usize;
+                    libc::sigemptyset(&mut action.sa_mask);
+                    libc::sigaction(signal, &action, std::ptr::null_mut());
                 }
-                let mut action: libc::sigaction = std::mem::zeroed();
-                action.sa_sigaction = on_interrupt as *const () as usize;
-                libc::sigemptyset(&mut action.sa_mask);
-                libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
             }
         });
     }

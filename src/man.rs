@@ -431,7 +431,8 @@ fn write_prose(page: &mut Roff) {
                  create, rotate or revoke waits on the registry, the last line says what may \
                  have been done and how to check (npm-token list). The process ends by the \
                  signal, so a shell running a script stops it too; a Ctrl-C ignored by \
-                 whoever started the command (trap '' INT) stays ignored.",
+                 whoever started the command (trap '' INT) stays ignored. SIGTERM (a \
+                 cancelled CI job, 143) and SIGHUP (129) say the same line.",
             ),
         ],
     );

@@ -144,3 +144,58 @@ async fn ctrl_c_before_a_revoke_report_is_shown_says_the_revokes_are_over() {
     );
     assert_eq!(fake.deletes().await.len(), 2);
 }
+
+/// A CI job cancelled while it rotates (SIGTERM, no terminal): its log ends with where things
+/// stand, and the process ends by that signal.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_job_says_where_the_rotation_stands() {
+    let fake = super::rotation::registry().await;
+    super::rotation::whoami_as(
+        &fake,
+        super::rotation::NEW_TOKEN,
+        super::rotation::user("alice"),
+    )
+    .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204).set_delay(Duration::from_secs(20)))
+        .mount(&fake.server)
+        .await;
+    let stderr_path = fake.sandbox.home().join("stderr");
+    let mut cmd = fake.sandbox.cmd();
+    cmd.args(["rotate", "d83cf1", "--password", "pw-123456", "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&stderr_path).unwrap());
+    let child = cmd.spawn().unwrap();
+    let deleting = || async {
+        let requests = fake.server.received_requests().await.unwrap();
+        requests.iter().any(|r| r.method.as_str() == "DELETE")
+    };
+    for _ in 0..200 {
+        if deleting().await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(deleting().await, "the revoke was sent");
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
+    assert_eq!(out.status.signal(), Some(15), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "npm-token error interrupted while d83cf1 (publish) was being revoked: the new token \
+             is printed above and signs in; d83cf1 (publish) may be revoked: `npm-token list` \
+             shows whether it is\n"
+        ),
+        "{stderr}"
+    );
+    // The new token was handed over whole before the revoke began.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"step\":\"created\""), "{stdout}");
+}
