@@ -195,8 +195,16 @@ impl Steps<'_, '_> {
         {
             return Some("the token this configuration uses".to_owned());
         }
-        if old.info.mask_matches(token) || new.key.as_deref() == Some(old.key.as_str()) {
-            return Some(format!("{} itself", old.shown));
+        if new.key.as_deref() == Some(old.key.as_str()) {
+            return Some(format!("{}'s own key", old.shown));
+        }
+        // A mask shows a few characters of each end: a match is the old token, or one the
+        // list cannot tell from it, which is as bad.
+        if old.info.mask_matches(token) {
+            return Some(format!(
+                "a token {}'s mask matches (it, or one the list cannot tell from it)",
+                old.shown
+            ));
         }
         let key = new.key.as_deref().filter(|key| !key.is_empty())?;
         let listed = self.plan.keys.iter().position(|k| k == key)?;

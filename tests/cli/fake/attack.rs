@@ -54,13 +54,13 @@ async fn a_create_answered_with_a_token_that_is_not_new_revokes_nothing() {
         (
             answer(PUBLISH_TOKEN, "4f2a1c00-0000-4000-8000-000000000001"),
             TOKEN,
-            "d83cf1 (publish) itself",
+            "a token d83cf1 (publish)'s mask matches (it, or one the list cannot tell from it)",
         ),
         // A new value, under the old token's key.
         (
             answer(NEW_TOKEN, PUBLISH_KEY),
             TOKEN,
-            "d83cf1 (publish) itself",
+            "d83cf1 (publish)'s own key",
         ),
         // The login session this configuration signs in with.
         (
