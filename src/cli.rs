@@ -28,8 +28,8 @@ Everyday uses:
     npm-token create --read-only --cidr 192.0.2.0/24
 
 More:
-  npm-token revoke 3f2a9c        revoke the token whose id `list` shows as 3f2a9c
-  npm-token completions zsh      shell completions"
+  npm-token revoke 3f2a9c      revoke the token `list` shows as 3f2a9c
+  npm-token completions zsh    shell completions"
     };
 }
 
@@ -39,8 +39,8 @@ const LONG_EXAMPLES: &str = concat!(
     examples!(),
     "
 
-Everything npm reads is read too: .npmrc files (project, user, global), npm_config_*
-environment variables, and these flags, highest priority last. Every flag is the npm
+Everything npm reads is read too: .npmrc files (project, user, global), npm_config_* \
+environment variables, and these flags, highest priority last. Every flag is the npm \
 config key of the same name, written as npm writes it (--key=value, --no-key)."
 );
 

@@ -132,6 +132,9 @@ pub enum Operation {
     List,
     Create,
     Revoke,
+    /// Testing a new token (`GET /-/whoami` with it): no token is managed, so a refusal
+    /// says nothing about a login session being needed.
+    TestToken,
 }
 
 /// Turns a registry failure into the one line the user reads: npm's wording where npm has
@@ -197,7 +200,7 @@ fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext) -> String {
             SentAuth::Bearer => format!(
                 "Unable to authenticate, your authentication token seems to be invalid ({summary}). \
                  To correct this please try logging in again with: {login}{}",
-                needs_session(ctx)
+                needs_session(op, ctx)
             ),
             SentAuth::Basic => format!(
                 "Incorrect or missing password ({summary}): the username and password configured for {} were refused. \
@@ -210,8 +213,8 @@ fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext) -> String {
         },
         403 => format!(
             "{summary}; the registry refused this token or account (it may be revoked, read-only, or limited to other IP addresses){}",
-            if http.sent == SentAuth::Bearer {
-                format!("{}: {login}", needs_session(ctx))
+            if http.sent == SentAuth::Bearer && op != Operation::TestToken {
+                format!("{}: {login}", needs_session(op, ctx))
             } else {
                 String::new()
             }
@@ -232,8 +235,12 @@ fn explain_http(http: &HttpError, op: Operation, ctx: &AuthContext) -> String {
 }
 
 /// npmjs.org refuses token management to granular access tokens and to tokens that bypass
-/// 2FA (since August 2026): only a login session may list, create or revoke tokens.
-fn needs_session(ctx: &AuthContext) -> String {
+/// 2FA (since August 2026): only a login session may list, create or revoke tokens. Not
+/// said when no token was being managed.
+fn needs_session(op: Operation, ctx: &AuthContext) -> String {
+    if op == Operation::TestToken {
+        return String::new();
+    }
     format!(
         "; a granular access token, or one that bypasses 2FA, cannot manage tokens: managing \
          tokens on {} needs a login session",

@@ -297,7 +297,7 @@ impl Steps<'_, '_> {
         let user = match signed_in {
             Ok(user) => user,
             Err(e) => {
-                let e = crate::error::explain(e, Operation::List, &self.ctx.auth);
+                let e = crate::error::explain(e, Operation::TestToken, &self.ctx.auth);
                 let error = e.prefixed(&format!(
                     "{new_shown} (above) could not sign in from here, so {old} was not revoked. \
                      If the new token is limited to networks this machine is outside (its CIDR \

@@ -103,14 +103,16 @@ fn read(text: &str) -> Table {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with(['┌', '+']), "{text}");
     assert!(lines[2].starts_with(['╞', '+']), "one header line:\n{text}");
-    let end = lines
+    // The bottom border; a line of the note under it may start with `+N.`.
+    let end = 3 + lines[3..]
         .iter()
-        .rposition(|l| l.starts_with(['└', '+']))
+        .position(|l| l.starts_with(['└', '+']) && !l.starts_with("+N"))
         .unwrap();
     Table {
         header: cells(lines[1]),
         rows: lines[3..end].iter().map(|line| cells(line)).collect(),
-        note: lines.get(end + 1).map(|line| line.to_string()),
+        // The line under the table, wrapped to the terminal's width.
+        note: (end + 1 < lines.len()).then(|| lines[end + 1..].join(" ")),
     }
 }
 

@@ -318,6 +318,8 @@ async fn a_new_token_that_does_not_sign_in_keeps_the_old_one() {
             "{run:?}"
         );
         assert!(!run.stderr.contains(NEW_TOKEN), "{run:?}");
+        // Asking who a token is manages no token: no advice to log in for that.
+        assert!(!run.stderr.contains("cannot manage tokens"), "{run:?}");
     }
 
     // --no-verify: no test, straight to the revoke.
