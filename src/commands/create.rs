@@ -10,6 +10,7 @@ use crate::prompt::{self, PromptError};
 use crate::registry::{CreateTokenRequest, Permission, RegistryClient, TokenSpec};
 use crate::secret::Secret;
 use crate::settings::CreateSettings;
+use crate::token_info::{PublishingPower, TokenInfo};
 
 pub async fn run(
     client: &RegistryClient,
@@ -30,10 +31,11 @@ pub async fn run(
          list` shows it)",
     );
     let shown = async {
-        let created = create(client, password, spec, ctx).await?;
+        let created = create(client, password, spec.clone(), ctx).await?;
         if created.token().is_none() {
             return Err(no_token_in_answer());
         }
+        warn_if_made_unlike_asked(&spec, &created, "the new token");
         // With its key: on a terminal, the summary names the new token by its id.
         write_created(printer, &created.with_key(), out)
     }
@@ -123,6 +125,67 @@ pub fn direct_publish_warning(spec: &TokenSpec) -> Option<&'static str> {
          wait in a staging queue for your 2FA approval instead \
          (https://gh.io/bypass-2fa-tokens-no-longer-publish)",
     )
+}
+
+/// How the token the registry made publishes, beside what the create asked for, when the
+/// two differ: `(asked, made)`. Only where both are known: a create that asked (`--read-only`,
+/// or a packages permission, given or copied by `rotate`), and an answer that says (a
+/// granular token's `permissions`, a classic one's `readonly`). A registry that does not know
+/// a setting (Verdaccio makes classic tokens: no stage-only, no permissions) makes another
+/// token than the one asked for, and says so only in its answer.
+pub fn made_unlike_asked(
+    spec: &TokenSpec,
+    created: &Created,
+) -> Option<(PublishingPower, PublishingPower)> {
+    let asked = if spec.readonly {
+        PublishingPower::None
+    } else {
+        match spec.packages_and_scopes_permission? {
+            Permission::ReadWrite => PublishingPower::Direct,
+            Permission::ReadWriteStageOnly => PublishingPower::StageOnly,
+            Permission::ReadOnly | Permission::NoAccess => PublishingPower::None,
+        }
+    };
+    let says = ["permissions", "readonly"];
+    if !says.iter().any(|field| created.shown.contains_key(*field)) {
+        return None;
+    }
+    let made = TokenInfo::from_fields(&created.shown).publishing();
+    (made != asked).then_some((asked, made))
+}
+
+/// A publishing power in words: `able to publish directly`, `stage-only`.
+pub fn publishing_in_words(power: &PublishingPower) -> String {
+    match power {
+        PublishingPower::None => "unable to publish".to_owned(),
+        PublishingPower::StageOnly => "stage-only".to_owned(),
+        PublishingPower::Direct => "able to publish directly".to_owned(),
+        PublishingPower::Unknown(right) => format!("{right} (a right this version cannot read)"),
+    }
+}
+
+/// Warns when the registry made another token than the one asked for (see
+/// [`made_unlike_asked`]); `what` names it (`the new token`, `4f2a1c (ci)`).
+pub fn warn_if_made_unlike_asked(spec: &TokenSpec, created: &Created, what: &str) {
+    let Some((asked, made)) = made_unlike_asked(spec, created) else {
+        return;
+    };
+    let classic = !created.shown.contains_key("permissions");
+    log::warn!(
+        "the registry made {what} {}, where {} was asked for{}; check it with `npm-token list`",
+        publishing_in_words(&made),
+        match asked {
+            PublishingPower::StageOnly => "a stage-only token",
+            PublishingPower::Direct => "a token that publishes directly",
+            _ => "a token that cannot publish",
+        },
+        if classic {
+            ": its answer is a classic token's (this registry makes no granular tokens, and \
+             ignores their settings)"
+        } else {
+            ""
+        }
+    );
 }
 
 /// Logs [`direct_publish_warning`] on stderr, when there is one: for `create` and `rotate`.

@@ -32,7 +32,7 @@ use crate::registry::RegistryClient;
 use crate::secret::Secret;
 use crate::settings::{Change, CreateSettings, SavedAt};
 use crate::text;
-use crate::token_info::TokenInfo;
+use crate::token_info::{PublishingPower, TokenInfo};
 
 pub async fn run(
     client: &RegistryClient,
@@ -70,6 +70,17 @@ struct Steps<'a, 'o> {
     printer: &'a Printer,
     ctx: &'a Context,
     out: &'o mut dyn Write,
+}
+
+/// How much a token can do with a new version: none, stage only, directly. A right this
+/// version cannot read ranks with none of them, so it never counts as less.
+fn rank(power: &PublishingPower) -> Option<u8> {
+    match power {
+        PublishingPower::None => Some(0),
+        PublishingPower::StageOnly => Some(1),
+        PublishingPower::Direct => Some(2),
+        PublishingPower::Unknown(_) => None,
+    }
 }
 
 /// Which step failed, for `--json`'s `{"step": "failed", "at": …}`.
@@ -177,6 +188,7 @@ impl Steps<'_, '_> {
                 ),
             });
         }
+        create::warn_if_made_unlike_asked(&self.plan.spec, &new, &self.new_shown(&new));
         Ok((new, token))
     }
 
@@ -358,6 +370,24 @@ impl Steps<'_, '_> {
                 self.revoke_new(new)
             ));
             return Err(self.failed(Step::Finish, error, "not revoked"));
+        }
+        // A registry that made less than was asked (it ignored a permission): what publishes
+        // with the old token would stop, so it stays.
+        if let Some((asked, made)) = create::made_unlike_asked(&plan.spec, new) {
+            if matches!((rank(&made), rank(&asked)), (Some(m), Some(a)) if m < a) {
+                let error = AppError::failed(format!(
+                    "the registry made {} {}, where {} can do more and the same was asked for, \
+                     so {} was not revoked: keep it and revoke the new one ({}), or, if the new \
+                     one will do, `npm-token revoke {}`",
+                    self.new_shown(new),
+                    create::publishing_in_words(&made),
+                    old.shown,
+                    old.shown,
+                    self.revoke_new(new),
+                    old.id
+                ));
+                return Err(self.failed(Step::Finish, error, "not revoked"));
+            }
         }
         interrupt::on_ctrl_c(format!(
             "interrupted while {} was being revoked: the new token is {}; {} may be revoked: \

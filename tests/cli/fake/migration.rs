@@ -258,3 +258,62 @@ async fn a_setting_from_npmrc_or_the_environment_that_changes_the_token_is_named
         "{run:?}"
     );
 }
+
+/// A registry that made the successor weaker than asked (it ignored the permission copied
+/// from the old token): whatever publishes with the old token would stop, so the old one
+/// is kept, and the message says which to revoke. Stronger than asked is said, and goes on.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_successor_made_weaker_than_asked_leaves_the_old_token() {
+    let made = |permissions: Value| async move {
+        let fake = Fake::start().await;
+        fake.list_answers(page(json!([listed(json!({}))]), ""))
+            .await;
+        fake.answers_whoami("alice").await;
+        fake.accepts_deletes().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+                "token": "npm_Successor0123456789abcdefghijklmnop", "key": "6b6b6b6b-0000",
+                "permissions": permissions,
+            })))
+            .mount(&fake.server)
+            .await;
+        fake
+    };
+    let fake = made(json!([{"name": "package", "action": "read"}])).await;
+    let run = rotate(&fake, &[]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "npm-token warn the registry made 6b6b6b unable to publish, where a token \
+             that publishes directly was asked for; check it with `npm-token list`\n"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.ends_with(
+            "npm-token error the registry made 6b6b6b unable to publish, where \
+             5a5a5a (release) can do more and the same was asked for, so 5a5a5a (release) was \
+             not revoked: keep it and revoke the new one (`npm-token revoke 6b6b6b`), or, if \
+             the new one will do, `npm-token revoke 5a5a5a`\n"
+        ),
+        "{run:?}"
+    );
+    assert_eq!(fake.deletes().await, Vec::<String>::new());
+
+    // Stage-only asked, direct made: said, and the rotation goes on (nothing publishes less).
+    let fake = made(json!([{"name": "package", "action": "write"}])).await;
+    let run = rotate(
+        &fake,
+        &["--packages-and-scopes-permission", "read-write-stage-only"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "npm-token warn the registry made 6b6b6b able to publish directly, where \
+             a stage-only token was asked for; check it with `npm-token list`\n"
+        ),
+        "{run:?}"
+    );
+    assert_eq!(fake.deletes().await, [KEY]);
+}

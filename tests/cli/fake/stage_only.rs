@@ -11,14 +11,14 @@ use crate::support::Run;
 
 const TOKENS: &str = "/-/npm/v1/tokens";
 
-/// A fake that answers any create with a granular token.
+/// A fake that answers any create with a granular token, without saying what it may do (so
+/// that what was asked is never found unlike what was made).
 async fn creates() -> Fake {
     let fake = Fake::start().await;
     Mock::given(method("POST"))
         .and(path(TOKENS))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({
             "token": "npm_0123456789abcdefghijklmnopqrstuvwxyz", "key": "k",
-            "permissions": [{"name": "package", "action": "write"}],
         })))
         .mount(&fake.server)
         .await;
@@ -230,4 +230,55 @@ async fn the_table_shows_each_publishing_power_and_the_json_keeps_every_field() 
     assert_eq!(listed[0]["publish_policy"], "stage_only");
     assert_eq!(listed[5]["publish_policy"], "approval_queue");
     assert_eq!(listed[1]["permissions"][0]["action"], "stage_only");
+}
+
+/// A registry that makes another token than the one asked for (Verdaccio ignores every
+/// granular setting and makes a classic token; a registry may ignore a permission) is said
+/// to have done so, from its answer: never a stronger or weaker token silently.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_made_unlike_the_one_asked_for_is_warned_about() {
+    let cases = [
+        (
+            json!({"readonly": false}),
+            "--packages-and-scopes-permission=read-write-stage-only",
+            "npm-token warn the registry made the new token able to publish directly, where a \
+             stage-only token was asked for: its answer is a classic token's (this registry \
+             makes no granular tokens, and ignores their settings); check it with `npm-token \
+             list`\n",
+        ),
+        (
+            json!({"permissions": [{"name": "package", "action": "write"}]}),
+            "--read-only",
+            "npm-token warn the registry made the new token able to publish directly, where a \
+             token that cannot publish was asked for; check it with `npm-token list`\n",
+        ),
+        (
+            json!({"permissions": [{"name": "package", "action": "admin"}]}),
+            "--packages-and-scopes-permission=read-only",
+            "npm-token warn the registry made the new token packages: admin (a right this \
+             version cannot read), where a token that cannot publish was asked for; check it \
+             with `npm-token list`\n",
+        ),
+        // As asked: nothing to say.
+        (json!({"readonly": true}), "--read-only", ""),
+        (
+            json!({"permissions": [{"name": "package", "action": "write"}],
+                   "publish_policy": "stage_only"}),
+            "--packages-and-scopes-permission=read-write-stage-only",
+            "",
+        ),
+    ];
+    for (rights, flag, warning) in cases {
+        let fake = Fake::start().await;
+        let mut answer = json!({"token": "npm_0123456789abcdefghijklmnopqrstuvwxyz", "key": "k"});
+        for (field, value) in rights.as_object().unwrap() {
+            answer[field] = value.clone();
+        }
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(answer))
+            .mount(&fake.server)
+            .await;
+        let run = create(&fake, &[flag]).await;
+        assert_eq!((run.code, run.stderr.as_str()), (0, warning), "{rights}");
+    }
 }
