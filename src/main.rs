@@ -173,12 +173,14 @@ fn execute(settings: Settings, progress: Progress) -> Result<(), AppError> {
         redactor,
         loglevel,
         output_discarded,
+        stdout_terminal,
         ..
     } = settings;
     let ctx = Context {
         auth,
         interactive,
         output_discarded,
+        stdout_terminal,
         token_in_use,
         redactor,
         otps: Default::default(),

@@ -33,6 +33,8 @@ pub struct Context {
     pub interactive: bool,
     /// stdout goes to the null device: a new token printed there would be lost.
     pub output_discarded: bool,
+    /// stdout is a terminal: a token printed there is on screen, above what follows.
+    pub stdout_terminal: bool,
     /// The token this configuration authenticates with, when it is a token.
     pub token_in_use: Option<Secret>,
     /// The shared redactor: a secret learnt while the command runs is registered with it.
@@ -48,6 +50,16 @@ pub struct Context {
 }
 
 impl Context {
+    /// Where what stdout printed is, for a message on stderr: `above` on a terminal, else
+    /// `on stdout` (a file, a pipe, where a message's "above" would mislead).
+    pub fn printed_where(&self) -> &'static str {
+        if self.stdout_terminal {
+            "above"
+        } else {
+            "on stdout"
+        }
+    }
+
     /// Refuses to make a token whose one showing would go nowhere (stdout is the null
     /// device, or a pipe whose reader has gone), before anything is created.
     pub fn check_output_kept(&self) -> Result<(), AppError> {

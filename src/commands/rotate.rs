@@ -255,30 +255,31 @@ impl Steps<'_, '_> {
         })?;
         self.ctx.say(&format!("Created {new_shown}."));
         let old_id = &self.plan.old.id;
+        let at = self.ctx.printed_where();
         let Some(saved) = self.plan.save else {
             interrupt::on_ctrl_c(format!(
-                "interrupted: {new_shown} is printed above (not tested), and {old} was not \
+                "interrupted: {new_shown} is printed {at} (not tested), and {old} was not \
                  revoked: put the new token in place, then `npm-token revoke {old_id}`"
             ));
             return Ok(());
         };
         let file = saved.file.display().to_string();
         interrupt::on_ctrl_c(format!(
-            "interrupted while {new_shown} was being saved: it is printed above, and {file} \
+            "interrupted while {new_shown} was being saved: it is printed {at}, and {file} \
              holds the old token or the new one; {old} was not revoked: put the new token in \
              place, then `npm-token revoke {old_id}`"
         ));
         let in_use = self.ctx.token_in_use.as_ref().map_or("", |t| t.expose());
         if let Err(e) = npmrc::replace_values(&saved.file, &saved.keys, in_use, token.expose()) {
             let error = AppError::failed(format!(
-                "{new_shown} (above) was not saved: {e}; {old} was not revoked: store the new \
+                "{new_shown} (printed {at}) was not saved: {e}; {old} was not revoked: store the new \
                  token yourself, then `npm-token revoke {}`",
                 self.plan.old.id
             ));
             return Err(self.failed(Step::HandOver, error, "not revoked"));
         }
         interrupt::on_ctrl_c(format!(
-            "interrupted: {new_shown} is printed above and saved in {file} (not tested), and \
+            "interrupted: {new_shown} is printed {at} and saved in {file} (not tested), and \
              {old} was not revoked: `npm-token revoke {old_id}` once nothing else uses it"
         ));
         let _ = self.event(json!({"step": "saved", "file": file, "keys": saved.keys}));
@@ -303,6 +304,7 @@ impl Steps<'_, '_> {
         let plan = self.plan;
         let (old, old_id) = (&plan.old.shown, &plan.old.id);
         let new_shown = self.new_shown(new);
+        let at = self.ctx.printed_where();
         let status = self.ctx.progress.show("Testing the new token…");
         let signed_in = client.whoami_as(token).await;
         drop(status);
@@ -311,7 +313,7 @@ impl Steps<'_, '_> {
             Err(e) => {
                 let e = crate::error::explain(e, Operation::TestToken, &self.ctx.auth);
                 let error = e.prefixed(&format!(
-                    "{new_shown} (above) could not sign in from here, so {old} was not revoked. \
+                    "{new_shown} (printed {at}) could not sign in from here, so {old} was not revoked. \
                      If the new token is limited to networks this machine is outside (its CIDR \
                      list), put it in place and finish with `npm-token revoke {old_id}` (or rotate \
                      with --no-verify); else revoke it ({})",
@@ -322,7 +324,7 @@ impl Steps<'_, '_> {
         };
         if let Some(expected) = plan.user.as_ref().filter(|expected| **expected != user) {
             let error = AppError::failed(format!(
-                "{new_shown} (above) signs in as {user}, not as {expected}, so {old} was not \
+                "{new_shown} (printed {at}) signs in as {user}, not as {expected}, so {old} was not \
                  revoked: check the new token (`npm-token list`) before you `npm-token revoke {old_id}`"
             ));
             return Err(self.failed(Step::Test, error, "not revoked"));
@@ -364,7 +366,7 @@ impl Steps<'_, '_> {
         let unread = crate::terminal::stdout_reader_gone().is_some_and(|gone| gone.left_unread);
         if plan.save.is_none() && unread {
             let error = AppError::failed(format!(
-                "the output's reader left without reading the new token (above, unread), so {} \
+                "the output's reader left without reading the new token (printed into the pipe, unread), so {} \
                  was not revoked: revoke the new one ({}) and run rotate again",
                 old.shown,
                 self.revoke_new(new)
@@ -434,7 +436,7 @@ impl Steps<'_, '_> {
     /// Where the new token is once handed over, as far as it is known: `printed above,
     /// saved in FILE and signs in`; `(not tested: --no-verify)` when nobody tried it.
     fn handed_over(&self, tested: bool) -> String {
-        let mut state = "printed above".to_owned();
+        let mut state = format!("printed {}", self.ctx.printed_where());
         if let Some(saved) = self.plan.save {
             state.push_str(&format!(", saved in {}", saved.file.display()));
         }

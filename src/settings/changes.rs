@@ -67,7 +67,10 @@ impl SpecSettings {
             [] => "none".to_owned(),
             l => l.join(", "),
         };
-        let permission = |p: Option<Permission>| p.map_or("none", Permission::as_str).to_owned();
+        let permission = |p: Option<Permission>| {
+            p.map_or("none set (a classic token)", Permission::as_str)
+                .to_owned()
+        };
         let yes = |b: bool| if b { "yes" } else { "no" }.to_owned();
         let days = |d: Option<u32>| d.map_or("no expiry".to_owned(), |d| format!("{d} days"));
         field("name", "name", None, text(&old.name), text(&new.name));

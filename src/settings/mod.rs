@@ -97,6 +97,8 @@ pub struct Settings {
     pub interactive: bool,
     /// stdout goes to the null device: a new token printed there would be lost.
     pub output_discarded: bool,
+    /// stdout is a terminal: what is printed there is on screen, above what follows.
+    pub stdout_terminal: bool,
     /// Colour on stderr.
     pub paint_stderr: Paint,
     pub loglevel: LogLevel,
@@ -336,6 +338,7 @@ impl Settings {
             token_in_use,
             interactive: terminal.stdin,
             output_discarded: terminal.stdout_discarded,
+            stdout_terminal: terminal.stdout,
             paint_stderr,
             loglevel,
             redactor,

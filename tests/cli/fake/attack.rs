@@ -181,7 +181,7 @@ async fn a_reader_that_leaves_without_reading_keeps_the_old_token() {
         assert!(run.stderr.ends_with("exit=1\n"), "{run:?}");
         assert!(
             run.stderr.contains(
-                "the output's reader left without reading the new token (above, unread), so \
+                "the output's reader left without reading the new token (printed into the pipe, unread), so \
                  d83cf1 (publish) was not revoked: revoke the new one (`npm-token revoke 4f2a1c`)"
             ),
             "{run:?}"
@@ -287,7 +287,7 @@ async fn save_leaves_a_line_changed_under_it_and_revokes_nothing() {
     assert!(fake.deletes().await.is_empty(), "{run:?}");
     assert!(
         run.stderr.contains(&format!(
-            "4f2a1c (publish) (above) was not saved: {key} in {} no longer holds the token being \
+            "4f2a1c (publish) (printed on stdout) was not saved: {key} in {} no longer holds the token being \
              replaced (the file changed since it was read); it is left as it is; d83cf1 \
              (publish) was not revoked",
             npmrc.display()

@@ -190,7 +190,7 @@ async fn a_cancelled_job_says_where_the_rotation_stands() {
     assert!(
         stderr.ends_with(
             "npm-token error interrupted while d83cf1 (publish) was being revoked: the new token \
-             is printed above and signs in; d83cf1 (publish) may be revoked: `npm-token list` \
+             is printed on stdout and signs in; d83cf1 (publish) may be revoked: `npm-token list` \
              shows whether it is\n"
         ),
         "{stderr}"

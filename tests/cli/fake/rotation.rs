@@ -310,7 +310,7 @@ async fn a_new_token_that_does_not_sign_in_keeps_the_old_one() {
         );
         assert!(
             run.stderr.contains(
-                "4f2a1c (publish) (above) could not sign in from here, so d83cf1 (publish) was not \
+                "4f2a1c (publish) (printed on stdout) could not sign in from here, so d83cf1 (publish) was not \
                  revoked. If the new token is limited to networks this machine is outside (its \
                  CIDR list), put it in place and finish with `npm-token revoke d83cf1` (or rotate \
                  with --no-verify); else revoke it (`npm-token revoke 4f2a1c`)"
@@ -369,7 +369,7 @@ async fn a_failed_revoke_says_the_true_state() {
         assert_eq!(events(&run)[2]["old"]["state"], "may be revoked", "{n}");
         assert!(
             run.stderr.contains(
-                "the new token is printed above and signs in, but revoking d83cf1 (publish) \
+                "the new token is printed on stdout and signs in, but revoking d83cf1 (publish) \
                  failed: "
             ) && run
                 .stderr
@@ -410,7 +410,7 @@ async fn a_failed_revoke_says_where_the_new_token_is() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr.contains(&format!(
-            "npm-token error the new token is printed above, saved in {} and signs in, but \
+            "npm-token error the new token is printed on stdout, saved in {} and signs in, but \
              revoking d83cf1 (publish) failed: 500 ",
             fake.sandbox.npmrc().display()
         )),
@@ -423,7 +423,7 @@ async fn a_failed_revoke_says_where_the_new_token_is() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr.contains(
-            "npm-token error the new token is printed above (not tested: --no-verify), but \
+            "npm-token error the new token is printed on stdout (not tested: --no-verify), but \
              revoking d83cf1 (publish) failed: 500 "
         ),
         "{run:?}"
