@@ -30,6 +30,15 @@ mod imp {
     /// stderr is a terminal: a status line may be drawn on its last line, and is cleared.
     static STDERR_TERMINAL: AtomicBool = AtomicBool::new(false);
     static INSTALLED: Once = Once::new();
+    /// A status line is drawn on stderr's last line.
+    static STATUS_LINE: AtomicBool = AtomicBool::new(false);
+
+    pub fn status_line_shown(shown: bool) {
+        STATUS_LINE.store(shown, Ordering::Relaxed);
+        if shown {
+            install();
+        }
+    }
 
     extern "C" fn on_interrupt(signal: libc::c_int) {
         if let Some(saved) = SAVED.get() {
@@ -42,6 +51,12 @@ mod imp {
         unsafe {
             match message.as_ref() {
                 // The line after the prompt's `^C`.
+                // A status line (`⠙ Fetching tokens…^C`): cleared, the shell's prompt takes
+                // its place.
+                None if STATUS_LINE.load(Ordering::Relaxed) => {
+                    let clear = b"\r\x1b[2K";
+                    libc::write(2, clear.as_ptr().cast(), clear.len());
+                }
                 None if signal == libc::SIGINT => {
                     libc::write(2, b"\n".as_ptr().cast(), 1);
                 }
@@ -177,6 +192,8 @@ mod imp {
 
 #[cfg(not(unix))]
 mod imp {
+    pub fn status_line_shown(_shown: bool) {}
+
     pub fn restore_terminal_on_ctrl_c() {}
 
     pub fn say_on_ctrl_c(_line: Option<String>) {}
@@ -206,3 +223,6 @@ pub fn on_ctrl_c(line: impl Into<String>) {
 pub fn nothing_on_ctrl_c() {
     imp::say_on_ctrl_c(None);
 }
+
+/// Whether a status line is drawn on stderr now: Ctrl-C with nothing to say clears it.
+pub use imp::status_line_shown;

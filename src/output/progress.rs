@@ -68,6 +68,8 @@ impl Line {
                 }
             }
         }
+        // Ctrl-C now clears the line it is on, rather than leave it above the shell's prompt.
+        crate::interrupt::status_line_shown(self.bar.is_some());
     }
 }
 
@@ -166,6 +168,7 @@ impl Progress {
         let Some(bar) = bar else {
             return f();
         };
+        crate::interrupt::status_line_shown(false);
         // Not holding the line: `f` may log, and the logger suspends too (a no-op now).
         let result = bar.suspend(f);
         if let Some(mut line) = self.line() {

@@ -199,3 +199,23 @@ async fn a_cancelled_job_says_where_the_rotation_stands() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("\"step\":\"created\""), "{stdout}");
 }
+
+/// Ctrl-C with nothing to say (a list) clears the status line it is typed on: the shell's
+/// prompt takes its place, rather than coming after a spinner left on the screen.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_clears_the_status_line() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(20)))
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} list"),
+            Some("Fetching tokens"),
+            "\u{3}".into(),
+        )
+        .await;
+    assert_eq!(run.code, 130, "{run:?}");
+    assert!(run.stdout.ends_with("\r\u{1b}[2K"), "{run:?}");
+}
