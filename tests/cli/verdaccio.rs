@@ -257,7 +257,7 @@ fn invalid_cidr_is_refused_before_anything_is_sent() {
     let user = User::new();
     let before = user.list().len();
     user.run(&["create", "--password", &user.password, "--cidr", "10.0.0.1"])
-        .assert_error("CIDR whitelist contains invalid CIDR entry: 10.0.0.1");
+        .assert_error("CIDR whitelist contains invalid CIDR entry: 10.0.0.1 (each entry is an IPv4 network, like 192.0.2.0/24, or 192.0.2.1/32 for one address)");
     user.run(&["create", "--cidr", "10.0.0.0/8", "--cidr", "2001:db8::/32"])
         .assert_error("CIDR whitelist can only contain IPv4 addresses, 2001:db8::/32 is IPv6");
     assert_eq!(user.list().len(), before);
