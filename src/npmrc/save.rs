@@ -256,6 +256,20 @@ impl Temp {
     fn rename_over(mut self, path: &Path) -> std::io::Result<()> {
         std::fs::rename(&self.path, path)?;
         self.renamed = true;
+        // The rename itself on disk too, before the old token is revoked: after a power cut
+        // the npmrc then holds the new token, not the old one, revoked meanwhile.
+        #[cfg(unix)]
+        if let Some(folder) = path.parent() {
+            let folder = if folder.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                folder
+            };
+            // Saved all the same, whatever this says: the file holds the new token.
+            if let Err(e) = std::fs::File::open(folder).and_then(|f| f.sync_all()) {
+                log::info!("could not flush {} to disk: {e}", folder.display());
+            }
+        }
         Ok(())
     }
 }
