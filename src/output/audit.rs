@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::status::PartError;
-use super::{pretty_json, tsv, tty, OutputFormat, Paint, Printer};
+use super::{fit, pretty_json, tsv, tty, OutputFormat, Paint, Printer};
 use crate::audit::{count_by_severity, Finding, LocalFinding, Severity, TokenFindings};
 
 /// What `audit` found.
@@ -61,7 +61,9 @@ impl Printer {
         match self.format {
             OutputFormat::Json => pretty_json(&audit_json(report)),
             OutputFormat::Parseable => parseable(report),
-            OutputFormat::Table | OutputFormat::Lines => human(report, self.paint),
+            OutputFormat::Table | OutputFormat::Lines => {
+                human(report, self.paint, self.width.map(usize::from))
+            }
         }
     }
 }
@@ -75,18 +77,36 @@ fn severity(paint: Paint, severity: Severity) -> String {
     }
 }
 
-/// One finding: `  high     direct-publish: what is wrong` and, under it, `fix: …`.
-fn finding(out: &mut String, paint: Paint, finding: &Finding) {
+/// `text` as lines ending in a line break: on a terminal `width` columns wide, wrapped
+/// between words, each line after the first indented by `indent` columns.
+fn wrap(text: &str, width: Option<usize>, indent: usize) -> String {
+    let lines = match width {
+        Some(width) => fit::wrapped(text, width.saturating_sub(indent).max(20)),
+        None => vec![text.to_owned()],
+    };
+    let mut out = lines.join(&format!("\n{}", " ".repeat(indent)));
+    out.push('\n');
+    out
+}
+
+/// How far a finding's text is indented: past `  moderate `.
+const INDENT: usize = 11;
+
+/// One finding: `  high     direct-publish: what is wrong` and, under it, `fix: …`. On a
+/// terminal `width` columns wide, what is wrong is wrapped between words under itself; the
+/// fix is left whole, a command the terminal may wrap but that copies as one line.
+fn finding(out: &mut String, paint: Paint, finding: &Finding, width: Option<usize>) {
+    let text = format!("{}: {}", finding.code.as_str(), tty(&finding.message));
+    out.push_str(&format!("  {} ", severity(paint, finding.severity)));
+    out.push_str(&wrap(&text, width, INDENT));
     out.push_str(&format!(
-        "  {} {}: {}\n           fix: {}\n",
-        severity(paint, finding.severity),
-        finding.code.as_str(),
-        tty(&finding.message),
+        "{}fix: {}\n",
+        " ".repeat(INDENT),
         tty(&finding.fix)
     ));
 }
 
-fn human(report: &AuditReport, paint: Paint) -> String {
+fn human(report: &AuditReport, paint: Paint, width: Option<usize>) -> String {
     let mut out = String::new();
     let whose = match report.user {
         Some(user) => format!("{} on {}", tty(user), tty(report.registry)),
@@ -102,11 +122,10 @@ fn human(report: &AuditReport, paint: Paint) -> String {
                 .iter()
                 .find(|e| e.part == "tokens")
                 .map_or("the registry did not answer".to_owned(), PartError::why);
-            out.push_str(&format!(
-                "Tokens ({whose}): {} {}\n",
-                paint.red("not checked:"),
-                tty(&why)
-            ));
+            let line = format!("Tokens ({whose}): not checked: {}", tty(&why));
+            let line =
+                wrap(&line, width, 0).replacen("not checked:", &paint.red("not checked:"), 1);
+            out.push_str(&line);
         }
         Some(tokens) => {
             let with = match tokens.len() {
@@ -117,7 +136,11 @@ fn human(report: &AuditReport, paint: Paint) -> String {
                 1 => "1 token checked".to_owned(),
                 n => format!("{n} tokens checked"),
             };
-            out.push_str(&format!("Tokens ({whose}): {checked}, {with}\n"));
+            out.push_str(&wrap(
+                &format!("Tokens ({whose}): {checked}, {with}"),
+                width,
+                0,
+            ));
             for token in tokens {
                 let mut line = format!("\n{}", tty(&token.id));
                 if let Some(name) = token.name.as_deref().filter(|n| !n.is_empty()) {
@@ -129,17 +152,14 @@ fn human(report: &AuditReport, paint: Paint) -> String {
                 out.push_str(&line);
                 out.push('\n');
                 for f in &token.findings {
-                    finding(&mut out, paint, f);
+                    finding(&mut out, paint, f, width);
                 }
             }
         }
     }
     for error in report.errors.iter().filter(|e| e.part != "tokens") {
-        out.push_str(&format!(
-            "{} {}\n",
-            paint.red("error:"),
-            tty(&error.message)
-        ));
+        let line = wrap(&format!("error: {}", tty(&error.message)), width, 0);
+        out.push_str(&line.replacen("error:", &paint.red("error:"), 1));
     }
     out.push('\n');
     if report.local.is_empty() {
@@ -147,7 +167,7 @@ fn human(report: &AuditReport, paint: Paint) -> String {
     } else {
         out.push_str("This machine:\n");
         for local in report.local {
-            finding(&mut out, paint, &local.finding);
+            finding(&mut out, paint, &local.finding, width);
         }
     }
     out.push('\n');

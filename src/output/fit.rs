@@ -171,6 +171,22 @@ fn list(items: &[String], shown: usize) -> String {
     text
 }
 
+/// `text` in lines of at most `columns` columns, broken between words (a word wider than
+/// that alone on its line), so that the terminal never breaks one in two.
+pub(super) fn wrapped(text: &str, columns: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ').filter(|word| !word.is_empty()) {
+        match lines.last_mut() {
+            Some(line) if width(line) + 1 + width(word) <= columns => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
 /// How many terminal columns `text` takes, as comfy-table measures it.
 pub(super) fn width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)

@@ -205,27 +205,11 @@ pub(super) fn write_table(
     writeln!(out, "{table}")?;
     let Some(width) = width else { return Ok(()) };
     match fitted_note(&left_out, cut, width) {
-        Some(note) => wrapped(&note, width)
+        Some(note) => fit::wrapped(&note, width)
             .iter()
             .try_for_each(|line| writeln!(out, "{}", paint.dim(line))),
         None => Ok(()),
     }
-}
-
-/// `text` in lines of at most `width` columns, broken between words (a word wider than
-/// that alone on its line), so that the terminal never breaks one in two.
-fn wrapped(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split(' ').filter(|word| !word.is_empty()) {
-        match lines.last_mut() {
-            Some(line) if fit::width(line) + 1 + fit::width(word) <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_owned()),
-        }
-    }
-    lines
 }
 
 /// A cell in its row's colour: the id and expiry of an expired or revoked token in red, the

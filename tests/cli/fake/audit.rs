@@ -9,7 +9,7 @@ use wiremock::{Mock, ResponseTemplate};
 use super::npmjs::{PUBLISH_KEY, PUBLISH_TOKEN, TOKENS};
 use super::status::InFlight;
 use super::{page, requests, Fake};
-use crate::support::Run;
+use crate::support::{Run, BIN};
 
 /// A moment `days` days (and an hour) from the real now.
 fn days(days: i64) -> String {
@@ -473,4 +473,36 @@ async fn no_credential_still_audits_the_machine() {
         "{report}"
     );
     assert_eq!(requests(&fake.server).await, 0);
+}
+
+/// In a terminal, what is wrong is wrapped between words under itself, never cut mid-word
+/// by the terminal; a fix is left whole (a command copies as one line).
+#[tokio::test(flavor = "multi_thread")]
+async fn findings_wrap_between_words_in_a_narrow_terminal() {
+    let (fake, _) = account().await;
+    let run = fake
+        .run_in_terminal(
+            format!("stty cols 60; {BIN} audit --color never"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(run.code, 3, "{run:?}");
+    // Each line as it stays on the screen: after the status line's last clearing.
+    let lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|l| l.rsplit("\u{1b}[2K").next().unwrap().trim_end_matches('\r'))
+        .collect();
+    let wrapped = [
+        "  high     direct-publish: can publish directly, which",
+        "           tokens can no longer do on npmjs.org from January",
+        "           2027; a stage-only token puts releases in a queue",
+        "           you approve with 2FA",
+    ];
+    assert!(lines.windows(4).any(|four| four == wrapped), "{run:?}");
+    for line in &lines {
+        let fix = line.trim_start().starts_with("fix: ");
+        assert!(fix || line.chars().count() <= 60, "{line:?} in {run:?}");
+    }
 }
