@@ -77,14 +77,9 @@ fn severity(paint: Paint, severity: Severity) -> String {
     }
 }
 
-/// `text` as lines ending in a line break: on a terminal `width` columns wide, wrapped
-/// between words, each line after the first indented by `indent` columns.
+/// `text` wrapped as [`fit::block`] does, ending in a line break.
 fn wrap(text: &str, width: Option<usize>, indent: usize) -> String {
-    let lines = match width {
-        Some(width) => fit::wrapped(text, width.saturating_sub(indent).max(20)),
-        None => vec![text.to_owned()],
-    };
-    let mut out = lines.join(&format!("\n{}", " ".repeat(indent)));
+    let mut out = fit::block(text, width, indent);
     out.push('\n');
     out
 }

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::table::table_row;
-use super::{pretty_json, tsv, tty, OutputFormat, Printer};
+use super::{fit, pretty_json, tsv, tty, OutputFormat, Printer};
 use crate::commands::MIN_ID_LEN;
 use crate::registry::{js_string, js_truthy};
 use crate::token_info::{TokenInfo, When};
@@ -86,7 +86,10 @@ fn summary(key: &str, token: &TokenInfo, printer: &Printer) -> String {
     ];
     rows.into_iter()
         .filter_map(|(label, value)| Some((label, value.filter(|v| !v.is_empty())?)))
-        .map(|(label, value)| format!("{label:10}{}\n", tty(&value)))
+        .map(|(label, value)| {
+            let value = fit::block(&tty(&value), printer.width.map(usize::from), 10);
+            format!("{label:10}{value}\n")
+        })
         .collect()
 }
 

@@ -171,6 +171,17 @@ fn list(items: &[String], shown: usize) -> String {
     text
 }
 
+/// `text` as a block of lines: on a terminal `width` columns wide (`None`: not a terminal,
+/// one line), wrapped between words, each line after the first indented by `indent`
+/// columns (the first is printed after something that wide: a label, a severity).
+pub(super) fn block(text: &str, width: Option<usize>, indent: usize) -> String {
+    let lines = match width {
+        Some(width) => wrapped(text, width.saturating_sub(indent).max(20)),
+        None => vec![text.to_owned()],
+    };
+    lines.join(&format!("\n{}", " ".repeat(indent)))
+}
+
 /// `text` in lines of at most `columns` columns, broken between words (a word wider than
 /// that alone on its line), so that the terminal never breaks one in two.
 pub(super) fn wrapped(text: &str, columns: usize) -> Vec<String> {

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::table::table_row;
-use super::{pretty_json, tsv, tty, OutputFormat, Printer};
+use super::{fit, pretty_json, tsv, tty, OutputFormat, Printer};
 use crate::hygiene::Doubt;
 use crate::settings::{CredentialSource, Origin};
 use crate::token_info::{Access, Status, TokenInfo, When};
@@ -167,10 +167,14 @@ impl Printer {
             .map(|(label, value)| {
                 if parseable {
                     format!("{label}\t{}\n", tsv(value))
-                } else if (*label == "expires" && dead) || *label == "error" {
-                    format!("{label:10}{}\n", self.paint.red(&tty(value)))
                 } else {
-                    format!("{label:10}{}\n", tty(value))
+                    // On a terminal, wrapped between words under the value column.
+                    let value = fit::block(&tty(value), self.width.map(usize::from), 10);
+                    if (*label == "expires" && dead) || *label == "error" {
+                        format!("{label:10}{}\n", self.paint.red(&value))
+                    } else {
+                        format!("{label:10}{value}\n")
+                    }
                 }
             })
             .collect()

@@ -289,3 +289,34 @@ async fn colour_and_dumb_terminals() {
     assert!(lines[2].starts_with("+========+"), "{dumb:?}");
     assert_eq!(lines[2].matches('+').count(), lines[3].matches('|').count());
 }
+
+/// `status` in a narrow terminal: each value wrapped between words under the value column,
+/// never broken mid-word by the terminal.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_values_wrap_between_words() {
+    let fake = Fake::start().await;
+    fake.answers_whoami("alice").await;
+    fake.list_answers(page(json!([]), "")).await;
+    let run = fake
+        .run_in_terminal(
+            format!("stty cols 50; {BIN} status --color never"),
+            None,
+            String::new(),
+        )
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|l| l.rsplit("\u{1b}[2K").next().unwrap().trim_end_matches('\r'))
+        .collect();
+    let wrapped = [
+        "token     not in the token list: a login session",
+        "          (`npm login` makes these; lists do not",
+        "          show them)",
+    ];
+    assert!(lines.windows(3).any(|three| three == wrapped), "{run:?}");
+    for line in &lines {
+        assert!(line.chars().count() <= 50, "{line:?} in {run:?}");
+    }
+}
