@@ -57,19 +57,23 @@ impl Line {
         if self.suspended {
             return;
         }
+        // Ctrl-C clears the line it is on, rather than leave it above the shell's prompt:
+        // told before the line is drawn, and once it is cleared.
         match (self.text().map(str::to_owned), self.paused) {
-            (Some(text), false) => match &self.bar {
-                Some(bar) => bar.set_message(text),
-                None => self.bar = Some(spinner(text)),
-            },
+            (Some(text), false) => {
+                crate::interrupt::status_line_shown(true);
+                match &self.bar {
+                    Some(bar) => bar.set_message(text),
+                    None => self.bar = Some(spinner(text)),
+                }
+            }
             _ => {
                 if let Some(bar) = self.bar.take() {
                     bar.finish_and_clear();
                 }
+                crate::interrupt::status_line_shown(false);
             }
         }
-        // Ctrl-C now clears the line it is on, rather than leave it above the shell's prompt.
-        crate::interrupt::status_line_shown(self.bar.is_some());
     }
 }
 
