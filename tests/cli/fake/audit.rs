@@ -488,12 +488,9 @@ async fn findings_wrap_between_words_in_a_narrow_terminal() {
         )
         .await;
     assert_eq!(run.code, 3, "{run:?}");
-    // Each line as it stays on the screen: after the status line's last clearing.
-    let lines: Vec<&str> = run
-        .stdout
-        .lines()
-        .map(|l| l.rsplit("\u{1b}[2K").next().unwrap().trim_end_matches('\r'))
-        .collect();
+    // Each line as it stays on the screen, the status line's gone.
+    let screen = super::feedback::without_status_lines(&run.stdout);
+    let lines: Vec<&str> = screen.lines().collect();
     let wrapped = [
         "  high     direct-publish: can publish directly, which",
         "           tokens can no longer do on npmjs.org from January",

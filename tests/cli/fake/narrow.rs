@@ -305,11 +305,8 @@ async fn status_values_wrap_between_words() {
         )
         .await;
     assert_eq!(run.code, 0, "{run:?}");
-    let lines: Vec<&str> = run
-        .stdout
-        .lines()
-        .map(|l| l.rsplit("\u{1b}[2K").next().unwrap().trim_end_matches('\r'))
-        .collect();
+    let screen = super::feedback::without_status_lines(&run.stdout);
+    let lines: Vec<&str> = screen.lines().collect();
     let wrapped = [
         "token     not in the token list: a login session",
         "          (`npm login` makes these; lists do not",
