@@ -9,7 +9,10 @@ use ipnet::{Ipv4Net, Ipv6Net};
 pub enum CidrError {
     #[error("CIDR whitelist can only contain IPv4 addresses, {0} is IPv6")]
     Ipv6(String),
-    #[error("CIDR whitelist contains invalid CIDR entry: {0} (each entry is an IPv4 network, like 192.0.2.0/24, or 192.0.2.1/32 for one address)")]
+    #[error(
+        "CIDR whitelist contains invalid CIDR entry: {0} (each entry is an IPv4 network, like \
+         192.0.2.0/24, or 192.0.2.1/32 for one address)"
+    )]
     Invalid(String),
 }
 
@@ -120,7 +123,8 @@ mod tests {
         }
         assert_eq!(
             list(&["10.0.0.0/8,"]).unwrap_err().to_string(),
-            "CIDR whitelist contains invalid CIDR entry:  (each entry is an IPv4 network, like 192.0.2.0/24, or 192.0.2.1/32 for one address)"
+            "CIDR whitelist contains invalid CIDR entry:  (each entry is an IPv4 network, like \
+             192.0.2.0/24, or 192.0.2.1/32 for one address)"
         );
     }
 }

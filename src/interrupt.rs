@@ -1,7 +1,8 @@
-//! Ctrl-C (and SIGTERM, SIGHUP). A prompt puts the terminal back as it was (a no-echo prompt has echo off), and a
-//! command that creates or revokes credentials says, as it dies, where things stand: which
-//! step was under way and what it may have left (`d83cf1 may be revoked: npm-token list
-//! shows whether it is`). Either way the process then dies of the signal, as an
+//! Ctrl-C (and SIGTERM, SIGHUP). A prompt puts the terminal back as it was (a no-echo
+//! prompt has echo off), a status line is cleared, and a command that creates or revokes
+//! credentials says, as it dies, where things stand: which step was under way and what it
+//! may have left (`d83cf1 may be revoked: npm-token list shows whether it is`). Either way
+//! the process then dies of the signal, as an
 //! interrupted command does: a shell reports it as 130 and, running a script (a loop of
 //! `npm-token revoke`), stops the script too, which an ordinary exit 130 would not make it
 //! do. Nothing after the interrupted step happens. A Ctrl-C the process was started to

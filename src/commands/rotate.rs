@@ -272,8 +272,8 @@ impl Steps<'_, '_> {
         let in_use = self.ctx.token_in_use.as_ref().map_or("", |t| t.expose());
         if let Err(e) = npmrc::replace_values(&saved.file, &saved.keys, in_use, token.expose()) {
             let error = AppError::failed(format!(
-                "{new_shown} (printed {at}) was not saved: {e}; {old} was not revoked: store the new \
-                 token yourself, then `npm-token revoke {}`",
+                "{new_shown} (printed {at}) was not saved: {e}; {old} was not revoked: store \
+                 the new token yourself, then `npm-token revoke {}`",
                 self.plan.old.id
             ));
             return Err(self.failed(Step::HandOver, error, "not revoked"));
@@ -313,10 +313,10 @@ impl Steps<'_, '_> {
             Err(e) => {
                 let e = crate::error::explain(e, Operation::TestToken, &self.ctx.auth);
                 let error = e.prefixed(&format!(
-                    "{new_shown} (printed {at}) could not sign in from here, so {old} was not revoked. \
-                     If the new token is limited to networks this machine is outside (its CIDR \
-                     list), put it in place and finish with `npm-token revoke {old_id}` (or rotate \
-                     with --no-verify); else revoke it ({})",
+                    "{new_shown} (printed {at}) could not sign in from here, so {old} was not \
+                     revoked. If the new token is limited to networks this machine is outside \
+                     (its CIDR list), put it in place and finish with `npm-token revoke \
+                     {old_id}` (or rotate with --no-verify); else revoke it ({})",
                     self.revoke_new(new)
                 ));
                 return Err(self.failed(Step::Test, error, "not revoked"));
@@ -324,8 +324,9 @@ impl Steps<'_, '_> {
         };
         if let Some(expected) = plan.user.as_ref().filter(|expected| **expected != user) {
             let error = AppError::failed(format!(
-                "{new_shown} (printed {at}) signs in as {user}, not as {expected}, so {old} was not \
-                 revoked: check the new token (`npm-token list`) before you `npm-token revoke {old_id}`"
+                "{new_shown} (printed {at}) signs in as {user}, not as {expected}, so {old} was \
+                 not revoked: check the new token (`npm-token list`) before you `npm-token \
+                 revoke {old_id}`"
             ));
             return Err(self.failed(Step::Test, error, "not revoked"));
         }
@@ -366,8 +367,8 @@ impl Steps<'_, '_> {
         let unread = crate::terminal::stdout_reader_gone().is_some_and(|gone| gone.left_unread);
         if plan.save.is_none() && unread {
             let error = AppError::failed(format!(
-                "the output's reader left without reading the new token (printed into the pipe, unread), so {} \
-                 was not revoked: revoke the new one ({}) and run rotate again",
+                "the output's reader left without reading the new token (printed into the pipe, \
+                 unread), so {} was not revoked: revoke the new one ({}) and run rotate again",
                 old.shown,
                 self.revoke_new(new)
             ));

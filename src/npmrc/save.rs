@@ -21,7 +21,11 @@ pub enum SaveError {
         raw: String,
     },
 
-    #[error("{key} in {} no longer holds the token being replaced (the file changed since it was read); it is left as it is", .path.display())]
+    #[error(
+        "{key} in {} no longer holds the token being replaced (the file changed since it was \
+         read); it is left as it is",
+        .path.display()
+    )]
     Changed { path: PathBuf, key: String },
 
     #[error("could not write {}: {reason}", .path.display())]
