@@ -26,7 +26,7 @@ pub async fn run(
     let password = password(options, ctx)?;
     // Said until the token is printed: made but not yet shown (a write to a full pipe, or a
     // terminal stopped with Ctrl-S, waits), it is just as lost.
-    interrupt::on_ctrl_c(
+    ctx.on_ctrl_c(
         "interrupted while the token was being created: it may have been made (`npm-token \
          list` shows it)",
     );

@@ -50,6 +50,12 @@ pub struct Context {
 }
 
 impl Context {
+    /// What Ctrl-C (SIGTERM, SIGHUP) leaves from now on, said as the process ends: with
+    /// secrets masked, as every line on stderr (registry text in it may echo one).
+    pub fn on_ctrl_c(&self, line: &str) {
+        crate::interrupt::on_ctrl_c(self.redactor.redact(line));
+    }
+
     /// Where what stdout printed is, for a message on stderr: `above` on a terminal, else
     /// `on stdout` (a file, a pipe, where a message's "above" would mislead).
     pub fn printed_where(&self) -> &'static str {

@@ -334,7 +334,7 @@ async fn revoke_all(
         (0..targets.len()).partition(|&n| targets[n].in_use);
     let pick = |ns: &[usize]| ns.iter().map(|&n| targets[n].clone()).collect::<Vec<_>>();
     let mut results: Vec<Option<Result<(), AppError>>> = (0..targets.len()).map(|_| None).collect();
-    interrupt::on_ctrl_c(match targets {
+    ctx.on_ctrl_c(&match targets {
         [one] => format!(
             "interrupted while {} was being revoked: it may be revoked: `npm-token list` \
              shows whether it is",
@@ -356,7 +356,7 @@ async fn revoke_all(
             results[n] = Some(result);
         }
     }
-    interrupt::on_ctrl_c(
+    ctx.on_ctrl_c(
         "interrupted while the report was being written: the revokes are over; `npm-token \
          list` shows which tokens are left",
     );

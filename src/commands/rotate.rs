@@ -163,7 +163,7 @@ impl Steps<'_, '_> {
     ) -> Result<(Created, Secret), AppError> {
         let old = &self.plan.old.shown;
         let password = create::password(given, self.ctx)?;
-        interrupt::on_ctrl_c(format!(
+        self.ctx.on_ctrl_c(&format!(
             "interrupted while the new token was being created: it may have been made \
              (`npm-token list` shows it, to revoke); {old} was not revoked"
         ));
@@ -257,14 +257,14 @@ impl Steps<'_, '_> {
         let old_id = &self.plan.old.id;
         let at = self.ctx.printed_where();
         let Some(saved) = self.plan.save else {
-            interrupt::on_ctrl_c(format!(
+            self.ctx.on_ctrl_c(&format!(
                 "interrupted: {new_shown} is printed {at} (not tested), and {old} was not \
                  revoked: put the new token in place, then `npm-token revoke {old_id}`"
             ));
             return Ok(());
         };
         let file = saved.file.display().to_string();
-        interrupt::on_ctrl_c(format!(
+        self.ctx.on_ctrl_c(&format!(
             "interrupted while {new_shown} was being saved: it is printed {at}, and {file} \
              holds the old token or the new one; {old} was not revoked: put the new token in \
              place, then `npm-token revoke {old_id}`"
@@ -278,7 +278,7 @@ impl Steps<'_, '_> {
             ));
             return Err(self.failed(Step::HandOver, error, "not revoked"));
         }
-        interrupt::on_ctrl_c(format!(
+        self.ctx.on_ctrl_c(&format!(
             "interrupted: {new_shown} is printed {at} and saved in {file} (not tested), and \
              {old} was not revoked: `npm-token revoke {old_id}` once nothing else uses it"
         ));
@@ -330,7 +330,7 @@ impl Steps<'_, '_> {
             ));
             return Err(self.failed(Step::Test, error, "not revoked"));
         }
-        interrupt::on_ctrl_c(format!(
+        self.ctx.on_ctrl_c(&format!(
             "interrupted: {new_shown} is {}, and {old} was not revoked: `npm-token revoke \
              {old_id}` once nothing else uses it",
             self.handed_over(true)
@@ -392,7 +392,7 @@ impl Steps<'_, '_> {
                 return Err(self.failed(Step::Finish, error, "not revoked"));
             }
         }
-        interrupt::on_ctrl_c(format!(
+        self.ctx.on_ctrl_c(&format!(
             "interrupted while {} was being revoked: the new token is {}; {} may be revoked: \
              `npm-token list` shows whether it is",
             old.shown,

@@ -219,3 +219,51 @@ async fn ctrl_c_clears_the_status_line() {
     assert_eq!(run.code, 130, "{run:?}");
     assert!(run.stdout.ends_with("\r\u{1b}[2K"), "{run:?}");
 }
+
+/// A registry that names a token with the configured secret does not get it printed by
+/// Ctrl-C's line either: masked, as on every other line.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_masks_a_secret_the_registry_echoes() {
+    let fake = Fake::start().await;
+    fake.list_answers(super::page(
+        json!([{"key": "aaaaaaaa01", "token": "npm_Zz99...Yy88", "name": super::TOKEN,
+                "created": "2019-01-01T00:00:00.000Z", "readonly": false}]),
+        "",
+    ))
+    .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204).set_delay(Duration::from_secs(20)))
+        .mount(&fake.server)
+        .await;
+    let stderr_path = fake.sandbox.home().join("stderr");
+    let mut cmd = fake.sandbox.cmd();
+    cmd.args(["revoke", "aaaaaa"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&stderr_path).unwrap());
+    let mut child = cmd.spawn().unwrap();
+    for _ in 0..200 {
+        let requests = fake.server.received_requests().await.unwrap();
+        if requests.iter().any(|r| r.method.as_str() == "DELETE") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
+    assert_eq!(status.signal(), Some(2), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "npm-token error interrupted while aaaaaa (***) was being revoked: it may be revoked: \
+             `npm-token list` shows whether it is\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(super::TOKEN), "{stderr}");
+}
