@@ -164,6 +164,15 @@ pub fn publishing_in_words(power: &PublishingPower) -> String {
     }
 }
 
+/// What a create asked for, in words: `a stage-only token`.
+pub fn asked_in_words(asked: &PublishingPower) -> &'static str {
+    match asked {
+        PublishingPower::StageOnly => "a stage-only token",
+        PublishingPower::Direct => "a token that publishes directly",
+        _ => "a token that cannot publish",
+    }
+}
+
 /// Warns when the registry made another token than the one asked for (see
 /// [`made_unlike_asked`]); `what` names it (`the new token`, `4f2a1c (ci)`).
 pub fn warn_if_made_unlike_asked(spec: &TokenSpec, created: &Created, what: &str) {
@@ -174,11 +183,7 @@ pub fn warn_if_made_unlike_asked(spec: &TokenSpec, created: &Created, what: &str
     log::warn!(
         "the registry made {what} {}, where {} was asked for{}; check it with `npm-token list`",
         publishing_in_words(&made),
-        match asked {
-            PublishingPower::StageOnly => "a stage-only token",
-            PublishingPower::Direct => "a token that publishes directly",
-            _ => "a token that cannot publish",
-        },
+        asked_in_words(&asked),
         if classic {
             ": its answer is a classic token's (this registry makes no granular tokens, and \
              ignores their settings)"
