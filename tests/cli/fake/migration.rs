@@ -300,8 +300,17 @@ async fn a_successor_made_weaker_than_asked_leaves_the_old_token() {
     );
     assert_eq!(fake.deletes().await, Vec::<String>::new());
 
-    // Stage-only asked, direct made: said, and the rotation goes on (nothing publishes less).
+    // Stage-only asked, direct made (`publish_policy: null`): said, and the rotation goes on
+    // (nothing publishes less).
     let fake = made(json!([{"name": "package", "action": "write"}])).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "token": "npm_Successor0123456789abcdefghijklmnop", "key": "6b6b6b6b-0000",
+            "permissions": [{"name": "package", "action": "write"}], "publish_policy": null,
+        })))
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
     let run = rotate(
         &fake,
         &["--packages-and-scopes-permission", "read-write-stage-only"],
