@@ -187,8 +187,10 @@ pub(super) fn block(text: &str, width: Option<usize>, indent: usize) -> String {
         .filter(|&width| width > 0)
         .map(|width| width.saturating_sub(indent));
     let lines = match columns {
+        // A tab (kept by `tty`) would move what follows to the next tab stop, past the
+        // width the line was measured at: shown as `\t`, as the table shows it.
         Some(columns) if columns >= BLOCK_MIN || (indent == 0 && columns > 0) => {
-            wrapped(text, columns)
+            wrapped(&text.replace('\t', "\\t"), columns)
         }
         _ => vec![text.to_owned()],
     };
@@ -381,6 +383,10 @@ mod tests {
             "a credential in a file that other\n          users of this machine can read"
         );
         assert_eq!(block(text, None, 10), text);
+        // Wrapped, a tab is shown as `\t` (it would take more columns than measured); off
+        // a terminal, kept.
+        assert_eq!(block("ci\tbot", Some(80), 10), "ci\\tbot");
+        assert_eq!(block("ci\tbot", None, 10), "ci\tbot");
         // A width of 0 is no width: one line, as the table takes it.
         assert_eq!(block(text, Some(0), 10), text);
         assert_eq!(block(text, Some(0), 0), text);
