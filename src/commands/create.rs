@@ -127,6 +127,19 @@ pub fn direct_publish_warning(spec: &TokenSpec) -> Option<&'static str> {
     )
 }
 
+/// How a create asks the new token to publish, when it asks: `--read-only`, or a packages
+/// permission (given, or copied by `rotate`).
+fn asked_power(spec: &TokenSpec) -> Option<PublishingPower> {
+    if spec.readonly {
+        return Some(PublishingPower::None);
+    }
+    Some(match spec.packages_and_scopes_permission? {
+        Permission::ReadWrite => PublishingPower::Direct,
+        Permission::ReadWriteStageOnly => PublishingPower::StageOnly,
+        Permission::ReadOnly | Permission::NoAccess => PublishingPower::None,
+    })
+}
+
 /// How the token the registry made publishes, beside what the create asked for, when the
 /// two differ: `(asked, made)`. Only where both are known: a create that asked (`--read-only`,
 /// or a packages permission, given or copied by `rotate`), and an answer that says (a
@@ -137,21 +150,32 @@ pub fn made_unlike_asked(
     spec: &TokenSpec,
     created: &Created,
 ) -> Option<(PublishingPower, PublishingPower)> {
-    let asked = if spec.readonly {
-        PublishingPower::None
+    let asked = asked_power(spec)?;
+    let made = TokenInfo::from_fields(&created.shown);
+    // What is read is what says: a granular answer's `permissions` (an array), a classic
+    // one's `readonly` (true or false). Anything else says nothing, and is not read as a
+    // token that publishes (a classic token without `readonly` reads as read-write).
+    let says = if made.is_granular() {
+        matches!(created.shown.get("permissions"), Some(Value::Array(_)))
     } else {
-        match spec.packages_and_scopes_permission? {
-            Permission::ReadWrite => PublishingPower::Direct,
-            Permission::ReadWriteStageOnly => PublishingPower::StageOnly,
-            Permission::ReadOnly | Permission::NoAccess => PublishingPower::None,
-        }
+        matches!(created.shown.get("readonly"), Some(Value::Bool(_)))
     };
-    let says = ["permissions", "readonly"];
-    if !says.iter().any(|field| created.shown.contains_key(*field)) {
+    if !says || stage_only_unsaid(&asked, created, &made) {
         return None;
     }
-    let made = TokenInfo::from_fields(&created.shown).publishing();
+    let made = made.publishing();
     (made != asked).then_some((asked, made))
+}
+
+/// A stage-only token asked for, and an answer that shows a plain packages `write` with no
+/// `publish_policy` field at all. How npmjs.org's answer shows a stage-only token is not
+/// documented (the registry stores `publish_policy: stage_only`; its answer may leave that
+/// out): such an answer does not say the token publishes directly, nor that it does not.
+fn stage_only_unsaid(asked: &PublishingPower, created: &Created, made: &TokenInfo) -> bool {
+    *asked == PublishingPower::StageOnly
+        && made.is_granular()
+        && made.publishing() == PublishingPower::Direct
+        && !created.shown.contains_key("publish_policy")
 }
 
 /// A publishing power in words: `able to publish directly`, `stage-only`.
@@ -164,21 +188,34 @@ pub fn publishing_in_words(power: &PublishingPower) -> String {
     }
 }
 
+/// What a create asked for, in words: `a stage-only token`.
+pub fn asked_in_words(asked: &PublishingPower) -> &'static str {
+    match asked {
+        PublishingPower::StageOnly => "a stage-only token",
+        PublishingPower::Direct => "a token that publishes directly",
+        _ => "a token that cannot publish",
+    }
+}
+
 /// Warns when the registry made another token than the one asked for (see
 /// [`made_unlike_asked`]); `what` names it (`the new token`, `4f2a1c (ci)`).
 pub fn warn_if_made_unlike_asked(spec: &TokenSpec, created: &Created, what: &str) {
     let Some((asked, made)) = made_unlike_asked(spec, created) else {
+        let made = TokenInfo::from_fields(&created.shown);
+        if asked_power(spec).is_some_and(|asked| stage_only_unsaid(&asked, created, &made)) {
+            log::warn!(
+                "the registry's answer does not say whether {what} is stage-only, as asked, or \
+                 publishes directly: it shows `packages: write` and no publish_policy, and how \
+                 npmjs.org shows a stage-only token is not documented"
+            );
+        }
         return;
     };
-    let classic = !created.shown.contains_key("permissions");
+    let classic = !TokenInfo::from_fields(&created.shown).is_granular();
     log::warn!(
         "the registry made {what} {}, where {} was asked for{}; check it with `npm-token list`",
         publishing_in_words(&made),
-        match asked {
-            PublishingPower::StageOnly => "a stage-only token",
-            PublishingPower::Direct => "a token that publishes directly",
-            _ => "a token that cannot publish",
-        },
+        asked_in_words(&asked),
         if classic {
             ": its answer is a classic token's (this registry makes no granular tokens, and \
              ignores their settings)"

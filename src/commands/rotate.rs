@@ -226,6 +226,31 @@ impl Steps<'_, '_> {
         ))
     }
 
+    /// The error when the registry made a token that publishes less than was asked for
+    /// (see [`create::made_unlike_asked`]): the old token stays, unsaved over.
+    fn weaker_than_asked(&self, new: &Created) -> Option<AppError> {
+        let (asked, made) = create::made_unlike_asked(&self.plan.spec, new)?;
+        if !matches!((rank(&made), rank(&asked)), (Some(m), Some(a)) if m < a) {
+            return None;
+        }
+        let old = &self.plan.old;
+        let not_saved = match self.plan.save {
+            Some(saved) => format!("it was not saved in {} and ", saved.file.display()),
+            None => String::new(),
+        };
+        Some(AppError::failed(format!(
+            "the registry made {} {}, where {} was asked for, so {not_saved}{} was not revoked: \
+             revoke the new one ({}), or, if it will do, put it in place, then `npm-token revoke \
+             {}`",
+            self.new_shown(new),
+            create::publishing_in_words(&made),
+            create::asked_in_words(&asked),
+            old.shown,
+            self.revoke_new(new),
+            old.id
+        )))
+    }
+
     /// Step 2: hand over. The new token is printed (a failed write stops everything: nobody
     /// has it), then with `--save` written into the npmrc, under every key that held the old.
     fn hand_over(&mut self, new: &Created, token: &Secret) -> Result<(), AppError> {
@@ -256,6 +281,12 @@ impl Steps<'_, '_> {
         self.ctx.say(&format!("Created {new_shown}."));
         let old_id = &self.plan.old.id;
         let at = self.ctx.printed_where();
+        // A registry that made less than was asked (it ignored a permission): what publishes
+        // with the old token would stop. Known from the answer, so before the new token takes
+        // the old one's place in the npmrc: the old one stays there, and is not revoked.
+        if let Some(error) = self.weaker_than_asked(new) {
+            return Err(self.failed(Step::HandOver, error, "not revoked"));
+        }
         let Some(saved) = self.plan.save else {
             self.ctx.on_ctrl_c(&format!(
                 "interrupted: {new_shown} is printed {at} (not tested), and {old} was not \
@@ -373,24 +404,6 @@ impl Steps<'_, '_> {
                 self.revoke_new(new)
             ));
             return Err(self.failed(Step::Finish, error, "not revoked"));
-        }
-        // A registry that made less than was asked (it ignored a permission): what publishes
-        // with the old token would stop, so it stays.
-        if let Some((asked, made)) = create::made_unlike_asked(&plan.spec, new) {
-            if matches!((rank(&made), rank(&asked)), (Some(m), Some(a)) if m < a) {
-                let error = AppError::failed(format!(
-                    "the registry made {} {}, where {} can do more and the same was asked for, \
-                     so {} was not revoked: keep it and revoke the new one ({}), or, if the new \
-                     one will do, `npm-token revoke {}`",
-                    self.new_shown(new),
-                    create::publishing_in_words(&made),
-                    old.shown,
-                    old.shown,
-                    self.revoke_new(new),
-                    old.id
-                ));
-                return Err(self.failed(Step::Finish, error, "not revoked"));
-            }
         }
         self.ctx.on_ctrl_c(&format!(
             "interrupted while {} was being revoked: the new token is {}; {} may be revoked: \

@@ -171,13 +171,28 @@ fn list(items: &[String], shown: usize) -> String {
     text
 }
 
+/// The fewest columns [`block`] wraps indented text into.
+const BLOCK_MIN: usize = 20;
+
 /// `text` as a block of lines: on a terminal `width` columns wide (`None`: not a terminal,
 /// one line), wrapped between words, each line after the first indented by `indent`
 /// columns (the first is printed after something that wide: a label, a severity).
+///
+/// One line, as without a terminal, where wrapping cannot help: a width of 0 (some
+/// pseudo-terminals say so; the table takes it as no width too), or a terminal too narrow
+/// to leave [`BLOCK_MIN`] columns past the indent, where indented lines would be wider than
+/// the terminal and each be broken by it again, mid-word.
 pub(super) fn block(text: &str, width: Option<usize>, indent: usize) -> String {
-    let lines = match width {
-        Some(width) => wrapped(text, width.saturating_sub(indent).max(20)),
-        None => vec![text.to_owned()],
+    let columns = width
+        .filter(|&width| width > 0)
+        .map(|width| width.saturating_sub(indent));
+    let lines = match columns {
+        // A tab (kept by `tty`) would move what follows to the next tab stop, past the
+        // width the line was measured at: shown as `\t`, as the table shows it.
+        Some(columns) if columns >= BLOCK_MIN || (indent == 0 && columns > 0) => {
+            wrapped(&text.replace('\t', "\\t"), columns)
+        }
+        _ => vec![text.to_owned()],
     };
     lines.join(&format!("\n{}", " ".repeat(indent)))
 }
@@ -358,6 +373,34 @@ mod tests {
 
     fn s(text: &str) -> String {
         text.to_owned()
+    }
+
+    #[test]
+    fn a_block_wraps_between_words_under_its_indent_where_that_fits() {
+        let text = "a credential in a file that other users of this machine can read";
+        assert_eq!(
+            block(text, Some(45), 10),
+            "a credential in a file that other\n          users of this machine can read"
+        );
+        assert_eq!(block(text, None, 10), text);
+        // Wrapped, a tab is shown as `\t` (it would take more columns than measured); off
+        // a terminal, kept.
+        assert_eq!(block("ci\tbot", Some(80), 10), "ci\\tbot");
+        assert_eq!(block("ci\tbot", None, 10), "ci\tbot");
+        // A width of 0 is no width: one line, as the table takes it.
+        assert_eq!(block(text, Some(0), 10), text);
+        assert_eq!(block(text, Some(0), 0), text);
+        // Too narrow for 20 columns past the indent: one line, which the terminal wraps,
+        // rather than indented lines wider than it.
+        assert_eq!(block(text, Some(29), 10), text);
+        for line in block(text, Some(30), 10).lines() {
+            assert!(width(line) <= 30, "{line:?}");
+        }
+        // Not indented, any width is wrapped into: no line wider than the terminal but a
+        // word that is.
+        for line in block(text, Some(12), 0).lines() {
+            assert!(width(line) <= 12, "{line:?}");
+        }
     }
 
     #[test]

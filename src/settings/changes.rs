@@ -68,7 +68,7 @@ impl SpecSettings {
             l => l.join(", "),
         };
         let permission = |p: Option<Permission>| {
-            p.map_or("none set (a classic token)", Permission::as_str)
+            p.map_or("none (a classic token)", Permission::as_str)
                 .to_owned()
         };
         let yes = |b: bool| if b { "yes" } else { "no" }.to_owned();

@@ -291,17 +291,26 @@ async fn a_successor_made_weaker_than_asked_leaves_the_old_token() {
     );
     assert!(
         run.stderr.ends_with(
-            "npm-token error the registry made 6b6b6b unable to publish, where \
-             5a5a5a (release) can do more and the same was asked for, so 5a5a5a (release) was \
-             not revoked: keep it and revoke the new one (`npm-token revoke 6b6b6b`), or, if \
-             the new one will do, `npm-token revoke 5a5a5a`\n"
+            "npm-token error the registry made 6b6b6b unable to publish, where a token that \
+             publishes directly was asked for, so 5a5a5a (release) was not revoked: revoke the \
+             new one (`npm-token revoke 6b6b6b`), or, if it will do, put it in place, then \
+             `npm-token revoke 5a5a5a`\n"
         ),
         "{run:?}"
     );
     assert_eq!(fake.deletes().await, Vec::<String>::new());
 
-    // Stage-only asked, direct made: said, and the rotation goes on (nothing publishes less).
+    // Stage-only asked, direct made (`publish_policy: null`): said, and the rotation goes on
+    // (nothing publishes less).
     let fake = made(json!([{"name": "package", "action": "write"}])).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "token": "npm_Successor0123456789abcdefghijklmnop", "key": "6b6b6b6b-0000",
+            "permissions": [{"name": "package", "action": "write"}], "publish_policy": null,
+        })))
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
     let run = rotate(
         &fake,
         &["--packages-and-scopes-permission", "read-write-stage-only"],
@@ -316,4 +325,46 @@ async fn a_successor_made_weaker_than_asked_leaves_the_old_token() {
         "{run:?}"
     );
     assert_eq!(fake.deletes().await, [KEY]);
+}
+
+/// With `--save`, a successor made weaker than asked is not written over the old token in
+/// the npmrc: the old one, which still works, stays in place there, and is not revoked.
+/// (Saved and then kept, the old token's value would be gone from the file that held it,
+/// and "revoke the new one" would leave that file with a revoked token.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_successor_made_weaker_than_asked_is_not_saved() {
+    let fake = Fake::start().await;
+    let old_token = "npm_Rele0123456789abcdefghijklmnopqrsase1";
+    let port = fake.server.address().port();
+    let npmrc = fake.sandbox.npmrc();
+    fake.sandbox.write_npmrc(&format!(
+        "registry=http://127.0.0.1:{port}/\n//127.0.0.1:{port}/:_authToken={old_token}\n"
+    ));
+    let before = std::fs::read_to_string(&npmrc).unwrap();
+    fake.list_answers(page(json!([listed(json!({}))]), ""))
+        .await;
+    fake.answers_whoami("alice").await;
+    fake.accepts_deletes().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "token": "npm_Successor0123456789abcdefghijklmnop", "key": "6b6b6b6b-0000",
+            "permissions": [{"name": "package", "action": "read"}],
+        })))
+        .mount(&fake.server)
+        .await;
+    let run = rotate(&fake, &["--save"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(std::fs::read_to_string(&npmrc).unwrap(), before, "{run:?}");
+    assert_eq!(fake.deletes().await, Vec::<String>::new());
+    assert!(run.stdout.contains("npm_Successor"), "handed over: {run:?}");
+    assert!(
+        run.stderr.ends_with(&format!(
+            "npm-token error the registry made 6b6b6b unable to publish, where a token that \
+             publishes directly was asked for, so it was not saved in {} and 5a5a5a (release) \
+             was not revoked: revoke the new one (`npm-token revoke 6b6b6b`), or, if it will \
+             do, put it in place, then `npm-token revoke 5a5a5a`\n",
+            npmrc.display()
+        )),
+        "{run:?}"
+    );
 }

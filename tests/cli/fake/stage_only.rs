@@ -259,6 +259,32 @@ async fn a_token_made_unlike_the_one_asked_for_is_warned_about() {
              version cannot read), where a token that cannot publish was asked for; check it \
              with `npm-token list`\n",
         ),
+        // A plain write asked as stage-only: npmjs.org's answer for a stage-only token is not
+        // documented, and may leave `publish_policy` out; only a `null` one says "direct".
+        (
+            json!({"permissions": [{"name": "package", "action": "write"}]}),
+            "--packages-and-scopes-permission=read-write-stage-only",
+            "npm-token warn the registry's answer does not say whether the new token is \
+             stage-only, as asked, or publishes directly: it shows `packages: write` and no \
+             publish_policy, and how npmjs.org shows a stage-only token is not documented\n",
+        ),
+        (
+            json!({"permissions": [{"name": "package", "action": "write"}],
+                   "publish_policy": null}),
+            "--packages-and-scopes-permission=read-write-stage-only",
+            "npm-token warn the registry made the new token able to publish directly, where a \
+             stage-only token was asked for; check it with `npm-token list`\n",
+        ),
+        // An answer that does not say what the token may do is not read as saying it: a
+        // granular answer without `permissions` (whatever else it holds), a classic one
+        // without a true or false `readonly`.
+        (
+            json!({"expiry": "2027-03-01T00:00:00.000Z", "readonly": true}),
+            "--packages-and-scopes-permission=read-write-stage-only",
+            "",
+        ),
+        (json!({"readonly": "false"}), "--read-only", ""),
+        (json!({"permissions": "all"}), "--read-only", ""),
         // As asked: nothing to say.
         (json!({"readonly": true}), "--read-only", ""),
         (
