@@ -15,7 +15,7 @@
 
 #[cfg(unix)]
 mod imp {
-    use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, Ordering};
     use std::sync::{Once, OnceLock};
 
     struct Saved {
@@ -33,6 +33,11 @@ mod imp {
     static INSTALLED: Once = Once::new();
     /// A status line is drawn on stderr's last line.
     static STATUS_LINE: AtomicBool = AtomicBool::new(false);
+    /// A copy of stderr, and the null device, opened when the handler is installed: the
+    /// handler points stderr at the null device first, so that the status line's own thread,
+    /// drawing its next frame, cannot put it back over the handler's last line.
+    static STDERR_COPY: AtomicI32 = AtomicI32::new(-1);
+    static NULL_DEVICE: AtomicI32 = AtomicI32::new(-1);
 
     pub fn status_line_shown(shown: bool) {
         STATUS_LINE.store(shown, Ordering::Relaxed);
@@ -47,28 +52,38 @@ mod imp {
             unsafe { libc::tcsetattr(saved.fd, libc::TCSANOW, &saved.termios) };
         }
         let message = MESSAGE.load(Ordering::Acquire);
-        // SAFETY: write and _exit are async-signal-safe; a message, once stored, is leaked
-        // and never changes.
+        let (copy, null) = (
+            STDERR_COPY.load(Ordering::Relaxed),
+            NULL_DEVICE.load(Ordering::Relaxed),
+        );
+        // SAFETY: dup2, write and _exit are async-signal-safe; the descriptors were opened
+        // at install and are never closed; a message, once stored, is leaked and never
+        // changes.
         unsafe {
+            let err = if copy >= 0 && null >= 0 && libc::dup2(null, 2) == 2 {
+                copy
+            } else {
+                2
+            };
             match message.as_ref() {
                 // The line after the prompt's `^C`.
                 // A status line (`⠙ Fetching tokens…^C`): cleared, the shell's prompt takes
                 // its place.
                 None if STATUS_LINE.load(Ordering::Relaxed) => {
                     let clear = b"\r\x1b[2K";
-                    libc::write(2, clear.as_ptr().cast(), clear.len());
+                    libc::write(err, clear.as_ptr().cast(), clear.len());
                 }
                 None if signal == libc::SIGINT => {
-                    libc::write(2, b"\n".as_ptr().cast(), 1);
+                    libc::write(err, b"\n".as_ptr().cast(), 1);
                 }
                 None => {}
                 Some(message) => {
                     if STDERR_TERMINAL.load(Ordering::Relaxed) {
                         // The `^C` the terminal echoed, and any status line, cleared.
                         let clear = b"\r\x1b[2K";
-                        libc::write(2, clear.as_ptr().cast(), clear.len());
+                        libc::write(err, clear.as_ptr().cast(), clear.len());
                     }
-                    libc::write(2, message.as_ptr().cast(), message.len());
+                    libc::write(err, message.as_ptr().cast(), message.len());
                 }
             }
             die_of(signal);
@@ -101,6 +116,15 @@ mod imp {
             // SAFETY: isatty has no preconditions.
             let terminal = unsafe { libc::isatty(2) } == 1;
             STDERR_TERMINAL.store(terminal, Ordering::Relaxed);
+            // SAFETY: plain descriptor calls, each result checked by the handler (-1: not
+            // opened, stderr is written as it is).
+            unsafe {
+                STDERR_COPY.store(libc::fcntl(2, libc::F_DUPFD_CLOEXEC, 3), Ordering::Relaxed);
+                NULL_DEVICE.store(
+                    libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC),
+                    Ordering::Relaxed,
+                );
+            }
             // SAFETY: a zeroed sigaction with a handler and an empty mask is a valid one; the
             // one read back is only compared.
             // SIGTERM is how a CI job that is cancelled ends (after a SIGINT, on GitHub
