@@ -63,10 +63,17 @@ async fn an_ignored_ctrl_c_stays_ignored() {
     assert!(run.stdout.ends_with("}\nexit=0\n"), "{run:?}");
 }
 
-/// Runs `args` with stdout a pipe nobody reads, waits until `requests` have reached the
-/// fake and a second more (the output, larger than a pipe holds, is then stuck), sends
-/// SIGINT, and returns what it wrote to stderr, once the process ended by that signal.
-async fn interrupt_while_printing(fake: &Fake, args: &[&str], requests: usize) -> String {
+/// Runs `args` with stdout a pipe nobody reads, waits until the fake has received what
+/// `until` looks for and `settle` more (for an output larger than a pipe holds to be stuck),
+/// sends `signal` (`INT`, `TERM`), and returns stdout and what went to stderr, once the
+/// process has ended by that signal.
+async fn interrupt(
+    fake: &Fake,
+    args: &[&str],
+    until: impl Fn(&[wiremock::Request]) -> bool,
+    settle: Duration,
+    signal: &str,
+) -> (String, String) {
     // stderr into a file: what a revoke plans is said there first, and must not block.
     let stderr_path = fake.sandbox.home().join("stderr");
     let mut cmd = fake.sandbox.cmd();
@@ -75,15 +82,16 @@ async fn interrupt_while_printing(fake: &Fake, args: &[&str], requests: usize) -
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&stderr_path).unwrap());
     let child = cmd.spawn().unwrap();
-    for _ in 0..100 {
-        if fake.server.received_requests().await.unwrap().len() >= requests {
+    for _ in 0..200 {
+        if until(&fake.server.received_requests().await.unwrap()) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(until(&fake.server.received_requests().await.unwrap()));
+    tokio::time::sleep(settle).await;
     let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
@@ -91,8 +99,22 @@ async fn interrupt_while_printing(fake: &Fake, args: &[&str], requests: usize) -
         .await
         .unwrap();
     let stderr = std::fs::read_to_string(&stderr_path).unwrap();
-    assert_eq!(out.status.signal(), Some(2), "{stderr}");
+    let number = if signal == "TERM" { 15 } else { 2 };
+    assert_eq!(out.status.signal(), Some(number), "{stderr}");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
+}
+
+/// [`interrupt`] with SIGINT once `requests` have arrived and a second more: the output is
+/// then stuck in a pipe nobody reads.
+async fn interrupt_while_printing(fake: &Fake, args: &[&str], requests: usize) -> String {
+    let arrived = |received: &[wiremock::Request]| received.len() >= requests;
+    let (_, stderr) = interrupt(fake, args, arrived, Duration::from_secs(1), "INT").await;
     stderr
+}
+
+/// Whether a DELETE has arrived.
+fn deleting(received: &[wiremock::Request]) -> bool {
+    received.iter().any(|r| r.method.as_str() == "DELETE")
 }
 
 /// A token made but not yet shown is as lost as one that may have been made: Ctrl-C while
@@ -160,33 +182,8 @@ async fn a_cancelled_job_says_where_the_rotation_stands() {
         .respond_with(ResponseTemplate::new(204).set_delay(Duration::from_secs(20)))
         .mount(&fake.server)
         .await;
-    let stderr_path = fake.sandbox.home().join("stderr");
-    let mut cmd = fake.sandbox.cmd();
-    cmd.args(["rotate", "d83cf1", "--password", "pw-123456", "--json"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&stderr_path).unwrap());
-    let child = cmd.spawn().unwrap();
-    let deleting = || async {
-        let requests = fake.server.received_requests().await.unwrap();
-        requests.iter().any(|r| r.method.as_str() == "DELETE")
-    };
-    for _ in 0..200 {
-        if deleting().await {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(deleting().await, "the revoke was sent");
-    std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
-    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
-    assert_eq!(out.status.signal(), Some(15), "{stderr}");
+    let args = ["rotate", "d83cf1", "--password", "pw-123456", "--json"];
+    let (stdout, stderr) = interrupt(&fake, &args, deleting, Duration::ZERO, "TERM").await;
     assert!(
         stderr.ends_with(
             "npm-token error interrupted while d83cf1 (publish) was being revoked: the new token \
@@ -196,7 +193,6 @@ async fn a_cancelled_job_says_where_the_rotation_stands() {
         "{stderr}"
     );
     // The new token was handed over whole before the revoke began.
-    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("\"step\":\"created\""), "{stdout}");
 }
 
@@ -235,29 +231,14 @@ async fn ctrl_c_masks_a_secret_the_registry_echoes() {
         .respond_with(ResponseTemplate::new(204).set_delay(Duration::from_secs(20)))
         .mount(&fake.server)
         .await;
-    let stderr_path = fake.sandbox.home().join("stderr");
-    let mut cmd = fake.sandbox.cmd();
-    cmd.args(["revoke", "aaaaaa"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&stderr_path).unwrap());
-    let mut child = cmd.spawn().unwrap();
-    for _ in 0..200 {
-        let requests = fake.server.received_requests().await.unwrap();
-        if requests.iter().any(|r| r.method.as_str() == "DELETE") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
-        .await
-        .unwrap();
-    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
-    assert_eq!(status.signal(), Some(2), "{stderr}");
+    let (_, stderr) = interrupt(
+        &fake,
+        &["revoke", "aaaaaa"],
+        deleting,
+        Duration::ZERO,
+        "INT",
+    )
+    .await;
     assert!(
         stderr.ends_with(
             "npm-token error interrupted while aaaaaa (***) was being revoked: it may be revoked: \
