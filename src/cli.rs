@@ -141,14 +141,24 @@ listed and this machine has nothing to report).";
 
 const ROTATE_EXAMPLES: &str = "\
 Examples:
-  npm-token rotate 3f2a9c                 a new token like 3f2a9c, then 3f2a9c revoked
-  npm-token rotate 3f2a9c --expires 30    the same, expiring in 30 days
-  npm-token rotate 3f2a9c --save          the token in use, written into its npmrc
-  npm-token rotate 3f2a9c --keep-old --json > rotated.jsonl   then store it, then revoke
+  # a new token like 3f2a9c, then 3f2a9c revoked
+  npm-token rotate 3f2a9c
+  # the same, expiring in 30 days
+  npm-token rotate 3f2a9c --expires 30
+  # the token in use: the new one is written into its npmrc
+  npm-token rotate 3f2a9c --save
+  # the same rights, releases staged for your 2FA approval (January 2027)
+  npm-token rotate 3f2a9c --packages-and-scopes-permission read-write-stage-only
+  # in CI: keep the old one, store the new one, then revoke the old one
+  npm-token rotate 3f2a9c --keep-old --json > rotated.jsonl
   jq -r 'select(.step == \"created\") | .created.token' rotated.jsonl
 
-Four steps, each said as it is done: create the new token, hand it over (printed once, in
-full; with --save, saved), test it (it must sign in as you; --no-verify skips), and only
+The new token is asked for with the old one's name, description, packages, scopes, orgs, \
+permissions, CIDR list, 2FA bypass and lifetime; an option given (on the command line, in an \
+npmrc or as npm_config_*) replaces that part, and each difference is said first.
+
+Four steps, each said as it is done: create the new token, hand it over (printed once, in \
+full; with --save, saved), test it (it must sign in as you; --no-verify skips), and only \
 then revoke the old one. A step that fails stops there and says what exists.";
 
 const CREATE_EXAMPLES: &str = "\
