@@ -120,23 +120,23 @@ Examples:
   npm-token list --unused-for 90 --json    tokens nobody used for 90 days
   npm-token list --parseable | cut -f1,3   key and id of every token
   npm-token list --registry https://npm.example.com/
-  The ids of the tokens that can publish directly (granular tokens list permissions):
-    npm-token list --json |
-      jq -r '.[] | select(any(.permissions[]?; .action == \"write\")) | .id'";
+  # the ids of the tokens that can publish directly (granular tokens only)
+  npm-token list --json |
+    jq -r '.[] | select(any(.permissions[]?; .action == \"write\")) | .id'";
 
 const STATUS_EXAMPLES: &str = "\
 Examples:
   npm-token status
-  npm-token status --fail-within 14     in CI: exit 3 when the token expires within 14 days
+  npm-token status --fail-within 14    in CI: exit 3 with 14 days or less left
   npm-token status --json | jq .token.expiry";
 
 const AUDIT_EXAMPLES: &str = "\
 Examples:
-  npm-token audit                 your tokens and this machine, grouped by severity
-  npm-token audit --local         in CI: this machine's npmrc files and environment only
+  npm-token audit            your tokens and this machine, by severity
+  npm-token audit --local    in CI: this machine's npmrc files and environment
   npm-token audit --json | jq -r '.tokens[]?.findings[].fix'
 
-Exit status: 0 nothing to report, 3 findings, 1 an error (or the tokens could not be
+Exit status: 0 nothing to report, 3 findings, 1 an error (or the tokens could not be \
 listed and this machine has nothing to report).";
 
 const ROTATE_EXAMPLES: &str = "\
@@ -175,8 +175,8 @@ Examples:
   npm-token revoke --expired --dry-run       what a clean-up would revoke
   npm-token revoke --expired --yes           in CI: revoke every expired token
 
-Every argument is checked against your token list before anything is revoked. With
-filters, the tokens that match are shown first and revoked after you confirm (or with
+Every argument is checked against your token list before anything is revoked. With \
+filters, the tokens that match are shown first and revoked after you confirm (or with \
 --yes); the token this configuration uses is never revoked by a filter.";
 
 /// Flags every command takes. Each flag's long name is the npm config key it sets: flags

@@ -315,3 +315,49 @@ async fn list_and_revoke_print_the_json_shapes_documented() {
     let revoked = parse(fake.run(&["revoke", "0b3f2c", "7c0ffe", "--json"]).await);
     assert_eq!(revoked, [all[1]["key"].clone(), all[2]["key"].clone()]);
 }
+
+/// Every command's help fits an 80-column terminal: what clap lays out, and the examples
+/// and paragraphs written by hand (a line wider than the terminal breaks where it falls).
+#[test]
+fn every_help_page_fits_80_columns() {
+    let sandbox = crate::support::Sandbox::empty();
+    let pages = [
+        "list",
+        "create",
+        "revoke",
+        "status",
+        "audit",
+        "rotate",
+        "completions",
+        "man",
+    ];
+    for page in [None].into_iter().chain(pages.map(Some)) {
+        for help in ["-h", "--help"] {
+            let mut cmd = sandbox.cmd();
+            cmd.env("COLUMNS", "80").args(page).arg(help);
+            let run = Run::of(&mut cmd);
+            assert_eq!(run.code, 0, "{page:?} {help}: {run:?}");
+            let lines: Vec<&str> = run.stdout.lines().collect();
+            for line in &lines {
+                assert!(
+                    line.chars().count() <= 80,
+                    "{page:?} {help}: {line:?} is {} columns",
+                    line.chars().count()
+                );
+            }
+            // A paragraph (lines that start at the margin) is wrapped as clap wraps: no
+            // line ends where the next one's first word would still have fitted.
+            let prose = |line: &&str| !line.is_empty() && !line.starts_with(' ');
+            for pair in lines.windows(2) {
+                let [line, next] = [pair[0], pair[1]];
+                if prose(&line) && prose(&next) && !line.ends_with(':') {
+                    let word = next.split(' ').next().unwrap_or_default();
+                    assert!(
+                        line.chars().count() + 1 + word.chars().count() > 80,
+                        "{page:?} {help}: {line:?} is broken before {word:?}"
+                    );
+                }
+            }
+        }
+    }
+}
