@@ -185,6 +185,7 @@ fn execute(settings: Settings, progress: Progress) -> Result<(), AppError> {
         redactor,
         otps: Default::default(),
         asking_otp: Default::default(),
+        otp_declined: Default::default(),
         notices: loglevel >= log::LogLevel::Notice,
         progress,
     };

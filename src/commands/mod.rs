@@ -43,6 +43,10 @@ pub struct Context {
     /// requests in flight together that meet the same challenge ask once (see `otplease`).
     pub otps: std::cell::Cell<u32>,
     pub asking_otp: std::cell::Cell<bool>,
+    /// Why no one-time password came when one was asked for (Ctrl-D at the prompt, a web
+    /// login not finished): every later challenge of the command fails the same way, rather
+    /// than ask again, once for each request of a batch.
+    pub otp_declined: std::cell::RefCell<Option<String>>,
     /// npm's `notice` level is on (the default): say each step of a multi-step command.
     pub notices: bool,
     /// The status line on stderr while a request is out (a no-op unless on a terminal).
@@ -268,13 +272,23 @@ where
     if ctx.otps.get() != otps {
         return request().await.map_err(fail);
     }
-    ctx.asking_otp.set(true);
-    let otp = get_otp(client, op, ctx, &challenge).await;
-    ctx.asking_otp.set(false);
     // Whatever stopped it (no answer at the prompt, a web login not finished), the request
     // was refused for want of a one-time password and not performed: npm's EOTP, which
     // tells a revoke's report that the token was not revoked.
-    let otp = otp.map_err(|e| e.with_code("EOTP"))?;
+    let declined = |message: String| AppError::Failed {
+        code: Some("EOTP".to_owned()),
+        message,
+    };
+    if let Some(why) = ctx.otp_declined.borrow().clone() {
+        return Err(declined(why));
+    }
+    ctx.asking_otp.set(true);
+    let otp = get_otp(client, op, ctx, &challenge).await;
+    ctx.asking_otp.set(false);
+    let otp = otp.map_err(|e| {
+        *ctx.otp_declined.borrow_mut() = Some(e.message().to_owned());
+        e.with_code("EOTP")
+    })?;
     ctx.redactor.register(&otp);
     client.set_otp(otp);
     ctx.otps.set(otps.wrapping_add(1));

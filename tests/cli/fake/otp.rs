@@ -270,3 +270,35 @@ async fn a_revoke_stopped_at_the_otp_prompt_is_not_revoked() {
     );
     assert!(!run.stdout.contains("may already be revoked"), "{run:?}");
 }
+
+/// A one-time password declined once (Ctrl-D at the prompt) is not asked for again by every
+/// other request of the batch: each fails as not revoked, and the prompt came once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_declined_otp_is_asked_for_once_per_command() {
+    let fake = Fake::start().await;
+    let keys = ["aaaaaaaa01", "bbbbbbbb02", "cccccccc03", "dddddddd04"];
+    let tokens: Vec<_> = keys
+        .iter()
+        .map(|key| json!({"key": key, "token": format!("npm_{}...Yy88", &key[..4])}))
+        .collect();
+    fake.list_answers(super::page(json!(tokens), "")).await;
+    Mock::given(method("DELETE"))
+        .respond_with(otp_challenge())
+        .mount(&fake.server)
+        .await;
+    let run = fake
+        .run_in_terminal(
+            format!("{BIN} revoke aaaaaa bbbbbb cccccc dddddd --color=never"),
+            Some("Enter OTP: "),
+            "\u{4}".into(),
+        )
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stdout.matches("Enter OTP: ").count(), 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("revoked 0 of 4 tokens; 4 could not be revoked"),
+        "{run:?}"
+    );
+    assert!(!run.stdout.contains("may already be revoked"), "{run:?}");
+}
