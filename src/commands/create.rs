@@ -140,42 +140,64 @@ fn asked_power(spec: &TokenSpec) -> Option<PublishingPower> {
     })
 }
 
-/// How the token the registry made publishes, beside what the create asked for, when the
-/// two differ: `(asked, made)`. Only where both are known: a create that asked (`--read-only`,
-/// or a packages permission, given or copied by `rotate`), and an answer that says (a
-/// granular token's `permissions`, a classic one's `readonly`). A registry that does not know
-/// a setting (Verdaccio makes classic tokens: no stage-only, no permissions) makes another
+/// How the token the registry made publishes, beside what the create asked for.
+pub enum Made {
+    /// As asked; or nothing to compare: the create asked nothing of it, or the answer does
+    /// not say.
+    AsAsked,
+    /// Stage-only asked, and the answer shows a plain packages `write` with no
+    /// `publish_policy` field at all. How npmjs.org's answer shows a stage-only token is not
+    /// documented (the registry stores `publish_policy: stage_only`; its answer may leave
+    /// that out): such an answer does not say the token publishes directly, nor that it
+    /// does not.
+    Unsaid,
+    /// Otherwise than asked; `classic`: the answer is a classic token's.
+    Unlike {
+        asked: PublishingPower,
+        made: PublishingPower,
+        classic: bool,
+    },
+}
+
+/// How the token the registry made publishes, beside what the create asked for (see
+/// [`Made`]). Compared only where both are known: a create that asked (`--read-only`, or a
+/// packages permission, given or copied by `rotate`), and an answer that says (a granular
+/// token's `permissions`, a classic one's `readonly`). A registry that does not know a
+/// setting (Verdaccio makes classic tokens: no stage-only, no permissions) makes another
 /// token than the one asked for, and says so only in its answer.
-pub fn made_unlike_asked(
-    spec: &TokenSpec,
-    created: &Created,
-) -> Option<(PublishingPower, PublishingPower)> {
-    let asked = asked_power(spec)?;
-    let made = TokenInfo::from_fields(&created.shown);
+pub fn made_as_asked(spec: &TokenSpec, created: &Created) -> Made {
+    let Some(asked) = asked_power(spec) else {
+        return Made::AsAsked;
+    };
+    let info = TokenInfo::from_fields(&created.shown);
+    let granular = info.is_granular();
     // What is read is what says: a granular answer's `permissions` (an array), a classic
     // one's `readonly` (true or false). Anything else says nothing, and is not read as a
     // token that publishes (a classic token without `readonly` reads as read-write).
-    let says = if made.is_granular() {
+    let says = if granular {
         matches!(created.shown.get("permissions"), Some(Value::Array(_)))
     } else {
         matches!(created.shown.get("readonly"), Some(Value::Bool(_)))
     };
-    if !says || stage_only_unsaid(&asked, created, &made) {
-        return None;
+    if !says {
+        return Made::AsAsked;
     }
-    let made = made.publishing();
-    (made != asked).then_some((asked, made))
-}
-
-/// A stage-only token asked for, and an answer that shows a plain packages `write` with no
-/// `publish_policy` field at all. How npmjs.org's answer shows a stage-only token is not
-/// documented (the registry stores `publish_policy: stage_only`; its answer may leave that
-/// out): such an answer does not say the token publishes directly, nor that it does not.
-fn stage_only_unsaid(asked: &PublishingPower, created: &Created, made: &TokenInfo) -> bool {
-    *asked == PublishingPower::StageOnly
-        && made.is_granular()
-        && made.publishing() == PublishingPower::Direct
-        && !created.shown.contains_key("publish_policy")
+    let made = info.publishing();
+    let unsaid = asked == PublishingPower::StageOnly
+        && granular
+        && made == PublishingPower::Direct
+        && !created.shown.contains_key("publish_policy");
+    if unsaid {
+        Made::Unsaid
+    } else if made == asked {
+        Made::AsAsked
+    } else {
+        Made::Unlike {
+            asked,
+            made,
+            classic: !granular,
+        }
+    }
 }
 
 /// A publishing power in words: `able to publish directly`, `stage-only`.
@@ -197,32 +219,33 @@ pub fn asked_in_words(asked: &PublishingPower) -> &'static str {
     }
 }
 
-/// Warns when the registry made another token than the one asked for (see
-/// [`made_unlike_asked`]); `what` names it (`the new token`, `4f2a1c (ci)`).
+/// Warns when the registry made another token than the one asked for, or an answer that
+/// does not say which (see [`made_as_asked`]); `what` names it (`the new token`, `4f2a1c`).
 pub fn warn_if_made_unlike_asked(spec: &TokenSpec, created: &Created, what: &str) {
-    let Some((asked, made)) = made_unlike_asked(spec, created) else {
-        let made = TokenInfo::from_fields(&created.shown);
-        if asked_power(spec).is_some_and(|asked| stage_only_unsaid(&asked, created, &made)) {
-            log::warn!(
-                "the registry's answer does not say whether {what} is stage-only, as asked, or \
-                 publishes directly: it shows `packages: write` and no publish_policy, and how \
-                 npmjs.org shows a stage-only token is not documented"
-            );
-        }
-        return;
-    };
-    let classic = !TokenInfo::from_fields(&created.shown).is_granular();
-    log::warn!(
-        "the registry made {what} {}, where {} was asked for{}; check it with `npm-token list`",
-        publishing_in_words(&made),
-        asked_in_words(&asked),
-        if classic {
-            ": its answer is a classic token's (this registry makes no granular tokens, and \
-             ignores their settings)"
-        } else {
-            ""
-        }
-    );
+    match made_as_asked(spec, created) {
+        Made::AsAsked => {}
+        Made::Unsaid => log::warn!(
+            "the registry's answer does not say whether {what} is stage-only, as asked, or \
+             publishes directly: it shows `packages: write` and no publish_policy, and how \
+             npmjs.org shows a stage-only token is not documented"
+        ),
+        Made::Unlike {
+            asked,
+            made,
+            classic,
+        } => log::warn!(
+            "the registry made {what} {}, where {} was asked for{}; check it with `npm-token \
+             list`",
+            publishing_in_words(&made),
+            asked_in_words(&asked),
+            if classic {
+                ": its answer is a classic token's (this registry makes no granular tokens, \
+                 and ignores their settings)"
+            } else {
+                ""
+            }
+        ),
+    }
 }
 
 /// Logs [`direct_publish_warning`] on stderr, when there is one: for `create` and `rotate`.

@@ -227,9 +227,12 @@ impl Steps<'_, '_> {
     }
 
     /// The error when the registry made a token that publishes less than was asked for
-    /// (see [`create::made_unlike_asked`]): the old token stays, unsaved over.
+    /// (see [`create::made_as_asked`]): the old token stays, unsaved over.
     fn weaker_than_asked(&self, new: &Created) -> Option<AppError> {
-        let (asked, made) = create::made_unlike_asked(&self.plan.spec, new)?;
+        let create::Made::Unlike { asked, made, .. } = create::made_as_asked(&self.plan.spec, new)
+        else {
+            return None;
+        };
         if !matches!((rank(&made), rank(&asked)), (Some(m), Some(a)) if m < a) {
             return None;
         }
